@@ -1,0 +1,486 @@
+//! RFC 5322 3.4 address lists: mailboxes, name-addr / addr-spec, groups, comments,
+//! quoted strings, domain literals, and the obsolete forms of section 4.4 (read, then
+//! reported as warnings): unquoted '.' in display names, source routes, CFWS around
+//! dots, empty list elements.
+//!
+//! CFWS inside an addr-spec is legal RFC 5322 but cannot be copied into an RFC 5321
+//! path, so it is `address-whitespace`.
+
+use crate::diag::{rule, DiagExt, Severity, Sink};
+use crate::encoded_word;
+use crate::lex::{self, Kind, Token};
+use serde::Serialize;
+
+/// A parsed mailbox. `address` is `local@domain` as written, without CFWS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mailbox {
+    /// Display name with RFC 2047 encoded words decoded and quotes removed.
+    pub display_name: Option<String>,
+    pub address: String,
+    pub local: String,
+    pub domain: String,
+    /// The group this mailbox belongs to, if any.
+    pub group: Option<String>,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Result of parsing an address field body.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AddrList {
+    pub mailboxes: Vec<Mailbox>,
+    /// Number of groups (an empty group like `undisclosed-recipients:;` counts).
+    pub groups: usize,
+    /// No token at all (only CFWS).
+    pub empty: bool,
+    /// Some part failed to parse.
+    pub invalid: bool,
+}
+
+struct P<'a, 's> {
+    buf: &'a [u8],
+    toks: Vec<Token>,
+    i: usize,
+    sink: Option<&'s mut Sink>,
+    field: &'a str,
+    invalid: bool,
+    end: usize,
+}
+
+impl P<'_, '_> {
+    fn tok(&self) -> Option<Token> {
+        self.toks.get(self.i).copied()
+    }
+    fn is(&self, c: u8) -> bool {
+        self.tok().is_some_and(|t| t.is(c))
+    }
+    fn pos(&self) -> usize {
+        self.tok().map_or(self.end, |t| t.start)
+    }
+    fn invalid(&mut self, start: usize, end: usize, en: String, ja: String) {
+        self.invalid = true;
+        if let Some(s) = self.sink.as_deref_mut() {
+            s.add(&rule::INVALID_ADDRESS, start, end, en, ja);
+        }
+    }
+    fn obsolete(&mut self, start: usize, end: usize, en: String, ja: String) {
+        if let Some(s) = self.sink.as_deref_mut() {
+            s.add(&rule::INVALID_ADDRESS, start, end, en, ja).sev(Severity::Warning).rfc("RFC 5322 4.4").hint(
+                "Quote the display name (\"Mr. Foo\") and remove obsolete forms such as source routes and spaces around dots.",
+                "表示名を引用符で囲み（\"Mr. Foo\"）、ソースルートやドット前後の空白など廃止された形式を取り除いてください。",
+            );
+        }
+    }
+    fn whitespace(&mut self, t: &Token) {
+        if let Some(s) = self.sink.as_deref_mut() {
+            let what = if t.comment_before { "a comment" } else { "whitespace" };
+            let what_ja = if t.comment_before { "コメント" } else { "空白" };
+            s.add(
+                &rule::ADDRESS_WHITESPACE,
+                t.ws_start,
+                t.start,
+                format!("{what} inside the address: legal in RFC 5322, but not in an SMTP (RFC 5321) path"),
+                format!("アドレスの中に{what_ja}があります。RFC 5322 では正しいものの、SMTP（RFC 5321）のパスでは使えません"),
+            );
+        }
+    }
+    /// Skips to the next ',' (or ';' when in a group) to resume after an error.
+    fn recover(&mut self, in_group: bool) {
+        while let Some(t) = self.tok() {
+            if t.is(b',') || (in_group && t.is(b';')) {
+                return;
+            }
+            self.i += 1;
+        }
+    }
+    fn text(&self, t: &Token) -> String {
+        String::from_utf8_lossy(lex::text(self.buf, t)).into_owned()
+    }
+
+    /// Display name from phrase tokens (RFC 2047 5(3) words decoded; whitespace between
+    /// two encoded words dropped).
+    fn phrase(&mut self, from: usize, to: usize) -> Option<String> {
+        let toks: Vec<Token> = self.toks.get(from..to).unwrap_or(&[]).to_vec();
+        if toks.is_empty() {
+            return None;
+        }
+        if toks.first().is_some_and(|t| t.is(b'.')) {
+            let t = toks.first().copied()?;
+            self.invalid(t.start, t.end, "display name starts with '.'".into(), "表示名が '.' で始まっています".into());
+        } else if let Some(dot) = toks.iter().find(|t| t.is(b'.')) {
+            let (s, e) = (dot.start, dot.end);
+            self.obsolete(
+                s,
+                e,
+                "unquoted '.' in a display name is obsolete syntax (obs-phrase); quote the name".into(),
+                "表示名の引用符なしの '.' は廃止された構文（obs-phrase）です。表示名を引用符で囲んでください".into(),
+            );
+        }
+        let mut out = String::new();
+        let mut prev_ew = false;
+        for (k, t) in toks.iter().enumerate() {
+            let (piece, is_ew) = match t.kind {
+                Kind::Quoted => (String::from_utf8_lossy(&lex::quoted_content(self.buf, t)).into_owned(), false),
+                Kind::Atom => match encoded_word::scan_at(self.buf, t.start, t.end) {
+                    Some(ew) if ew.end == t.end => (encoded_word::decode_lenient(lex::text(self.buf, t)), true),
+                    _ => (self.text(t), false),
+                },
+                _ => (self.text(t), false),
+            };
+            if k > 0 && t.ws_before() && !(prev_ew && is_ew) {
+                out.push(' ');
+            }
+            out.push_str(&piece);
+            prev_ew = is_ew;
+        }
+        Some(out)
+    }
+
+    /// addr-spec = local-part "@" domain, with the local part's tokens `from..self.i`
+    /// and `self.i` at '@'. Returns (local, domain, end).
+    fn addr_spec(&mut self, from: usize) -> Option<(String, String, usize)> {
+        let local_toks: Vec<Token> = self.toks.get(from..self.i).unwrap_or(&[]).to_vec();
+        let at = self.tok()?;
+        // local-part: word *("." word)
+        let mut local = String::new();
+        let mut expect_word = true;
+        let mut words = 0;
+        let mut quoted = false;
+        for t in &local_toks {
+            match t.kind {
+                Kind::Atom | Kind::Quoted if expect_word => {
+                    words += 1;
+                    quoted |= t.kind == Kind::Quoted;
+                    expect_word = false;
+                }
+                Kind::Special(b'.') if !expect_word => expect_word = true,
+                _ => {
+                    self.invalid(
+                        t.start,
+                        t.end,
+                        "malformed local part: dots must separate words ('a.b', not '.a', 'a..b' or 'a.')".into(),
+                        "ローカル部が不正です: ドットは語と語の間にだけ置けます（'.a'、'a..b'、'a.' は不可）".into(),
+                    );
+                    self.i += 1;
+                    return None;
+                }
+            }
+            local.push_str(&self.text(t));
+        }
+        if local_toks.is_empty() || expect_word {
+            self.invalid(at.start, at.end, "missing or malformed local part before '@'".into(), "'@' の前のローカル部がないか不正です".into());
+            self.i += 1;
+            return None;
+        }
+        if words > 1 && quoted {
+            let (s, e) = (local_toks.first().map_or(at.start, |t| t.start), at.start);
+            self.obsolete(s, e, "local part mixes quoted strings and atoms (obs-local-part)".into(), "ローカル部で引用文字列とアトムが混在しています（obs-local-part）".into());
+        }
+        // (CFWS before the first token is outside the addr-spec; after '<' the caller checks it.)
+        for t in local_toks.iter().skip(1) {
+            if t.ws_before() {
+                self.whitespace(t);
+                break;
+            }
+        }
+        if at.ws_before() {
+            self.whitespace(&at);
+        }
+        self.i += 1; // '@'
+        // domain = dot-atom / domain-literal / obs-domain
+        let mut domain = String::new();
+        let mut expect_label = true;
+        let mut last_end = at.end;
+        let mut first = true;
+        let mut ws_flagged = false;
+        while let Some(t) = self.tok() {
+            let take = match t.kind {
+                Kind::DomainLiteral if first => true,
+                Kind::Atom if expect_label => true,
+                Kind::Special(b'.') if !expect_label => true,
+                _ => false,
+            };
+            if !take {
+                break;
+            }
+            if t.ws_before() && !ws_flagged {
+                ws_flagged = true;
+                self.whitespace(&t);
+            }
+            domain.push_str(&self.text(&t));
+            expect_label = t.is(b'.');
+            last_end = t.end;
+            self.i += 1;
+            if t.kind == Kind::DomainLiteral {
+                expect_label = false;
+                break;
+            }
+            first = false;
+        }
+        if domain.is_empty() {
+            let p = self.pos();
+            self.invalid(at.start, p.max(at.end), "missing domain after '@'".into(), "'@' の後にドメインがありません".into());
+            return None;
+        }
+        if expect_label {
+            self.invalid(last_end.saturating_sub(1), last_end, "domain ends with '.'".into(), "ドメインが '.' で終わっています".into());
+            return None;
+        }
+        Some((local, domain, last_end))
+    }
+
+    /// mailbox = name-addr / addr-spec. `group` is the enclosing group's name.
+    fn mailbox(&mut self, allow_group: bool, group: Option<&str>, out: &mut AddrList) {
+        let start_i = self.i;
+        let start = self.pos();
+        while self.tok().is_some_and(|t| matches!(t.kind, Kind::Atom | Kind::Quoted | Kind::Special(b'.'))) {
+            self.i += 1;
+        }
+        let phrase_end = self.i;
+        let Some(t) = self.tok() else {
+            if phrase_end > start_i {
+                let end = self.toks.get(phrase_end - 1).map_or(self.end, |t| t.end);
+                let words = String::from_utf8_lossy(self.buf.get(start..end).unwrap_or(&[])).into_owned();
+                self.invalid(start, end, format!("'{words}' is not an address: '@domain' is missing"), format!("'{words}' はアドレスではありません: '@ドメイン' がありません"));
+            }
+            return;
+        };
+        match t.kind {
+            Kind::Special(b'<') => {
+                let name = self.phrase(start_i, phrase_end);
+                let lt = t;
+                self.i += 1;
+                // obs-route: "@a,@b:"
+                if self.is(b'@') {
+                    let rs = self.pos();
+                    while self.tok().is_some_and(|t| !t.is(b':') && !t.is(b'>')) {
+                        self.i += 1;
+                    }
+                    if self.is(b':') {
+                        self.i += 1;
+                        let re = self.toks.get(self.i.saturating_sub(1)).map_or(rs, |t| t.end);
+                        self.obsolete(rs, re, "source route in angle address is obsolete (obs-route)".into(), "角括弧内のソースルートは廃止された構文です（obs-route）".into());
+                    } else {
+                        self.invalid(rs, self.pos(), "malformed source route".into(), "ソースルートが不正です".into());
+                        self.recover(group.is_some());
+                        return;
+                    }
+                }
+                if self.is(b'>') {
+                    let gt = self.tok().map_or(lt.end, |t| t.end);
+                    self.i += 1;
+                    self.invalid(lt.start, gt, "empty address '<>' (the null path exists only in the SMTP envelope)".into(), "空のアドレス '<>' です（null パスは SMTP のエンベロープでだけ使えます）".into());
+                    return;
+                }
+                let ls = self.i;
+                if let Some(t2) = self.tok() {
+                    if t2.ws_before() {
+                        self.whitespace(&t2);
+                    }
+                }
+                while self.tok().is_some_and(|t| matches!(t.kind, Kind::Atom | Kind::Quoted | Kind::Special(b'.'))) {
+                    self.i += 1;
+                }
+                if !self.is(b'@') {
+                    let p = self.pos();
+                    self.invalid(lt.start, p.max(lt.end), "angle address without '@domain'".into(), "角括弧内のアドレスに '@ドメイン' がありません".into());
+                    self.recover(group.is_some());
+                    return;
+                }
+                let Some((local, domain, _)) = self.addr_spec(ls) else {
+                    self.recover(group.is_some());
+                    return;
+                };
+                match self.tok() {
+                    Some(gt) if gt.is(b'>') => {
+                        if gt.ws_before() {
+                            self.whitespace(&gt);
+                        }
+                        self.i += 1;
+                        out.mailboxes.push(Mailbox {
+                            display_name: name,
+                            address: format!("{local}@{domain}"),
+                            local,
+                            domain,
+                            group: group.map(str::to_string),
+                            start,
+                            end: gt.end,
+                        });
+                    }
+                    other => {
+                        let p = other.map_or(self.end, |t| t.start);
+                        self.invalid(lt.start, p, "'<' is not closed by '>'".into(), "'<' に対応する '>' がありません".into());
+                        self.recover(group.is_some());
+                    }
+                }
+            }
+            Kind::Special(b':') if phrase_end > start_i && group.is_none() => {
+                let name = self.phrase(start_i, phrase_end).unwrap_or_default();
+                let colon = t;
+                self.i += 1;
+                if !allow_group {
+                    self.invalid(start, colon.end, format!("group syntax is not allowed in {}", self.field), format!("{} ではグループ構文は使えません", self.field));
+                }
+                out.groups += 1;
+                loop {
+                    match self.tok() {
+                        None => {
+                            self.invalid(start, self.end, "group is not closed with ';'".into(), "グループが ';' で閉じられていません".into());
+                            return;
+                        }
+                        Some(t) if t.is(b';') => {
+                            self.i += 1;
+                            return;
+                        }
+                        Some(t) if t.is(b',') => self.i += 1,
+                        Some(_) => {
+                            self.mailbox(false, Some(&name), out);
+                            if !(self.is(b',') || self.is(b';')) && self.tok().is_some() {
+                                let p = self.pos();
+                                self.invalid(p, p + 1, "expected ',' or ';' after a group member".into(), "グループのメンバーの後には ',' か ';' が必要です".into());
+                                self.recover(true);
+                            }
+                        }
+                    }
+                }
+            }
+            Kind::Special(b'@') => {
+                let Some((local, domain, end)) = self.addr_spec(start_i) else {
+                    self.recover(group.is_some());
+                    return;
+                };
+                out.mailboxes.push(Mailbox {
+                    display_name: None,
+                    address: format!("{local}@{domain}"),
+                    local,
+                    domain,
+                    group: group.map(str::to_string),
+                    start,
+                    end,
+                });
+            }
+            _ => {
+                if phrase_end > start_i {
+                    let end = self.toks.get(phrase_end - 1).map_or(self.end, |t| t.end);
+                    let words = String::from_utf8_lossy(self.buf.get(start..end).unwrap_or(&[])).into_owned();
+                    self.invalid(start, end, format!("'{words}' is not an address: '@domain' is missing"), format!("'{words}' はアドレスではありません: '@ドメイン' がありません"));
+                } else {
+                    let c = self.text(&t);
+                    self.invalid(t.start, t.end, format!("unexpected '{c}' in address"), format!("アドレス中に予期しない '{c}' があります"));
+                    self.i += 1;
+                }
+                self.recover(group.is_some());
+            }
+        }
+    }
+}
+
+/// Parses `buf[start..end]` as an address-list (or mailbox-list when `allow_groups` is
+/// false). Problems are reported into `sink` when given; `field` names the field in
+/// messages.
+pub(crate) fn parse_list(buf: &[u8], start: usize, end: usize, allow_groups: bool, field: &str, sink: Option<&mut Sink>) -> AddrList {
+    let (toks, errs, _) = lex::tokenize(buf, start, end);
+    let mut p = P { buf, toks, i: 0, sink, field, invalid: false, end };
+    for e in errs {
+        p.invalid(e.start, e.end, e.what.to_string(), e.what_ja.to_string());
+    }
+    let mut out = AddrList { empty: p.toks.is_empty(), ..Default::default() };
+    let mut empty_elem: Option<(usize, usize)> = None;
+    while let Some(t) = p.tok() {
+        if t.is(b',') {
+            empty_elem.get_or_insert((t.start, t.end));
+            p.i += 1;
+            continue;
+        }
+        p.mailbox(allow_groups, None, &mut out);
+        match p.tok() {
+            None => break,
+            Some(t) if t.is(b',') => {
+                p.i += 1;
+                if p.tok().is_none() {
+                    empty_elem.get_or_insert((t.start, t.end));
+                }
+                if p.tok().is_some_and(|n| n.is(b',')) {
+                    empty_elem.get_or_insert((t.start, t.end));
+                }
+            }
+            Some(t) => {
+                p.invalid(t.start, t.end, "expected ',' between addresses".into(), "アドレスの間には ',' が必要です".into());
+                p.recover(false);
+            }
+        }
+    }
+    if out.mailboxes.is_empty() && out.groups == 0 && !p.invalid {
+        out.empty = true;
+    } else if let Some((s, e)) = empty_elem {
+        p.obsolete(s, e, "empty element in the address list (extra comma) is obsolete syntax".into(), "アドレスリストの空要素（余分なカンマ）は廃止された構文です".into());
+    }
+    out.invalid = p.invalid;
+    out
+}
+
+/// Parses one address string (for the builder and tests); `None` unless it is exactly
+/// one valid mailbox.
+pub fn parse_mailbox(s: &str) -> Option<Mailbox> {
+    let mut l = parse_list(s.as_bytes(), 0, s.len(), false, "", None);
+    if l.invalid || l.mailboxes.len() != 1 {
+        return None;
+    }
+    l.mailboxes.pop()
+}
+
+/// Parses an address list string leniently (no diagnostics): the mailboxes that parse.
+pub fn parse_address_list(s: &str) -> Vec<Mailbox> {
+    parse_list(s.as_bytes(), 0, s.len(), true, "", None).mailboxes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(s: &str) -> (AddrList, Vec<(&'static str, Severity, usize)>) {
+        let mut sink = Sink::default();
+        let l = parse_list(s.as_bytes(), 0, s.len(), true, "To", Some(&mut sink));
+        (l, sink.diags.iter().map(|d| (d.rule, d.severity, d.start)).collect())
+    }
+
+    #[test]
+    fn forms() {
+        let (l, d) = ids(r#" "Mr. Foo" <foo@example.com>, bar@example.org, Group: a@b.c, "q x"@d.e;, (c) [x] <z@[1.2.3.4]>"#);
+        assert!(d.is_empty(), "{d:?}");
+        let a: Vec<_> = l.mailboxes.iter().map(|m| m.address.as_str()).collect();
+        assert_eq!(a, vec!["foo@example.com", "bar@example.org", "a@b.c", "\"q x\"@d.e", "z@[1.2.3.4]"]);
+        assert_eq!(l.mailboxes[0].display_name.as_deref(), Some("Mr. Foo"));
+        assert_eq!(l.mailboxes[2].group.as_deref(), Some("Group"));
+    }
+
+    #[test]
+    fn whitespace_in_angle() {
+        let s = r#" "Mr. Foo" <foo@example.com >"#;
+        let (_, d) = ids(s);
+        assert_eq!(d, vec![("address-whitespace", Severity::Warning, s.find(" >").unwrap())]);
+    }
+
+    #[test]
+    fn obsolete_and_invalid() {
+        let (_, d) = ids(" Mr. Foo <a@b.c>");
+        assert_eq!(d[0].0, "invalid-address");
+        assert_eq!(d[0].1, Severity::Warning);
+        let (_, d) = ids(" foo");
+        assert_eq!(d[0].1, Severity::Error);
+        let (_, d) = ids(" <a@b.c");
+        assert_eq!(d[0].1, Severity::Error);
+        let (_, d) = ids(" a..b@c.d");
+        assert_eq!(d[0].1, Severity::Error);
+        let (l, d) = ids(" ");
+        assert!(l.empty && d.is_empty());
+        let (l, d) = ids(" undisclosed-recipients:;");
+        assert!(!l.empty && d.is_empty() && l.groups == 1);
+    }
+
+    #[test]
+    fn encoded_display_name() {
+        let m = parse_mailbox("=?utf-8?B?R01P44GC44GK44Ge44KJ?= =?utf-8?B?6YqA6KGM?= <no-reply@example.com>").unwrap();
+        assert_eq!(m.display_name.as_deref(), Some("GMOあおぞら銀行"));
+    }
+}

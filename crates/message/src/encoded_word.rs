@@ -1,0 +1,394 @@
+//! RFC 2047 encoded words: recognition, checks and decoding of header text.
+//!
+//! `=?charset[*lang]?B|Q?encoded-text?=`. Decoding follows RFC 2047 6.2: whitespace
+//! between two adjacent encoded words is dropped; an unknown charset leaves the word as
+//! it is. Words glued to other text are decoded for display (as most readers do) but
+//! flagged.
+
+use crate::b64::{b64_decode_strict, hex_value};
+use crate::charset;
+use crate::diag::{rule, Sink};
+
+/// A syntactically recognised encoded word `buf[start..end]`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ew<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub charset: &'a str,
+    pub b: bool,
+    pub text: &'a [u8],
+}
+
+/// RFC 2047 2: token chars exclude SPACE, CTLs and especials.
+fn is_token(b: u8) -> bool {
+    b > 0x20 && b < 0x7f && !b"()<>@,;:\"/[]?.=".contains(&b)
+}
+
+/// Parses an encoded word starting at `pos` (which must hold `=?`), not reading past
+/// `limit`. Returns `None` when the bytes do not have the encoded-word shape.
+pub(crate) fn scan_at(buf: &[u8], pos: usize, limit: usize) -> Option<Ew<'_>> {
+    let limit = limit.min(buf.len());
+    if buf.get(pos..pos + 2)? != b"=?" {
+        return None;
+    }
+    let cs_start = pos + 2;
+    let mut i = cs_start;
+    // charset, optionally "*language" (RFC 2231 5): '*' is a token char already.
+    while i < limit && is_token(*buf.get(i)?) {
+        i += 1;
+    }
+    if i == cs_start || buf.get(i) != Some(&b'?') {
+        return None;
+    }
+    let charset = std::str::from_utf8(buf.get(cs_start..i)?).ok()?;
+    let enc = *buf.get(i + 1)?;
+    let b = match enc {
+        b'B' | b'b' => true,
+        b'Q' | b'q' => false,
+        _ => return None,
+    };
+    if buf.get(i + 2) != Some(&b'?') {
+        return None;
+    }
+    let t_start = i + 3;
+    let mut j = t_start;
+    while j < limit {
+        let c = *buf.get(j)?;
+        if c == b'?' {
+            break;
+        }
+        if !(0x21..0x7f).contains(&c) {
+            return None;
+        }
+        j += 1;
+    }
+    if j + 2 > limit || buf.get(j..j + 2)? != b"?=" {
+        return None;
+    }
+    Some(Ew { start: pos, end: j + 2, charset, b, text: buf.get(t_start..j)? })
+}
+
+/// Decodes the encoded text to bytes; also returns the first problem found.
+pub(crate) fn decode_bytes(ew: &Ew) -> (Vec<u8>, Option<(&'static str, &'static str)>) {
+    if ew.b {
+        let (out, p) = b64_decode_strict(ew.text);
+        (out, p.map(|(_, en, ja)| (en, ja)))
+    } else {
+        let mut out = Vec::with_capacity(ew.text.len());
+        let mut problem = None;
+        let mut i = 0;
+        while let Some(&c) = ew.text.get(i) {
+            match c {
+                b'_' => out.push(b' '),
+                b'=' => {
+                    let h = ew.text.get(i + 1).copied().and_then(hex_value);
+                    let l = ew.text.get(i + 2).copied().and_then(hex_value);
+                    if let (Some(h), Some(l)) = (h, l) {
+                        out.push(h << 4 | l);
+                        i += 2;
+                    } else {
+                        out.push(b'=');
+                        problem.get_or_insert(("'=' not followed by two hex digits", "'=' の後に 16 進数 2 桁がありません"));
+                    }
+                }
+                _ => out.push(c),
+            }
+            i += 1;
+        }
+        (out, problem)
+    }
+}
+
+/// How a field body is decoded for display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// RFC 2047 5(1): `*text` fields (Subject, Comments, X-...).
+    Unstructured,
+    /// RFC 2047 5(2), 5(3): words in phrases and comments; never inside quoted strings.
+    Structured,
+    /// No encoded words allowed (Date, Message-ID, Received...): just unfold.
+    Raw,
+}
+
+fn is_special(b: u8) -> bool {
+    b"()<>[]:;@\\,.\"".contains(&b)
+}
+
+/// Unfolds `buf[start..end]` and decodes encoded words per `mode`. When `sink` is given,
+/// reports RFC 2047 problems with their byte ranges. Leading/trailing whitespace is
+/// trimmed from the result.
+pub(crate) fn decode_field(buf: &[u8], start: usize, end: usize, mode: Mode, mut sink: Option<&mut Sink>) -> String {
+    let end = end.min(buf.len());
+    let mut out = String::new();
+    let mut pending_ws = String::new();
+    let mut last_was_ew = false;
+    let mut i = start.min(end);
+    let mut in_quote = false;
+    let at = |i: usize| buf.get(i).copied().unwrap_or(0);
+    while i < end {
+        let b = at(i);
+        if b == b'\r' || b == b'\n' {
+            i += 1;
+            continue;
+        }
+        if b == b' ' || b == b'\t' {
+            pending_ws.push(char::from(b));
+            i += 1;
+            continue;
+        }
+        if mode == Mode::Structured {
+            if in_quote {
+                // Copy the quoted string raw; look for encoded words inside.
+                let q_start = i;
+                let mut j = i;
+                while j < end && at(j) != b'"' {
+                    if at(j) == b'\\' {
+                        j += 1;
+                    }
+                    j += 1;
+                }
+                let j = j.min(end);
+                flag_quoted(buf, q_start, j, sink.as_deref_mut());
+                out.push_str(&pending_ws);
+                pending_ws.clear();
+                out.push_str(&String::from_utf8_lossy(buf.get(q_start..j).unwrap_or(&[])));
+                i = j;
+                last_was_ew = false;
+                continue;
+            }
+            if is_special(b) {
+                if b == b'"' {
+                    in_quote = !in_quote;
+                }
+                out.push_str(&pending_ws);
+                pending_ws.clear();
+                out.push(char::from(b));
+                i += 1;
+                last_was_ew = false;
+                continue;
+            }
+        }
+        // A word: up to whitespace (and, in structured mode, a special).
+        let ws = i;
+        while i < end {
+            let c = at(i);
+            if c == b' ' || c == b'\t' || c == b'\r' || c == b'\n' || (mode == Mode::Structured && is_special(c)) {
+                break;
+            }
+            i += 1;
+        }
+        let word = buf.get(ws..i).unwrap_or(&[]);
+        if mode == Mode::Raw {
+            out.push_str(&pending_ws);
+            pending_ws.clear();
+            out.push_str(&String::from_utf8_lossy(word));
+            continue;
+        }
+        match scan_at(buf, ws, i) {
+            Some(ew) if ew.end == i => {
+                if !last_was_ew {
+                    out.push_str(&pending_ws);
+                }
+                pending_ws.clear();
+                match decode_checked(&ew, sink.as_deref_mut()) {
+                    Some(text) => {
+                        out.push_str(&text);
+                        last_was_ew = true;
+                    }
+                    None => {
+                        out.push_str(&String::from_utf8_lossy(word));
+                        last_was_ew = false;
+                    }
+                }
+            }
+            _ => {
+                out.push_str(&pending_ws);
+                pending_ws.clear();
+                last_was_ew = false;
+                decode_glued(buf, ws, i, &mut out, sink.as_deref_mut());
+            }
+        }
+    }
+    out.trim_matches(|c| c == ' ' || c == '\t').to_string()
+}
+
+/// Checks and decodes one full encoded word. `None`: leave the raw text (unknown
+/// charset, RFC 2047 6.2).
+fn decode_checked(ew: &Ew, mut sink: Option<&mut Sink>) -> Option<String> {
+    let len = ew.end - ew.start;
+    if len > 75 {
+        if let Some(s) = sink.as_deref_mut() {
+            s.add(
+                &rule::ENCODED_WORD_TOO_LONG,
+                ew.start,
+                ew.end,
+                format!("encoded word is {len} characters long; the limit is 75"),
+                format!("エンコードワードが {len} 文字あります。上限は 75 文字です"),
+            );
+        }
+    }
+    let Some(cs) = charset::lookup(ew.charset) else {
+        if let Some(s) = sink.as_deref_mut() {
+            s.add(
+                &rule::UNKNOWN_CHARSET,
+                ew.start,
+                ew.end,
+                format!("unknown charset '{}' in encoded word; readers will show it undecoded", ew.charset),
+                format!("エンコードワードの文字コード '{}' は不明です。受信側ではデコードされずに表示されます", ew.charset),
+            );
+        }
+        return None;
+    };
+    let (bytes, problem) = decode_bytes(ew);
+    if let (Some((en, ja)), Some(s)) = (problem, sink.as_deref_mut()) {
+        s.add(
+            &rule::INVALID_ENCODED_WORD,
+            ew.start,
+            ew.end,
+            format!("malformed {}-encoded word: {en}", if ew.b { "B" } else { "Q" }),
+            format!("{} エンコードのエンコードワードが不正です: {ja}", if ew.b { "B" } else { "Q" }),
+        );
+    }
+    let (text, bad) = charset::decode(cs, &bytes);
+    if let (Some(_), Some(s)) = (bad, sink.as_deref_mut()) {
+        s.add(
+            &rule::CHARSET_DECODE_ERROR,
+            ew.start,
+            ew.end,
+            format!("encoded word's bytes are not valid {}", ew.charset),
+            format!("エンコードワードの中身が {} として正しくありません", ew.charset),
+        )
+        .map(|d| d.rfc = "RFC 2047 6.2");
+    }
+    Some(text)
+}
+
+/// A word that is not exactly one encoded word: decode embedded encoded words leniently
+/// (flagging them) or flag a broken attempt; otherwise copy it.
+fn decode_glued(buf: &[u8], ws: usize, we: usize, out: &mut String, mut sink: Option<&mut Sink>) {
+    let word = buf.get(ws..we).unwrap_or(&[]);
+    let mut copied = ws;
+    let mut flagged = false;
+    let mut k = ws;
+    while let Some(off) = buf.get(k..we).and_then(|s| memchr::memmem::find(s, b"=?")) {
+        let p = k + off;
+        if let Some(ew) = scan_at(buf, p, we) {
+            out.push_str(&String::from_utf8_lossy(buf.get(copied..p).unwrap_or(&[])));
+            if !flagged {
+                flagged = true;
+                if let Some(s) = sink.as_deref_mut() {
+                    s.add(
+                        &rule::INVALID_ENCODED_WORD,
+                        ew.start,
+                        ew.end,
+                        "encoded word is not separated from the surrounding text by whitespace; strict readers show it raw".into(),
+                        "エンコードワードが前後のテキストと空白で区切られていません。厳密な受信側ではそのまま表示されます".into(),
+                    );
+                }
+            }
+            match decode_checked(&ew, sink.as_deref_mut()) {
+                Some(t) => out.push_str(&t),
+                None => out.push_str(&String::from_utf8_lossy(buf.get(ew.start..ew.end).unwrap_or(&[]))),
+            }
+            copied = ew.end;
+            k = ew.end;
+        } else {
+            k = p + 2;
+        }
+    }
+    out.push_str(&String::from_utf8_lossy(buf.get(copied..we).unwrap_or(&[])));
+    if !flagged && word.starts_with(b"=?") {
+        if let Some((en, ja)) = broken_attempt(word) {
+            if let Some(s) = sink {
+                s.add(
+                    &rule::INVALID_ENCODED_WORD,
+                    ws,
+                    we,
+                    format!("text looks like an encoded word but is not one: {en}"),
+                    format!("エンコードワードのように見えますが正しくありません: {ja}"),
+                );
+            }
+        }
+    }
+}
+
+/// Why `=?...` is not an encoded word, if it clearly tries to be one
+/// (`=?charset?X?...`).
+fn broken_attempt(word: &[u8]) -> Option<(&'static str, &'static str)> {
+    let rest = word.get(2..)?;
+    let q1 = rest.iter().position(|&b| b == b'?')?;
+    let cs = rest.get(..q1)?;
+    if cs.is_empty() || !cs.iter().all(|&b| is_token(b)) {
+        return None;
+    }
+    let enc = *rest.get(q1 + 1)?;
+    if rest.get(q1 + 2) != Some(&b'?') {
+        return None;
+    }
+    if !matches!(enc, b'B' | b'b' | b'Q' | b'q') {
+        return Some(("the encoding must be B or Q", "エンコード方式は B か Q でなければなりません"));
+    }
+    if !word.ends_with(b"?=") || word.len() < q1 + 7 {
+        return Some(("it does not end with '?='", "'?=' で終わっていません"));
+    }
+    Some(("the encoded text contains '?' or non-printable characters", "エンコード部分に '?' か印字不可能な文字が含まれています"))
+}
+
+/// Flags encoded words inside a quoted string (RFC 2047 5(3)).
+pub(crate) fn flag_quoted(buf: &[u8], start: usize, end: usize, sink: Option<&mut Sink>) {
+    let Some(sink) = sink else { return };
+    let mut k = start;
+    while let Some(off) = buf.get(k..end).and_then(|s| memchr::memmem::find(s, b"=?")) {
+        let p = k + off;
+        if let Some(ew) = scan_at(buf, p, end) {
+            sink.add(
+                &rule::ENCODED_WORD_IN_QUOTED_STRING,
+                ew.start,
+                ew.end,
+                "encoded word inside a quoted string: conforming readers must not decode it".into(),
+                "引用符で囲まれた文字列の中にエンコードワードがあります。規格どおりの受信側はデコードしません".into(),
+            );
+            return;
+        }
+        k = p + 2;
+    }
+}
+
+/// Decodes encoded words in text without reporting (display names, parameters).
+pub(crate) fn decode_lenient(text: &[u8]) -> String {
+    decode_field(text, 0, text.len(), Mode::Unstructured, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> String {
+        decode_field(s.as_bytes(), 0, s.len(), Mode::Unstructured, None)
+    }
+
+    #[test]
+    fn decodes_japanese() {
+        assert_eq!(dec(" =?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?="), "テスト");
+        assert_eq!(dec("=?utf-8?B?R01P44GC44GK44Ge44KJ?= x"), "GMOあおぞら x");
+        assert_eq!(dec("=?UTF-8?Q?a_b=3Dc?=\r\n =?UTF-8?Q?d?="), "a b=cd");
+        assert_eq!(dec("a =?utf-8?q?b?= c"), "a b c");
+        assert_eq!(dec("=?shift_jis?B?g2WDWINn?="), "テスト");
+        assert_eq!(dec("=?euc-jp?B?pcaluaXI?="), "テスト");
+    }
+
+    #[test]
+    fn unknown_charset_left_raw() {
+        assert_eq!(dec("=?x-foo?Q?a?="), "=?x-foo?Q?a?=");
+    }
+
+    #[test]
+    fn reports() {
+        let s = b"Subject: =?utf-8?B?QUJD?==?utf-8?X?a?= \"=?utf-8?q?x?=\"";
+        let mut sink = Sink::default();
+        let _ = decode_field(s, 8, s.len(), Mode::Structured, Some(&mut sink));
+        let ids: Vec<_> = sink.diags.iter().map(|d| d.rule).collect();
+        assert!(ids.contains(&"encoded-word-in-quoted-string"), "{ids:?}");
+        assert!(ids.contains(&"invalid-encoded-word"), "{ids:?}");
+    }
+}

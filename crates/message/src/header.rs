@@ -1,0 +1,338 @@
+//! Header section scanning (RFC 5322 2.2, 3.5): splits a header block into fields with
+//! byte spans, checks each physical line, and finds where the body starts.
+//!
+//! Parsing goes on past a malformed line. A line without a colon is a malformed header
+//! line if a well-formed field follows it before the first empty line, and otherwise the
+//! first body line of a message whose separator is missing.
+
+use crate::cx::Cx;
+use crate::diag::{rule, DiagExt, Severity};
+use crate::lex::is_wsp;
+use crate::lines::{lines, Line};
+
+/// One header field. `value_start..value_end` is everything after the colon up to the
+/// end of the field's last line (folding line breaks included, terminator excluded).
+#[derive(Debug, Clone)]
+pub(crate) struct Field {
+    /// Lower-cased name, trimmed of obsolete whitespace before the colon.
+    pub lname: String,
+    pub name: String,
+    pub start: usize,
+    pub name_end: usize,
+    pub value_start: usize,
+    pub value_end: usize,
+    /// First byte after the field (after its final line terminator).
+    pub end: usize,
+    pub name_ok: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// The message itself.
+    Top,
+    /// A message inside message/rfc822.
+    Nested,
+    /// A MIME body part's header.
+    Part,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Header {
+    pub fields: Vec<Field>,
+    /// Where the body starts (== range end when there is none).
+    pub body_start: usize,
+    /// Where a missing field would be inserted: the start of the empty separator line,
+    /// or the first body line when the separator is missing.
+    pub insert_at: usize,
+}
+
+impl Header {
+    pub fn get(&self, lname: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.lname == lname)
+    }
+    pub fn all<'a>(&'a self, lname: &'a str) -> impl Iterator<Item = &'a Field> + 'a {
+        self.fields.iter().filter(move |f| f.lname == lname)
+    }
+}
+
+/// RFC 5322 3.6.8 ftext.
+pub(crate) fn is_ftext(b: u8) -> bool {
+    (33..=126).contains(&b) && b != b':'
+}
+
+fn looks_like_field(buf: &[u8], l: &Line) -> bool {
+    let s = buf.get(l.start..l.content_end).unwrap_or(&[]);
+    match memchr::memchr(b':', s) {
+        Some(c) if c > 0 => {
+            let name = s.get(..c).unwrap_or(&[]);
+            let trimmed = trim_end_wsp(name);
+            !trimmed.is_empty() && trimmed.iter().all(|&b| is_ftext(b))
+        }
+        _ => false,
+    }
+}
+
+fn trim_end_wsp(s: &[u8]) -> &[u8] {
+    let n = s.iter().rposition(|&b| !is_wsp(b)).map_or(0, |p| p + 1);
+    s.get(..n).unwrap_or(&[])
+}
+
+/// Scans the header block in `start..end`.
+pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header {
+    let buf = cx.buf;
+    let mut fields: Vec<Field> = Vec::new();
+    // Lazily computed: start of the last field-looking line before the first empty line.
+    let mut last_fieldlike: Option<Option<usize>> = None;
+    let mut cur: Option<Field> = None;
+    let mut long_flagged_for_cur = false;
+    let mut body_start = end;
+    let mut insert_at = end;
+    let mut done = false;
+    let mut last_line: Option<Line> = None;
+
+    let mut it = lines(buf, start, end);
+    while let Some(l) = it.next() {
+        last_line = Some(l);
+        if l.is_empty() && l.terminated {
+            finish(cx, &mut fields, cur.take());
+            body_start = l.next;
+            insert_at = l.start;
+            done = true;
+            break;
+        }
+        let first = buf.get(l.start).copied().unwrap_or(0);
+        // Physical line checks.
+        let len = l.len();
+        if len > 998 {
+            cx.sink.add(
+                &rule::LINE_TOO_LONG,
+                l.start + 998,
+                l.content_end,
+                format!("header line is {len} octets long; the limit is 998 (plus CRLF)"),
+                format!("ヘッダー行が {len} オクテットあります。上限は 998 オクテット（CRLF を除く）です"),
+            );
+        }
+        if is_wsp(first) {
+            match cur.as_mut() {
+                Some(f) => {
+                    f.value_end = l.content_end;
+                    f.end = l.next;
+                    if len > 78 && len <= 998 && !long_flagged_for_cur {
+                        long_flagged_for_cur = true;
+                        flag_over_78(cx, &l);
+                    }
+                }
+                None => {
+                    cx.sink.add(
+                        &rule::INVALID_FIELD_NAME,
+                        l.start,
+                        l.content_end,
+                        "line starts with whitespace but there is no field above it to continue".into(),
+                        "行頭が空白ですが、続きとなる直前のフィールドがありません".into(),
+                    );
+                }
+            }
+            continue;
+        }
+        finish(cx, &mut fields, cur.take());
+        long_flagged_for_cur = false;
+        let s = buf.get(l.start..l.content_end).unwrap_or(&[]);
+        match memchr::memchr(b':', s) {
+            Some(colon) => {
+                let raw_name = s.get(..colon).unwrap_or(&[]);
+                let name = trim_end_wsp(raw_name);
+                let mut name_ok = true;
+                if name.is_empty() {
+                    name_ok = false;
+                    cx.sink.add(
+                        &rule::INVALID_FIELD_NAME,
+                        l.start,
+                        l.start + colon + 1,
+                        "field name is empty: the line starts with ':'".into(),
+                        "フィールド名が空です（行が ':' で始まっています）".into(),
+                    );
+                } else if let Some(bad) = name.iter().position(|&b| !is_ftext(b)) {
+                    name_ok = false;
+                    let c = name.get(bad).copied().unwrap_or(0);
+                    let what = if c == b' ' || c == b'\t' { "whitespace".to_string() } else { format!("byte 0x{c:02X}") };
+                    let what_ja = if c == b' ' || c == b'\t' { "空白".to_string() } else { format!("バイト 0x{c:02X}") };
+                    let mbox = fields.is_empty() && kind == Kind::Top && s.starts_with(b"From ");
+                    let (en, ja) = if mbox {
+                        (
+                            "this is an mbox 'From ' separator line, not a header field; strip it before sending".to_string(),
+                            "これは mbox の 'From ' 区切り行でありヘッダーフィールドではありません。送信前に取り除いてください".to_string(),
+                        )
+                    } else {
+                        (
+                            format!("invalid field name '{}': {what} is not allowed in a field name", String::from_utf8_lossy(name)),
+                            format!("フィールド名 '{}' が不正です: フィールド名に{what_ja}は使えません", String::from_utf8_lossy(name)),
+                        )
+                    };
+                    cx.sink.add(&rule::INVALID_FIELD_NAME, l.start, l.start + colon, en, ja);
+                } else if name.len() < raw_name.len() {
+                    cx.sink
+                        .add(
+                            &rule::INVALID_FIELD_NAME,
+                            l.start + name.len(),
+                            l.start + colon,
+                            "whitespace between field name and colon is obsolete syntax".into(),
+                            "フィールド名とコロンの間の空白は廃止された構文です".into(),
+                        )
+                        .sev(Severity::Warning)
+                        .rfc("RFC 5322 4.5");
+                }
+                let name_s = String::from_utf8_lossy(name).into_owned();
+                if len > 78 && len <= 998 {
+                    long_flagged_for_cur = true;
+                    flag_over_78(cx, &l);
+                }
+                cur = Some(Field {
+                    lname: name_s.to_ascii_lowercase(),
+                    name: name_s,
+                    start: l.start,
+                    name_end: l.start + name.len(),
+                    value_start: l.start + colon + 1,
+                    value_end: l.content_end,
+                    end: l.next,
+                    name_ok,
+                });
+            }
+            None => {
+                let lf = *last_fieldlike.get_or_insert_with(|| {
+                    let mut last = None;
+                    for m in lines(buf, l.start, end) {
+                        if m.is_empty() {
+                            break;
+                        }
+                        if looks_like_field(buf, &m) {
+                            last = Some(m.start);
+                        }
+                    }
+                    last
+                });
+                if lf.is_some_and(|p| p > l.start) {
+                    cx.sink.add(
+                        &rule::MISSING_COLON,
+                        l.start,
+                        l.content_end,
+                        "header line has no colon: it is neither a field nor a continuation".into(),
+                        "ヘッダー行にコロンがありません。フィールドでも継続行でもありません".into(),
+                    );
+                } else {
+                    cx.sink.add(
+                        &rule::MISSING_HEADER_BODY_SEPARATOR,
+                        l.start,
+                        l.content_end,
+                        "no empty line between the header and this line, which starts the body".into(),
+                        "ヘッダーと、本文の始まりであるこの行の間に空行がありません".into(),
+                    );
+                    body_start = l.start;
+                    insert_at = l.start;
+                    done = true;
+                    break;
+                }
+            }
+        }
+    }
+    if !done {
+        finish(cx, &mut fields, cur.take());
+        insert_at = end;
+        match last_line {
+            Some(l) if !l.terminated => {
+                let sev = if kind == Kind::Top { Severity::Error } else { Severity::Warning };
+                cx.sink
+                    .add(
+                        &rule::MISSING_HEADER_BODY_SEPARATOR,
+                        end,
+                        end,
+                        "input ends inside the header: the last field has no CRLF and no empty line follows".into(),
+                        "ヘッダーの途中で入力が終わっています。最後のフィールドに CRLF がなく、空行もありません".into(),
+                    )
+                    .sev(sev);
+            }
+            Some(_) if kind == Kind::Top => {
+                cx.sink
+                    .add(
+                        &rule::MISSING_HEADER_BODY_SEPARATOR,
+                        end,
+                        end,
+                        "the message ends after the header without an empty line; legal (the body is optional), but some parsers flag it".into(),
+                        "ヘッダーの後に空行がないまま終わっています。本文は省略可能なので規格上は正しいですが、警告するパーサもあります".into(),
+                    )
+                    .sev(Severity::Info)
+                    .rfc("RFC 5322 3.5");
+            }
+            _ => {}
+        }
+    }
+    Header { fields, body_start, insert_at }
+}
+
+fn flag_over_78(cx: &mut Cx, l: &Line) {
+    let len = l.len();
+    cx.sink.add(
+        &rule::HEADER_LINE_OVER_78,
+        l.start + 78,
+        l.content_end,
+        format!("header line is {len} characters long; lines SHOULD be at most 78"),
+        format!("ヘッダー行が {len} 文字あります。78 文字以内にすべきです（SHOULD）"),
+    );
+}
+
+/// Finishes a field: byte-level checks on its whole extent, then stores it.
+fn finish(cx: &mut Cx, fields: &mut Vec<Field>, f: Option<Field>) {
+    let Some(f) = f else { return };
+    let buf = cx.buf;
+    let bytes = buf.get(f.start..f.value_end).unwrap_or(&[]);
+    if let Some(p) = memchr::memchr(0, bytes) {
+        cx.sink.add(
+            &rule::NUL_BYTE,
+            f.start + p,
+            f.start + p + 1,
+            format!("NUL byte in the {} field", f.name),
+            format!("{} フィールドに NUL バイトがあります", f.name),
+        )
+        .rfc("RFC 5322 2.2");
+    }
+    if !bytes.is_ascii() {
+        let first = bytes.iter().position(|&b| b >= 0x80).unwrap_or(0);
+        match std::str::from_utf8(bytes) {
+            Err(e) => {
+                let p = f.start + e.valid_up_to();
+                cx.sink.add(
+                    &rule::INVALID_UTF8,
+                    p,
+                    p + e.error_len().unwrap_or(1),
+                    format!("raw 8-bit bytes in the {} field are not UTF-8; the receiver cannot know their charset", f.name),
+                    format!("{} フィールドの生の 8 ビットバイトは UTF-8 ではありません。受信側は文字コードを判別できません", f.name),
+                );
+            }
+            Ok(_) => {
+                let p = f.start + first;
+                cx.header_utf8.get_or_insert(p);
+                match cx.envelope {
+                    None => {
+                        cx.sink.add(
+                            &rule::EIGHTBIT_HEADER,
+                            p,
+                            p + 1,
+                            format!("raw non-ASCII (UTF-8) text in the {} field: valid only when the message travels with SMTPUTF8 (RFC 6532)", f.name),
+                            format!("{} フィールドに生の非 ASCII（UTF-8）文字があります。SMTPUTF8 で運ばれる場合（RFC 6532）にのみ有効です", f.name),
+                        );
+                    }
+                    Some(env) if !env.smtputf8 => {
+                        cx.sink.add(
+                            &rule::SMTPUTF8_REQUIRED,
+                            p,
+                            p + 1,
+                            format!("raw UTF-8 in the {} field needs the SMTPUTF8 extension, but the envelope does not use it", f.name),
+                            format!("{} フィールドの生の UTF-8 には SMTPUTF8 拡張が必要ですが、エンベロープで使われていません", f.name),
+                        );
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+    fields.push(f);
+}

@@ -1,0 +1,235 @@
+//! RFC 5322 3.2 lexical tokens for structured field bodies, read straight from the raw
+//! (still folded) bytes so every token keeps its exact byte range.
+//!
+//! CFWS (whitespace, folding line breaks, nested comments) is skipped but remembered on
+//! the following token (`ws_start`), which is how `address-whitespace` finds spaces
+//! inside `<...>`. Non-ASCII bytes count as atext (RFC 6532 3.2).
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Atom,
+    /// `"..."`; content in `Token::text` form is obtained with [`quoted_content`].
+    Quoted,
+    /// `[...]`
+    DomainLiteral,
+    /// One special or otherwise unexpected byte.
+    Special(u8),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Token {
+    pub kind: Kind,
+    pub start: usize,
+    pub end: usize,
+    /// Where the CFWS before this token starts (== `start` when there is none).
+    pub ws_start: usize,
+    /// A comment was part of that CFWS.
+    pub comment_before: bool,
+}
+
+impl Token {
+    pub fn ws_before(&self) -> bool {
+        self.ws_start < self.start
+    }
+    pub fn is(&self, c: u8) -> bool {
+        self.kind == Kind::Special(c)
+    }
+}
+
+/// A lexical error (unterminated comment/quote/literal, stray byte) at a byte range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LexError {
+    pub start: usize,
+    pub end: usize,
+    pub what: &'static str,
+    pub what_ja: &'static str,
+}
+
+/// RFC 5322 3.2.3 atext, plus UTF-8 non-ASCII (RFC 6532).
+pub(crate) fn is_atext(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b) || b >= 0x80
+}
+
+pub(crate) fn is_wsp(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// Tokenizes `buf[start..end]`. Also returns where trailing CFWS started (for checks on
+/// whitespace after the last token).
+pub(crate) fn tokenize(buf: &[u8], start: usize, end: usize) -> (Vec<Token>, Vec<LexError>, usize) {
+    let end = end.min(buf.len());
+    let mut toks = Vec::new();
+    let mut errs = Vec::new();
+    let mut i = start.min(end);
+    let at = |i: usize| buf.get(i).copied().unwrap_or(0);
+    loop {
+        let ws_start = i;
+        let mut comment = false;
+        // Skip CFWS.
+        while i < end {
+            let b = at(i);
+            if is_wsp(b) || b == b'\r' || b == b'\n' {
+                i += 1;
+            } else if b == b'(' {
+                comment = true;
+                let open = i;
+                let mut depth = 0usize;
+                while i < end {
+                    match at(i) {
+                        b'\\' => i += 2,
+                        b'(' => {
+                            depth += 1;
+                            i += 1
+                        }
+                        b')' => {
+                            depth -= 1;
+                            i += 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => i += 1,
+                    }
+                }
+                if depth > 0 || i > end {
+                    i = end;
+                    errs.push(LexError {
+                        start: open,
+                        end,
+                        what: "unterminated comment: '(' without ')'",
+                        what_ja: "閉じられていないコメント: '(' に対応する ')' がありません",
+                    });
+                }
+            } else {
+                break;
+            }
+        }
+        if i >= end {
+            return (toks, errs, ws_start.min(end));
+        }
+        let tok_start = i;
+        let b = at(i);
+        let kind = if is_atext(b) {
+            while i < end && is_atext(at(i)) {
+                i += 1;
+            }
+            Kind::Atom
+        } else if b == b'"' {
+            i += 1;
+            let mut closed = false;
+            while i < end {
+                match at(i) {
+                    b'\\' => i += 2,
+                    b'"' => {
+                        i += 1;
+                        closed = true;
+                        break;
+                    }
+                    _ => i += 1,
+                }
+            }
+            if !closed {
+                i = end;
+                errs.push(LexError {
+                    start: tok_start,
+                    end,
+                    what: "unterminated quoted string: '\"' without closing '\"'",
+                    what_ja: "閉じられていない引用符: '\"' に対応する '\"' がありません",
+                });
+            }
+            Kind::Quoted
+        } else if b == b'[' {
+            i += 1;
+            let mut closed = false;
+            while i < end {
+                match at(i) {
+                    b'\\' => i += 2,
+                    b']' => {
+                        i += 1;
+                        closed = true;
+                        break;
+                    }
+                    b'[' => break,
+                    _ => i += 1,
+                }
+            }
+            if !closed {
+                errs.push(LexError {
+                    start: tok_start,
+                    end: i.min(end),
+                    what: "unterminated domain literal: '[' without ']'",
+                    what_ja: "閉じられていないドメインリテラル: '[' に対応する ']' がありません",
+                });
+            }
+            Kind::DomainLiteral
+        } else {
+            i += 1;
+            Kind::Special(b)
+        };
+        let i2 = i.min(end);
+        toks.push(Token { kind, start: tok_start, end: i2, ws_start, comment_before: comment });
+        i = i2;
+    }
+}
+
+/// The content of a quoted string token with quoted-pairs resolved and folding CRLFs
+/// removed (RFC 5322 3.2.4), as raw bytes.
+pub(crate) fn quoted_content(buf: &[u8], t: &Token) -> Vec<u8> {
+    let inner = buf.get(t.start + 1..t.end.saturating_sub(1).max(t.start + 1)).unwrap_or(&[]);
+    let mut out = Vec::with_capacity(inner.len());
+    let mut it = inner.iter().copied();
+    while let Some(b) = it.next() {
+        match b {
+            b'\\' => {
+                if let Some(n) = it.next() {
+                    out.push(n);
+                }
+            }
+            b'\r' | b'\n' => {}
+            _ => out.push(b),
+        }
+    }
+    out
+}
+
+/// Raw bytes of a token.
+pub(crate) fn text<'a>(buf: &'a [u8], t: &Token) -> &'a [u8] {
+    buf.get(t.start..t.end).unwrap_or(&[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_and_cfws() {
+        let b = b" \"Mr. Foo\" (c (nested)) <foo@example.com >";
+        let (t, e, _) = tokenize(b, 0, b.len());
+        assert!(e.is_empty());
+        let kinds: Vec<_> = t.iter().map(|t| t.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                Kind::Quoted,
+                Kind::Special(b'<'),
+                Kind::Atom,
+                Kind::Special(b'@'),
+                Kind::Atom,
+                Kind::Special(b'.'),
+                Kind::Atom,
+                Kind::Special(b'>')
+            ]
+        );
+        assert!(t[1].comment_before && t[1].ws_before());
+        assert!(t[7].ws_before());
+        assert_eq!(quoted_content(b, &t[0]), b"Mr. Foo");
+    }
+
+    #[test]
+    fn unterminated_things_do_not_panic() {
+        for s in [&b"(abc"[..], b"\"abc", b"[abc", b"\\", b"(\\", b"\"\\"] {
+            let (_, e, _) = tokenize(s, 0, s.len());
+            assert!(!e.is_empty() || s == b"\\", "{s:?}");
+        }
+    }
+}

@@ -1,0 +1,425 @@
+//! MIME structured values (RFC 2045 5.1): `type/subtype *(; attribute=value)` and
+//! `token *(; parameter)` for Content-Disposition, with RFC 2231 parameter value
+//! continuations (`name*0=`, `name*1*=`) and charset/language (`name*=UTF-8'ja'%E3..`).
+
+use crate::b64::hex_value;
+use crate::charset;
+use crate::diag::{rule, DiagExt, Rule, Severity, Sink};
+use crate::encoded_word;
+use crate::lex::is_wsp;
+
+/// RFC 2045 5.1 tspecials.
+fn is_tspecial(b: u8) -> bool {
+    b"()<>@,;:\\\"/[]?=".contains(&b)
+}
+
+fn is_token(b: u8) -> bool {
+    (33..127).contains(&b) && !is_tspecial(b)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Param {
+    /// Lower-case base name (RFC 2231 section/extension markers removed).
+    pub name: String,
+    /// Value after quoting, continuations and charset decoding.
+    pub value: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MimeValue {
+    /// `type/subtype` (lower-case) or the disposition token.
+    pub head: String,
+    pub params: Vec<Param>,
+}
+
+impl MimeValue {
+    pub fn param(&self, name: &str) -> Option<&Param> {
+        self.params.iter().find(|p| p.name == name)
+    }
+}
+
+struct Lx<'a, 's> {
+    buf: &'a [u8],
+    i: usize,
+    end: usize,
+    sink: Option<&'s mut Sink>,
+    rule: &'static Rule,
+    field: &'a str,
+    failed: bool,
+}
+
+impl Lx<'_, '_> {
+    fn at(&self) -> Option<u8> {
+        (self.i < self.end).then(|| self.buf.get(self.i).copied()).flatten()
+    }
+    fn skip_cfws(&mut self) {
+        while let Some(b) = self.at() {
+            if is_wsp(b) || b == b'\r' || b == b'\n' {
+                self.i += 1;
+            } else if b == b'(' {
+                let mut depth = 0usize;
+                while let Some(c) = self.at() {
+                    self.i += 1;
+                    match c {
+                        b'\\' => self.i += 1,
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                self.i = self.i.min(self.end);
+            } else {
+                break;
+            }
+        }
+    }
+    fn token(&mut self) -> Option<(usize, usize)> {
+        let s = self.i;
+        while self.at().is_some_and(is_token) {
+            self.i += 1;
+        }
+        (self.i > s).then_some((s, self.i))
+    }
+    fn err(&mut self, s: usize, e: usize, en: String, ja: String) {
+        self.failed = true;
+        if let Some(k) = self.sink.as_deref_mut() {
+            let r = self.rule;
+            k.add(r, s, e.max(s), format!("{}: {en}", self.field), format!("{}: {ja}", self.field));
+        }
+    }
+    fn warn(&mut self, s: usize, e: usize, en: String, ja: String, rfc: &'static str) {
+        if let Some(k) = self.sink.as_deref_mut() {
+            let r = self.rule;
+            k.add(r, s, e.max(s), format!("{}: {en}", self.field), format!("{}: {ja}", self.field)).sev(Severity::Warning).rfc(rfc);
+        }
+    }
+    fn lower(&self, (s, e): (usize, usize)) -> String {
+        String::from_utf8_lossy(self.buf.get(s..e).unwrap_or(&[])).to_ascii_lowercase()
+    }
+}
+
+/// One `attribute=value` as written, before RFC 2231 assembly.
+struct RawParam {
+    base: String,
+    section: Option<u32>,
+    extended: bool,
+    value: Vec<u8>,
+    quoted: bool,
+    start: usize,
+    end: usize,
+}
+
+/// Parses a Content-Type (`type_subtype`) or Content-Disposition value. `None` when the
+/// head is unusable (reported into `sink` under `rule`).
+pub(crate) fn parse(buf: &[u8], start: usize, end: usize, type_subtype: bool, field: &str, rule: &'static Rule, sink: Option<&mut Sink>) -> Option<MimeValue> {
+    let mut lx = Lx { buf, i: start, end: end.min(buf.len()), sink, rule, field, failed: false };
+    lx.skip_cfws();
+    let head_start = lx.i;
+    let Some(t) = lx.token() else {
+        let e = lx.end;
+        lx.err(head_start, e, "missing value".into(), "値がありません".into());
+        return None;
+    };
+    let mut head = lx.lower(t);
+    if type_subtype {
+        lx.skip_cfws();
+        if lx.at() != Some(b'/') {
+            let e = lx.i.max(t.1);
+            lx.err(head_start, e, format!("'{head}' is not 'type/subtype'"), format!("'{head}' は 'type/subtype' の形ではありません"));
+            return None;
+        }
+        lx.i += 1;
+        lx.skip_cfws();
+        let Some(st) = lx.token() else {
+            let p = lx.i;
+            lx.err(head_start, p, "missing subtype after '/'".into(), "'/' の後にサブタイプがありません".into());
+            return None;
+        };
+        head = format!("{head}/{}", lx.lower(st));
+    }
+    let mut raws: Vec<RawParam> = Vec::new();
+    loop {
+        lx.skip_cfws();
+        let Some(b) = lx.at() else { break };
+        if b != b';' {
+            let p = lx.i;
+            lx.err(p, p + 1, format!("expected ';' before more parameters, found '{}'", char::from(b)), format!("次のパラメータの前に ';' が必要ですが '{}' があります", char::from(b)));
+            break;
+        }
+        lx.i += 1;
+        lx.skip_cfws();
+        if lx.at().is_none() {
+            break; // trailing ';' is tolerated
+        }
+        let ps = lx.i;
+        let Some(nt) = lx.token() else {
+            let p = lx.i;
+            lx.err(p, p + 1, "expected a parameter name".into(), "パラメータ名が必要です".into());
+            skip_to_semicolon(&mut lx);
+            continue;
+        };
+        let name = lx.lower(nt);
+        lx.skip_cfws();
+        if lx.at() != Some(b'=') {
+            let p = lx.i;
+            lx.err(ps, p, format!("parameter '{name}' has no '=value'"), format!("パラメータ '{name}' に '=値' がありません"));
+            skip_to_semicolon(&mut lx);
+            continue;
+        }
+        lx.i += 1;
+        lx.skip_cfws();
+        let (value, quoted) = if lx.at() == Some(b'"') {
+            lx.i += 1;
+            let mut v = Vec::new();
+            let mut closed = false;
+            while let Some(c) = lx.at() {
+                lx.i += 1;
+                match c {
+                    b'\\' => {
+                        if let Some(n) = lx.at() {
+                            v.push(n);
+                            lx.i += 1;
+                        }
+                    }
+                    b'"' => {
+                        closed = true;
+                        break;
+                    }
+                    b'\r' | b'\n' => {}
+                    _ => v.push(c),
+                }
+            }
+            if !closed {
+                let e = lx.end;
+                lx.err(ps, e, format!("value of '{name}' has an unterminated quoted string"), format!("'{name}' の値の引用符が閉じられていません"));
+            }
+            (v, true)
+        } else {
+            let vs = lx.i;
+            let _ = lx.token();
+            let ve = lx.i;
+            lx.skip_cfws();
+            if lx.at().is_some_and(|c| c != b';') {
+                // Unquoted value with tspecials/space: recover up to ';'.
+                skip_to_semicolon(&mut lx);
+                let e = lx.i;
+                lx.err(vs, e, format!("value of '{name}' contains special characters or spaces and must be quoted"), format!("'{name}' の値に特殊文字か空白が含まれているので引用符で囲む必要があります"));
+                (trim(buf.get(vs..e).unwrap_or(&[])).to_vec(), false)
+            } else {
+                if ve == vs {
+                    lx.err(ps, ve, format!("parameter '{name}' has an empty value"), format!("パラメータ '{name}' の値が空です"));
+                }
+                (buf.get(vs..ve).unwrap_or(&[]).to_vec(), false)
+            }
+        };
+        let pe = lx.i;
+        // RFC 2231: name*, name*N, name*N*
+        let (base, section, extended) = match name.split_once('*') {
+            None => (name.clone(), None, false),
+            Some((b, rest)) => {
+                let (num, ext) = match rest.strip_suffix('*') {
+                    Some(n) => (n, true),
+                    None => (rest, rest.is_empty()),
+                };
+                if num.is_empty() {
+                    (b.to_string(), None, true)
+                } else if let Some(n) = num.parse::<u32>().ok().filter(|_| num.bytes().all(|c| c.is_ascii_digit()) && (num == "0" || !num.starts_with('0'))) {
+                    (b.to_string(), Some(n), ext)
+                } else {
+                    lx.err(ps, pe, format!("'{name}' is not a valid RFC 2231 parameter name"), format!("'{name}' は RFC 2231 のパラメータ名として不正です"));
+                    (b.to_string(), None, ext)
+                }
+            }
+        };
+        raws.push(RawParam { base, section, extended, value, quoted, start: ps, end: pe });
+    }
+    let params = assemble(&mut lx, raws);
+    Some(MimeValue { head, params })
+}
+
+fn skip_to_semicolon(lx: &mut Lx) {
+    let mut in_q = false;
+    while let Some(c) = lx.at() {
+        if c == b'"' {
+            in_q = !in_q;
+        } else if c == b'\\' && in_q {
+            lx.i += 1;
+        } else if c == b';' && !in_q {
+            break;
+        }
+        lx.i += 1;
+    }
+    lx.i = lx.i.min(lx.end);
+}
+
+fn trim(s: &[u8]) -> &[u8] {
+    let a = s.iter().position(|&b| !is_wsp(b)).unwrap_or(s.len());
+    let b = s.iter().rposition(|&b| !is_wsp(b)).map_or(a, |p| p + 1);
+    s.get(a..b).unwrap_or(&[])
+}
+
+/// Joins RFC 2231 sections, decodes charsets, flags duplicates.
+fn assemble(lx: &mut Lx, raws: Vec<RawParam>) -> Vec<Param> {
+    let mut out: Vec<Param> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for (k, r) in raws.iter().enumerate() {
+        if seen.contains(&r.base.as_str()) {
+            continue;
+        }
+        seen.push(&r.base);
+        let group: Vec<&RawParam> = raws.iter().skip(k).filter(|x| x.base == r.base).collect();
+        let plain: Vec<&&RawParam> = group.iter().filter(|x| x.section.is_none()).collect();
+        let mut sections: Vec<&&RawParam> = group.iter().filter(|x| x.section.is_some()).collect();
+        sections.sort_by_key(|x| x.section);
+        let (start, end) = (r.start, group.last().map_or(r.end, |x| x.end));
+        // Prefer the RFC 2231 form when both are present (RFC 2231 leaves it to readers;
+        // this is what mail clients do), but flag duplicates of the same form.
+        if plain.len() > 1 || (sections.windows(2).any(|w| w.first().map(|a| a.section) == w.get(1).map(|b| b.section))) {
+            let dup = plain.get(1).map_or(end, |d| d.start);
+            lx.warn(dup, end, format!("parameter '{}' is given more than once", r.base), format!("パラメータ '{}' が複数回指定されています", r.base), "RFC 2045 5.1");
+        }
+        let value = if !sections.is_empty() {
+            for (n, s) in sections.iter().enumerate() {
+                if s.section != Some(n as u32) {
+                    lx.err(s.start, s.end, format!("RFC 2231 continuation '{}' sections must be numbered 0, 1, 2... without gaps", r.base), format!("RFC 2231 の継続パラメータ '{}' は 0, 1, 2... と欠番なしで番号付けする必要があります", r.base));
+                    break;
+                }
+            }
+            let mut bytes = Vec::new();
+            let mut cs = None;
+            for (n, s) in sections.iter().enumerate() {
+                if s.extended {
+                    let v = if n == 0 { split_charset(lx, s, &mut cs) } else { s.value.clone() };
+                    bytes.extend(pct_decode(lx, s, &v));
+                } else {
+                    bytes.extend_from_slice(&s.value);
+                }
+            }
+            decode_cs(lx, r, cs.as_deref(), &bytes)
+        } else if let Some(p) = plain.iter().find(|p| p.extended).or(plain.first()) {
+            if p.extended {
+                let mut cs = None;
+                let v = split_charset(lx, p, &mut cs);
+                let bytes = pct_decode(lx, p, &v);
+                decode_cs(lx, p, cs.as_deref(), &bytes)
+            } else {
+                if p.quoted {
+                    if let Some(k) = lx.sink.as_deref_mut() {
+                        encoded_word::flag_quoted(lx.buf, p.start, p.end, Some(k));
+                    }
+                }
+                let s = String::from_utf8_lossy(&p.value).into_owned();
+                if s.contains("=?") { encoded_word::decode_lenient(s.as_bytes()) } else { s }
+            }
+        } else {
+            String::new()
+        };
+        out.push(Param { name: r.base.clone(), value, start, end });
+    }
+    out
+}
+
+/// `charset'language'rest` of the first extended section.
+fn split_charset(lx: &mut Lx, p: &RawParam, cs: &mut Option<String>) -> Vec<u8> {
+    let v = &p.value;
+    let mut parts = v.splitn(3, |&b| b == b'\'');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(c), Some(_lang), Some(rest)) => {
+            *cs = Some(String::from_utf8_lossy(c).into_owned()).filter(|s| !s.is_empty());
+            rest.to_vec()
+        }
+        _ => {
+            lx.err(p.start, p.end, format!("RFC 2231 value of '{}' must start with charset'language'", p.base), format!("'{}' の RFC 2231 形式の値は charset'language' で始める必要があります", p.base));
+            v.clone()
+        }
+    }
+}
+
+fn pct_decode(lx: &mut Lx, p: &RawParam, v: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(v.len());
+    let mut i = 0;
+    let mut flagged = false;
+    while let Some(&b) = v.get(i) {
+        if b == b'%' {
+            if let (Some(h), Some(l)) = (v.get(i + 1).copied().and_then(hex_value), v.get(i + 2).copied().and_then(hex_value)) {
+                out.push(h << 4 | l);
+                i += 3;
+                continue;
+            }
+            if !flagged {
+                flagged = true;
+                lx.err(p.start, p.end, format!("'%' in the RFC 2231 value of '{}' is not followed by two hex digits", p.base), format!("'{}' の RFC 2231 形式の値で '%' の後に 16 進数 2 桁がありません", p.base));
+            }
+        }
+        out.push(b);
+        i += 1;
+    }
+    out
+}
+
+fn decode_cs(lx: &mut Lx, p: &RawParam, cs: Option<&str>, bytes: &[u8]) -> String {
+    let Some(name) = cs else { return String::from_utf8_lossy(bytes).into_owned() };
+    match charset::lookup(name) {
+        Some(c) => {
+            let (s, bad) = charset::decode(c, bytes);
+            if bad.is_some() {
+                if let Some(k) = lx.sink.as_deref_mut() {
+                    k.add(&rule::CHARSET_DECODE_ERROR, p.start, p.end, format!("parameter '{}' is not valid {name}", p.base), format!("パラメータ '{}' が {name} として正しくありません", p.base))
+                        .rfc("RFC 2231 4");
+                }
+            }
+            s
+        }
+        None => {
+            if let Some(k) = lx.sink.as_deref_mut() {
+                k.add(&rule::UNKNOWN_CHARSET, p.start, p.end, format!("unknown charset '{name}' in parameter '{}'", p.base), format!("パラメータ '{}' の文字コード '{name}' は不明です", p.base))
+                    .rfc("RFC 2231 4");
+            }
+            String::from_utf8_lossy(bytes).into_owned()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ct(s: &str) -> (Option<MimeValue>, Vec<(&'static str, Severity)>) {
+        let mut sink = Sink::default();
+        let v = parse(s.as_bytes(), 0, s.len(), true, "Content-Type", &rule::INVALID_CONTENT_TYPE, Some(&mut sink));
+        (v, sink.diags.iter().map(|d| (d.rule, d.severity)).collect())
+    }
+
+    #[test]
+    fn basic() {
+        let (v, d) = ct(" Multipart/Mixed; (c) boundary=\"----=_Next\"; charset=utf-8");
+        assert!(d.is_empty(), "{d:?}");
+        let v = v.unwrap();
+        assert_eq!(v.head, "multipart/mixed");
+        assert_eq!(v.param("boundary").unwrap().value, "----=_Next");
+    }
+
+    #[test]
+    fn rfc2231() {
+        let (v, d) = ct(" application/x-stuff;\r\n title*0*=us-ascii'en'This%20is%20even%20more%20;\r\n title*1*=%2A%2A%2Afun%2A%2A%2A%20;\r\n title*2=\"isn't it!\"");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(v.unwrap().param("title").unwrap().value, "This is even more ***fun*** isn't it!");
+        let (v, _) = ct(" text/plain; name*=UTF-8''%E3%83%86%E3%82%B9%E3%83%88.txt");
+        assert_eq!(v.unwrap().param("name").unwrap().value, "テスト.txt");
+    }
+
+    #[test]
+    fn errors() {
+        assert_eq!(ct(" X-ZIP; name=\"a.zip\"").1, vec![("invalid-content-type", Severity::Error)]);
+        assert_eq!(ct(" text/plain; boundary=a=b").1, vec![("invalid-content-type", Severity::Error)]);
+        assert_eq!(ct(" text/plain; a=1; a=2").1, vec![("invalid-content-type", Severity::Warning)]);
+        assert_eq!(ct(" text/plain; name=\"=?utf-8?B?QUJD?=\"").1, vec![("encoded-word-in-quoted-string", Severity::Warning)]);
+    }
+}

@@ -1,0 +1,286 @@
+//! Body-level checks: line limits, NUL and 8-bit bytes (RFC 2045 2.7-2.10), and
+//! validation plus decoding of base64 (6.8) and quoted-printable (6.7) with the position
+//! of the first problem of each kind per part (and a count).
+
+use crate::b64::{b64_value, hex_value, B64Decoder};
+use crate::cx::Cx;
+use crate::diag::{rule, DiagExt, Severity};
+use crate::lines::lines;
+
+/// Content-Transfer-Encoding, as understood.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cte {
+    SevenBit,
+    EightBit,
+    Binary,
+    QuotedPrintable,
+    Base64,
+    /// Unrecognised: RFC 2045 6.4 says treat the entity as application/octet-stream.
+    Unknown,
+}
+
+impl Cte {
+    pub fn name(self) -> &'static str {
+        match self {
+            Cte::SevenBit => "7bit",
+            Cte::EightBit => "8bit",
+            Cte::Binary => "binary",
+            Cte::QuotedPrintable => "quoted-printable",
+            Cte::Base64 => "base64",
+            Cte::Unknown => "unknown",
+        }
+    }
+    pub fn identity(self) -> bool {
+        matches!(self, Cte::SevenBit | Cte::EightBit | Cte::Binary)
+    }
+}
+
+/// Decoded bodies larger than this are not kept (the check still covers every byte).
+pub const MAX_DECODED: usize = 1 << 20;
+
+/// Line-level checks for an identity-encoded region (7bit/8bit body, preamble,
+/// epilogue). `what` names the region in messages.
+pub(crate) fn scan_identity(cx: &mut Cx, start: usize, end: usize, cte: Cte, what: &str, what_ja: &str) {
+    if cte == Cte::Binary {
+        cx.binary_ranges.push((start, end));
+        return;
+    }
+    let buf = cx.buf;
+    let mut nul_done = false;
+    let mut eight_done = cte != Cte::SevenBit;
+    for l in lines(buf, start, end) {
+        let s = buf.get(l.start..l.content_end).unwrap_or(&[]);
+        let len = s.len();
+        if len > 998 {
+            cx.sink.add(
+                &rule::LINE_TOO_LONG,
+                l.start + 998,
+                l.content_end,
+                format!("line in the {what} is {len} octets long; the limit is 998 (plus CRLF)"),
+                format!("{what_ja}の行が {len} オクテットあります。上限は 998 オクテット（CRLF を除く）です"),
+            );
+        }
+        if !nul_done {
+            if let Some(p) = memchr::memchr(0, s) {
+                nul_done = true;
+                cx.sink.add(
+                    &rule::NUL_BYTE,
+                    l.start + p,
+                    l.start + p + 1,
+                    format!("NUL byte in the {what}: not allowed in 7bit or 8bit data"),
+                    format!("{what_ja}に NUL バイトがあります。7bit と 8bit のデータでは使えません"),
+                );
+            }
+        }
+        if !eight_done && !s.is_ascii() {
+            eight_done = true;
+            let p = l.start + s.iter().position(|&b| b >= 0x80).unwrap_or(0);
+            cx.sink.add(
+                &rule::EIGHTBIT_IN_7BIT,
+                p,
+                p + 1,
+                format!("8-bit byte in the {what}, which is 7bit (no Content-Transfer-Encoding says otherwise)"),
+                format!("{what_ja}に 8 ビットのバイトがありますが、7bit 扱いです（Content-Transfer-Encoding で別の指定がありません）"),
+            );
+        }
+    }
+}
+
+/// Validates base64 in `start..end`; returns the decoded bytes when `keep` (capped at
+/// [`MAX_DECODED`]).
+pub(crate) fn check_base64(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec<u8> {
+    let buf = cx.buf;
+    let mut out = Vec::new();
+    let mut dec = B64Decoder::default();
+    let (mut bad_first, mut bad_n) = (None, 0usize);
+    let (mut long_first, mut long_n) = (None, 0usize);
+    let mut eight: Option<usize> = None;
+    let mut data = 0usize; // alphabet chars
+    let mut pads = 0usize;
+    let mut pad_problem: Option<(usize, &str, &str)> = None;
+    for l in lines(buf, start, end) {
+        let s = buf.get(l.start..l.content_end).unwrap_or(&[]);
+        if s.len() > 76 {
+            long_n += 1;
+            long_first.get_or_insert((l.start + 76, l.content_end, s.len()));
+        }
+        for (k, &b) in s.iter().enumerate() {
+            if b64_value(b).is_some() {
+                if pads > 0 && pad_problem.is_none() {
+                    pad_problem = Some((l.start + k, "data after '=' padding", "'=' パディングの後にデータがあります"));
+                }
+                data += 1;
+            } else if b == b'=' {
+                pads += 1;
+                if pads == 1 && data % 4 < 2 && pad_problem.is_none() {
+                    pad_problem = Some((l.start + k, "'=' padding in the wrong place", "'=' パディングの位置が正しくありません"));
+                }
+            } else if b == b' ' || b == b'\t' || b == b'\r' {
+                // transport whitespace, ignored
+            } else {
+                bad_n += 1;
+                bad_first.get_or_insert(l.start + k);
+                if b >= 0x80 {
+                    eight.get_or_insert(l.start + k);
+                }
+            }
+            if keep && out.len() < MAX_DECODED {
+                dec.push(b, &mut out);
+            }
+        }
+    }
+    if keep {
+        dec.flush(&mut out);
+    }
+    if let Some(p) = bad_first {
+        cx.sink.add(
+            &rule::BASE64_INVALID_CHAR,
+            p,
+            p + 1,
+            format!("{bad_n} character(s) outside the base64 alphabet (first here); decoders skip them, so the data is probably corrupt"),
+            format!("base64 のアルファベット以外の文字が {bad_n} 個あります（最初はここ）。デコーダは読み飛ばすため、データが壊れている可能性があります"),
+        );
+    }
+    if let Some((s, e, len)) = long_first {
+        cx.sink.add(
+            &rule::BASE64_LINE_TOO_LONG,
+            s,
+            e,
+            format!("{long_n} base64 line(s) longer than 76 characters (this one: {len})"),
+            format!("76 文字を超える base64 の行が {long_n} 行あります（この行は {len} 文字）"),
+        );
+    }
+    let q = data % 4;
+    if pad_problem.is_none() && !matches!((q, pads), (0, 0) | (2, 2) | (3, 1)) {
+        if pads == 0 {
+            pad_problem = Some((end, "the data ends in the middle of a 4-character group and has no '=' padding", "データが 4 文字単位の途中で終わり、'=' パディングもありません"));
+        } else {
+            pad_problem = Some((end, "wrong number of '=' padding characters", "'=' パディングの数が正しくありません"));
+        }
+    }
+    if let Some((p, en, ja)) = pad_problem {
+        cx.sink.add(&rule::BASE64_BAD_PADDING, p, (p + 1).min(end.max(p)), format!("base64: {en}"), format!("base64: {ja}"));
+    }
+    if let Some(p) = eight {
+        cx.sink.add(
+            &rule::EIGHTBIT_IN_7BIT,
+            p,
+            p + 1,
+            "8-bit byte in base64 data, which must be 7bit".into(),
+            "base64 のデータに 8 ビットのバイトがあります。7bit でなければなりません".into(),
+        );
+    }
+    out
+}
+
+/// Validates quoted-printable in `start..end`; returns the decoded bytes when `keep`.
+pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec<u8> {
+    let buf = cx.buf;
+    let mut out = Vec::new();
+    let (mut esc_first, mut esc_n) = (None, 0usize);
+    let mut lower_first: Option<usize> = None;
+    let (mut long_first, mut long_n) = (None, 0usize);
+    let mut eight: Option<usize> = None;
+    let mut nul: Option<usize> = None;
+    for l in lines(buf, start, end) {
+        let s = buf.get(l.start..l.content_end).unwrap_or(&[]);
+        if s.len() > 76 {
+            long_n += 1;
+            long_first.get_or_insert((l.start + 76, l.content_end, s.len()));
+        }
+        let mut k = 0;
+        let mut soft = false;
+        while let Some(&b) = s.get(k) {
+            match b {
+                b'=' => {
+                    let rest = s.get(k + 1..).unwrap_or(&[]);
+                    if rest.iter().all(|&c| c == b' ' || c == b'\t') {
+                        soft = true; // soft line break (trailing transport padding allowed)
+                        break;
+                    }
+                    let h = rest.first().copied();
+                    let lo = rest.get(1).copied();
+                    match (h.and_then(hex_value), lo.and_then(hex_value)) {
+                        (Some(a), Some(c)) => {
+                            if h.is_some_and(|x| x.is_ascii_lowercase()) || lo.is_some_and(|x| x.is_ascii_lowercase()) {
+                                lower_first.get_or_insert(l.start + k);
+                            }
+                            if keep && out.len() < MAX_DECODED {
+                                out.push(a << 4 | c);
+                            }
+                            k += 3;
+                            continue;
+                        }
+                        _ => {
+                            esc_n += 1;
+                            esc_first.get_or_insert(l.start + k);
+                            if keep && out.len() < MAX_DECODED {
+                                out.push(b'=');
+                            }
+                        }
+                    }
+                }
+                _ => {
+                    if b >= 0x80 {
+                        eight.get_or_insert(l.start + k);
+                    } else if b == 0 {
+                        nul.get_or_insert(l.start + k);
+                    }
+                    if keep && out.len() < MAX_DECODED {
+                        out.push(b);
+                    }
+                }
+            }
+            k += 1;
+        }
+        if keep && !soft && l.terminated && out.len() < MAX_DECODED {
+            // Trailing whitespace on a hard line break is transport padding (6.7 rule 3).
+            while out.last().is_some_and(|&c| c == b' ' || c == b'\t') {
+                out.pop();
+            }
+            out.extend_from_slice(b"\r\n");
+        }
+    }
+    if let Some(p) = esc_first {
+        cx.sink.add(
+            &rule::QP_INVALID_ESCAPE,
+            p,
+            p + 3,
+            format!("{esc_n} '=' not followed by two hex digits or a line break (first here)"),
+            format!("16 進数 2 桁か改行が続かない '=' が {esc_n} 個あります（最初はここ）"),
+        );
+    }
+    if let Some(p) = lower_first {
+        cx.sink
+            .add(
+                &rule::QP_INVALID_ESCAPE,
+                p,
+                p + 3,
+                "lowercase hex digits in a quoted-printable escape; they must be uppercase".into(),
+                "quoted-printable のエスケープに小文字の 16 進数があります。大文字でなければなりません".into(),
+            )
+            .sev(Severity::Warning);
+    }
+    if let Some((s, e, len)) = long_first {
+        cx.sink.add(
+            &rule::QP_LINE_TOO_LONG,
+            s,
+            e,
+            format!("{long_n} quoted-printable line(s) longer than 76 characters (this one: {len})"),
+            format!("76 文字を超える quoted-printable の行が {long_n} 行あります（この行は {len} 文字）"),
+        );
+    }
+    if let Some(p) = eight {
+        cx.sink.add(
+            &rule::EIGHTBIT_IN_7BIT,
+            p,
+            p + 1,
+            "raw 8-bit byte in quoted-printable data, which must be 7bit (encode it as =XX)".into(),
+            "quoted-printable のデータに生の 8 ビットのバイトがあります。7bit でなければなりません（=XX でエンコード）".into(),
+        );
+    }
+    if let Some(p) = nul {
+        cx.sink.add(&rule::NUL_BYTE, p, p + 1, "NUL byte in quoted-printable data (encode it as =00)".into(), "quoted-printable のデータに NUL バイトがあります（=00 でエンコード）".into()).rfc("RFC 2045 6.7");
+    }
+    out
+}

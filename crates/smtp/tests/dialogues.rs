@@ -1,0 +1,34 @@
+//! Runs every dialogue fixture in `dialogues/` against the session.
+
+use mailroom_smtp::transcript::Fixture;
+use std::path::Path;
+
+#[test]
+fn every_dialogue_fixture_passes() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogues");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("dialogues folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 15, "only {} fixtures found", names.len());
+    let mut failures = Vec::new();
+    for path in &names {
+        let text = std::fs::read_to_string(path).expect("readable fixture");
+        let result = Fixture::parse(&text).and_then(|f| f.run().map(|_| ()));
+        if let Err(m) = result {
+            failures.push(format!("{}: {m}", path.file_name().unwrap_or_default().to_string_lossy()));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} fixtures failed:\n{}", failures.len(), names.len(), failures.join("\n"));
+}
+
+#[test]
+fn a_wrong_expectation_is_reported_with_its_line() {
+    let f = Fixture::parse("! profile foo-edu\nS: 220 foo.edu SMTP server ready\nC: NOOP\nS: 250 Nope\n")
+        .expect("parses");
+    let err = f.run().expect_err("must not pass");
+    assert_eq!(err.line, 4);
+    assert!(err.message.contains("250 OK"), "{}", err.message);
+}
