@@ -1,1 +1,17 @@
-//! placeholder
+//! Mailroom's playground: a Yew app over the core crates. Everything it shows (replies,
+//! states, explanations) comes from `mailroom-smtp` / `mailroom-message`; the UI only lays
+//! it out. `state` is a pure reducer, tested natively; the components are wasm-only.
+
+pub mod state;
+
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod components;
+
+/// Mounts the app on the page body (called by the bin target in the browser).
+#[cfg(target_arch = "wasm32")]
+pub fn start() {
+    std::panic::set_hook(Box::new(app::panic_hook));
+    yew::Renderer::<app::App>::new().render();
+}

@@ -1,1 +1,30 @@
-fn main() {}
+//! `mailroom`: the Mailroom core on the command line.
+
+mod session;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "mailroom",
+    version,
+    about = "SMTP/LMTP playground and mail linter on the command line"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// The simulated server on stdin/stdout, raw bytes both ways (like `sendmail -bs`).
+    Session(session::SessionArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Cmd::Session(args) => session::run(&args),
+    }
+}

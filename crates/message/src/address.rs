@@ -73,8 +73,16 @@ impl P<'_, '_> {
     }
     fn whitespace(&mut self, t: &Token) {
         if let Some(s) = self.sink.as_deref_mut() {
-            let what = if t.comment_before { "a comment" } else { "whitespace" };
-            let what_ja = if t.comment_before { "コメント" } else { "空白" };
+            let what = if t.comment_before {
+                "a comment"
+            } else {
+                "whitespace"
+            };
+            let what_ja = if t.comment_before {
+                "コメント"
+            } else {
+                "空白"
+            };
             s.add(
                 &rule::ADDRESS_WHITESPACE,
                 t.ws_start,
@@ -106,7 +114,12 @@ impl P<'_, '_> {
         }
         if toks.first().is_some_and(|t| t.is(b'.')) {
             let t = toks.first().copied()?;
-            self.invalid(t.start, t.end, "display name starts with '.'".into(), "表示名が '.' で始まっています".into());
+            self.invalid(
+                t.start,
+                t.end,
+                "display name starts with '.'".into(),
+                "表示名が '.' で始まっています".into(),
+            );
         } else if let Some(dot) = toks.iter().find(|t| t.is(b'.')) {
             let (s, e) = (dot.start, dot.end);
             self.obsolete(
@@ -120,9 +133,14 @@ impl P<'_, '_> {
         let mut prev_ew = false;
         for (k, t) in toks.iter().enumerate() {
             let (piece, is_ew) = match t.kind {
-                Kind::Quoted => (String::from_utf8_lossy(&lex::quoted_content(self.buf, t)).into_owned(), false),
+                Kind::Quoted => (
+                    String::from_utf8_lossy(&lex::quoted_content(self.buf, t)).into_owned(),
+                    false,
+                ),
                 Kind::Atom => match encoded_word::scan_at(self.buf, t.start, t.end) {
-                    Some(ew) if ew.end == t.end => (encoded_word::decode_lenient(lex::text(self.buf, t)), true),
+                    Some(ew) if ew.end == t.end => {
+                        (encoded_word::decode_lenient(lex::text(self.buf, t)), true)
+                    }
                     _ => (self.text(t), false),
                 },
                 _ => (self.text(t), false),
@@ -168,13 +186,23 @@ impl P<'_, '_> {
             local.push_str(&self.text(t));
         }
         if local_toks.is_empty() || expect_word {
-            self.invalid(at.start, at.end, "missing or malformed local part before '@'".into(), "'@' の前のローカル部がないか不正です".into());
+            self.invalid(
+                at.start,
+                at.end,
+                "missing or malformed local part before '@'".into(),
+                "'@' の前のローカル部がないか不正です".into(),
+            );
             self.i += 1;
             return None;
         }
         if words > 1 && quoted {
             let (s, e) = (local_toks.first().map_or(at.start, |t| t.start), at.start);
-            self.obsolete(s, e, "local part mixes quoted strings and atoms (obs-local-part)".into(), "ローカル部で引用文字列とアトムが混在しています（obs-local-part）".into());
+            self.obsolete(
+                s,
+                e,
+                "local part mixes quoted strings and atoms (obs-local-part)".into(),
+                "ローカル部で引用文字列とアトムが混在しています（obs-local-part）".into(),
+            );
         }
         // (CFWS before the first token is outside the addr-spec; after '<' the caller checks it.)
         for t in local_toks.iter().skip(1) {
@@ -187,7 +215,7 @@ impl P<'_, '_> {
             self.whitespace(&at);
         }
         self.i += 1; // '@'
-        // domain = dot-atom / domain-literal / obs-domain
+                     // domain = dot-atom / domain-literal / obs-domain
         let mut domain = String::new();
         let mut expect_label = true;
         let mut last_end = at.end;
@@ -219,11 +247,21 @@ impl P<'_, '_> {
         }
         if domain.is_empty() {
             let p = self.pos();
-            self.invalid(at.start, p.max(at.end), "missing domain after '@'".into(), "'@' の後にドメインがありません".into());
+            self.invalid(
+                at.start,
+                p.max(at.end),
+                "missing domain after '@'".into(),
+                "'@' の後にドメインがありません".into(),
+            );
             return None;
         }
         if expect_label {
-            self.invalid(last_end.saturating_sub(1), last_end, "domain ends with '.'".into(), "ドメインが '.' で終わっています".into());
+            self.invalid(
+                last_end.saturating_sub(1),
+                last_end,
+                "domain ends with '.'".into(),
+                "ドメインが '.' で終わっています".into(),
+            );
             return None;
         }
         Some((local, domain, last_end))
@@ -233,15 +271,24 @@ impl P<'_, '_> {
     fn mailbox(&mut self, allow_group: bool, group: Option<&str>, out: &mut AddrList) {
         let start_i = self.i;
         let start = self.pos();
-        while self.tok().is_some_and(|t| matches!(t.kind, Kind::Atom | Kind::Quoted | Kind::Special(b'.'))) {
+        while self
+            .tok()
+            .is_some_and(|t| matches!(t.kind, Kind::Atom | Kind::Quoted | Kind::Special(b'.')))
+        {
             self.i += 1;
         }
         let phrase_end = self.i;
         let Some(t) = self.tok() else {
             if phrase_end > start_i {
                 let end = self.toks.get(phrase_end - 1).map_or(self.end, |t| t.end);
-                let words = String::from_utf8_lossy(self.buf.get(start..end).unwrap_or(&[])).into_owned();
-                self.invalid(start, end, format!("'{words}' is not an address: '@domain' is missing"), format!("'{words}' はアドレスではありません: '@ドメイン' がありません"));
+                let words =
+                    String::from_utf8_lossy(self.buf.get(start..end).unwrap_or(&[])).into_owned();
+                self.invalid(
+                    start,
+                    end,
+                    format!("'{words}' is not an address: '@domain' is missing"),
+                    format!("'{words}' はアドレスではありません: '@ドメイン' がありません"),
+                );
             }
             return;
         };
@@ -258,10 +305,23 @@ impl P<'_, '_> {
                     }
                     if self.is(b':') {
                         self.i += 1;
-                        let re = self.toks.get(self.i.saturating_sub(1)).map_or(rs, |t| t.end);
-                        self.obsolete(rs, re, "source route in angle address is obsolete (obs-route)".into(), "角括弧内のソースルートは廃止された構文です（obs-route）".into());
+                        let re = self
+                            .toks
+                            .get(self.i.saturating_sub(1))
+                            .map_or(rs, |t| t.end);
+                        self.obsolete(
+                            rs,
+                            re,
+                            "source route in angle address is obsolete (obs-route)".into(),
+                            "角括弧内のソースルートは廃止された構文です（obs-route）".into(),
+                        );
                     } else {
-                        self.invalid(rs, self.pos(), "malformed source route".into(), "ソースルートが不正です".into());
+                        self.invalid(
+                            rs,
+                            self.pos(),
+                            "malformed source route".into(),
+                            "ソースルートが不正です".into(),
+                        );
                         self.recover(group.is_some());
                         return;
                     }
@@ -269,7 +329,14 @@ impl P<'_, '_> {
                 if self.is(b'>') {
                     let gt = self.tok().map_or(lt.end, |t| t.end);
                     self.i += 1;
-                    self.invalid(lt.start, gt, "empty address '<>' (the null path exists only in the SMTP envelope)".into(), "空のアドレス '<>' です（null パスは SMTP のエンベロープでだけ使えます）".into());
+                    self.invalid(
+                        lt.start,
+                        gt,
+                        "empty address '<>' (the null path exists only in the SMTP envelope)"
+                            .into(),
+                        "空のアドレス '<>' です（null パスは SMTP のエンベロープでだけ使えます）"
+                            .into(),
+                    );
                     return;
                 }
                 let ls = self.i;
@@ -278,12 +345,19 @@ impl P<'_, '_> {
                         self.whitespace(&t2);
                     }
                 }
-                while self.tok().is_some_and(|t| matches!(t.kind, Kind::Atom | Kind::Quoted | Kind::Special(b'.'))) {
+                while self.tok().is_some_and(|t| {
+                    matches!(t.kind, Kind::Atom | Kind::Quoted | Kind::Special(b'.'))
+                }) {
                     self.i += 1;
                 }
                 if !self.is(b'@') {
                     let p = self.pos();
-                    self.invalid(lt.start, p.max(lt.end), "angle address without '@domain'".into(), "角括弧内のアドレスに '@ドメイン' がありません".into());
+                    self.invalid(
+                        lt.start,
+                        p.max(lt.end),
+                        "angle address without '@domain'".into(),
+                        "角括弧内のアドレスに '@ドメイン' がありません".into(),
+                    );
                     self.recover(group.is_some());
                     return;
                 }
@@ -309,7 +383,12 @@ impl P<'_, '_> {
                     }
                     other => {
                         let p = other.map_or(self.end, |t| t.start);
-                        self.invalid(lt.start, p, "'<' is not closed by '>'".into(), "'<' に対応する '>' がありません".into());
+                        self.invalid(
+                            lt.start,
+                            p,
+                            "'<' is not closed by '>'".into(),
+                            "'<' に対応する '>' がありません".into(),
+                        );
                         self.recover(group.is_some());
                     }
                 }
@@ -319,13 +398,23 @@ impl P<'_, '_> {
                 let colon = t;
                 self.i += 1;
                 if !allow_group {
-                    self.invalid(start, colon.end, format!("group syntax is not allowed in {}", self.field), format!("{} ではグループ構文は使えません", self.field));
+                    self.invalid(
+                        start,
+                        colon.end,
+                        format!("group syntax is not allowed in {}", self.field),
+                        format!("{} ではグループ構文は使えません", self.field),
+                    );
                 }
                 out.groups += 1;
                 loop {
                     match self.tok() {
                         None => {
-                            self.invalid(start, self.end, "group is not closed with ';'".into(), "グループが ';' で閉じられていません".into());
+                            self.invalid(
+                                start,
+                                self.end,
+                                "group is not closed with ';'".into(),
+                                "グループが ';' で閉じられていません".into(),
+                            );
                             return;
                         }
                         Some(t) if t.is(b';') => {
@@ -337,7 +426,12 @@ impl P<'_, '_> {
                             self.mailbox(false, Some(&name), out);
                             if !(self.is(b',') || self.is(b';')) && self.tok().is_some() {
                                 let p = self.pos();
-                                self.invalid(p, p + 1, "expected ',' or ';' after a group member".into(), "グループのメンバーの後には ',' か ';' が必要です".into());
+                                self.invalid(
+                                    p,
+                                    p + 1,
+                                    "expected ',' or ';' after a group member".into(),
+                                    "グループのメンバーの後には ',' か ';' が必要です".into(),
+                                );
                                 self.recover(true);
                             }
                         }
@@ -362,11 +456,22 @@ impl P<'_, '_> {
             _ => {
                 if phrase_end > start_i {
                     let end = self.toks.get(phrase_end - 1).map_or(self.end, |t| t.end);
-                    let words = String::from_utf8_lossy(self.buf.get(start..end).unwrap_or(&[])).into_owned();
-                    self.invalid(start, end, format!("'{words}' is not an address: '@domain' is missing"), format!("'{words}' はアドレスではありません: '@ドメイン' がありません"));
+                    let words = String::from_utf8_lossy(self.buf.get(start..end).unwrap_or(&[]))
+                        .into_owned();
+                    self.invalid(
+                        start,
+                        end,
+                        format!("'{words}' is not an address: '@domain' is missing"),
+                        format!("'{words}' はアドレスではありません: '@ドメイン' がありません"),
+                    );
                 } else {
                     let c = self.text(&t);
-                    self.invalid(t.start, t.end, format!("unexpected '{c}' in address"), format!("アドレス中に予期しない '{c}' があります"));
+                    self.invalid(
+                        t.start,
+                        t.end,
+                        format!("unexpected '{c}' in address"),
+                        format!("アドレス中に予期しない '{c}' があります"),
+                    );
                     self.i += 1;
                 }
                 self.recover(group.is_some());
@@ -378,13 +483,31 @@ impl P<'_, '_> {
 /// Parses `buf[start..end]` as an address-list (or mailbox-list when `allow_groups` is
 /// false). Problems are reported into `sink` when given; `field` names the field in
 /// messages.
-pub(crate) fn parse_list(buf: &[u8], start: usize, end: usize, allow_groups: bool, field: &str, sink: Option<&mut Sink>) -> AddrList {
+pub(crate) fn parse_list(
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    allow_groups: bool,
+    field: &str,
+    sink: Option<&mut Sink>,
+) -> AddrList {
     let (toks, errs, _) = lex::tokenize(buf, start, end);
-    let mut p = P { buf, toks, i: 0, sink, field, invalid: false, end };
+    let mut p = P {
+        buf,
+        toks,
+        i: 0,
+        sink,
+        field,
+        invalid: false,
+        end,
+    };
     for e in errs {
         p.invalid(e.start, e.end, e.what.to_string(), e.what_ja.to_string());
     }
-    let mut out = AddrList { empty: p.toks.is_empty(), ..Default::default() };
+    let mut out = AddrList {
+        empty: p.toks.is_empty(),
+        ..Default::default()
+    };
     let mut empty_elem: Option<(usize, usize)> = None;
     while let Some(t) = p.tok() {
         if t.is(b',') {
@@ -405,7 +528,12 @@ pub(crate) fn parse_list(buf: &[u8], start: usize, end: usize, allow_groups: boo
                 }
             }
             Some(t) => {
-                p.invalid(t.start, t.end, "expected ',' between addresses".into(), "アドレスの間には ',' が必要です".into());
+                p.invalid(
+                    t.start,
+                    t.end,
+                    "expected ',' between addresses".into(),
+                    "アドレスの間には ',' が必要です".into(),
+                );
                 p.recover(false);
             }
         }
@@ -413,7 +541,12 @@ pub(crate) fn parse_list(buf: &[u8], start: usize, end: usize, allow_groups: boo
     if out.mailboxes.is_empty() && out.groups == 0 && !p.invalid {
         out.empty = true;
     } else if let Some((s, e)) = empty_elem {
-        p.obsolete(s, e, "empty element in the address list (extra comma) is obsolete syntax".into(), "アドレスリストの空要素（余分なカンマ）は廃止された構文です".into());
+        p.obsolete(
+            s,
+            e,
+            "empty element in the address list (extra comma) is obsolete syntax".into(),
+            "アドレスリストの空要素（余分なカンマ）は廃止された構文です".into(),
+        );
     }
     out.invalid = p.invalid;
     out
@@ -441,15 +574,32 @@ mod tests {
     fn ids(s: &str) -> (AddrList, Vec<(&'static str, Severity, usize)>) {
         let mut sink = Sink::default();
         let l = parse_list(s.as_bytes(), 0, s.len(), true, "To", Some(&mut sink));
-        (l, sink.diags.iter().map(|d| (d.rule, d.severity, d.start)).collect())
+        (
+            l,
+            sink.diags
+                .iter()
+                .map(|d| (d.rule, d.severity, d.start))
+                .collect(),
+        )
     }
 
     #[test]
     fn forms() {
-        let (l, d) = ids(r#" "Mr. Foo" <foo@example.com>, bar@example.org, Group: a@b.c, "q x"@d.e;, (c) [x] <z@[1.2.3.4]>"#);
+        let (l, d) = ids(
+            r#" "Mr. Foo" <foo@example.com>, bar@example.org, Group: a@b.c, "q x"@d.e;, (c) [x] <z@[1.2.3.4]>"#,
+        );
         assert!(d.is_empty(), "{d:?}");
         let a: Vec<_> = l.mailboxes.iter().map(|m| m.address.as_str()).collect();
-        assert_eq!(a, vec!["foo@example.com", "bar@example.org", "a@b.c", "\"q x\"@d.e", "z@[1.2.3.4]"]);
+        assert_eq!(
+            a,
+            vec![
+                "foo@example.com",
+                "bar@example.org",
+                "a@b.c",
+                "\"q x\"@d.e",
+                "z@[1.2.3.4]"
+            ]
+        );
         assert_eq!(l.mailboxes[0].display_name.as_deref(), Some("Mr. Foo"));
         assert_eq!(l.mailboxes[2].group.as_deref(), Some("Group"));
     }
@@ -458,7 +608,14 @@ mod tests {
     fn whitespace_in_angle() {
         let s = r#" "Mr. Foo" <foo@example.com >"#;
         let (_, d) = ids(s);
-        assert_eq!(d, vec![("address-whitespace", Severity::Warning, s.find(" >").unwrap())]);
+        assert_eq!(
+            d,
+            vec![(
+                "address-whitespace",
+                Severity::Warning,
+                s.find(" >").unwrap()
+            )]
+        );
     }
 
     #[test]
@@ -480,7 +637,10 @@ mod tests {
 
     #[test]
     fn encoded_display_name() {
-        let m = parse_mailbox("=?utf-8?B?R01P44GC44GK44Ge44KJ?= =?utf-8?B?6YqA6KGM?= <no-reply@example.com>").unwrap();
+        let m = parse_mailbox(
+            "=?utf-8?B?R01P44GC44GK44Ge44KJ?= =?utf-8?B?6YqA6KGM?= <no-reply@example.com>",
+        )
+        .unwrap();
         assert_eq!(m.display_name.as_deref(), Some("GMOあおぞら銀行"));
     }
 }

@@ -48,7 +48,11 @@ impl B64Decoder {
             self.acc = (self.acc << 6) | u32::from(v);
             self.n += 1;
             if self.n == 4 {
-                out.extend_from_slice(&[(self.acc >> 16) as u8, (self.acc >> 8) as u8, self.acc as u8]);
+                out.extend_from_slice(&[
+                    (self.acc >> 16) as u8,
+                    (self.acc >> 8) as u8,
+                    self.acc as u8,
+                ]);
                 self.acc = 0;
                 self.n = 0;
             }
@@ -68,7 +72,9 @@ impl B64Decoder {
 
 /// Strict check of a compact base64 string (no whitespace allowed), as used inside
 /// encoded words. Returns the decoded bytes and the first problem (offset, en, ja).
-pub(crate) fn b64_decode_strict(s: &[u8]) -> (Vec<u8>, Option<(usize, &'static str, &'static str)>) {
+pub(crate) fn b64_decode_strict(
+    s: &[u8],
+) -> (Vec<u8>, Option<(usize, &'static str, &'static str)>) {
     let mut out = Vec::with_capacity(s.len() / 4 * 3 + 3);
     let mut dec = B64Decoder::default();
     let mut problem = None;
@@ -79,11 +85,19 @@ pub(crate) fn b64_decode_strict(s: &[u8]) -> (Vec<u8>, Option<(usize, &'static s
             pads += 1;
         } else if b64_value(b).is_some() {
             if pads > 0 && problem.is_none() {
-                problem = Some((i, "data after '=' padding", "'=' パディングの後にデータがあります"));
+                problem = Some((
+                    i,
+                    "data after '=' padding",
+                    "'=' パディングの後にデータがあります",
+                ));
             }
             data += 1;
         } else if problem.is_none() {
-            problem = Some((i, "character outside the base64 alphabet", "base64 のアルファベット以外の文字です"));
+            problem = Some((
+                i,
+                "character outside the base64 alphabet",
+                "base64 のアルファベット以外の文字です",
+            ));
         }
         dec.push(b, &mut out);
     }
@@ -95,7 +109,11 @@ pub(crate) fn b64_decode_strict(s: &[u8]) -> (Vec<u8>, Option<(usize, &'static s
             _ => false,
         };
         if !ok {
-            problem = Some((s.len(), "length is not a multiple of 4 or wrong '=' padding", "長さが 4 の倍数でないか、'=' パディングが正しくありません"));
+            problem = Some((
+                s.len(),
+                "length is not a multiple of 4 or wrong '=' padding",
+                "長さが 4 の倍数でないか、'=' パディングが正しくありません",
+            ));
         }
     }
     (out, problem)
@@ -105,12 +123,18 @@ pub(crate) fn b64_decode_strict(s: &[u8]) -> (Vec<u8>, Option<(usize, &'static s
 pub(crate) fn b64_encode(data: &[u8]) -> String {
     let mut s = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let b = [chunk.first().copied().unwrap_or(0), chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let b = [
+            chunk.first().copied().unwrap_or(0),
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         let idx = [(n >> 18) & 63, (n >> 12) & 63, (n >> 6) & 63, n & 63];
         for (k, &ix) in idx.iter().enumerate() {
             if k <= chunk.len() {
-                s.push(char::from(ALPHABET.get(ix as usize).copied().unwrap_or(b'A')));
+                s.push(char::from(
+                    ALPHABET.get(ix as usize).copied().unwrap_or(b'A'),
+                ));
             } else {
                 s.push('=');
             }

@@ -17,18 +17,24 @@ pub(crate) fn lookup(name: &str) -> Option<Charset> {
     let name = name.split('*').next().unwrap_or("").trim();
     let lower = name.to_ascii_lowercase();
     match lower.as_str() {
-        "us-ascii" | "ascii" | "ansi_x3.4-1968" | "iso646-us" | "us" | "iso-ir-6" | "cp367" | "ibm367" => {
-            return Some(Charset::Ascii)
-        }
+        "us-ascii" | "ascii" | "ansi_x3.4-1968" | "iso646-us" | "us" | "iso-ir-6" | "cp367"
+        | "ibm367" => return Some(Charset::Ascii),
         "utf-8" | "utf8" | "unicode-1-1-utf-8" => return Some(Charset::Utf8),
-        "cp932" | "ms932" | "windows-31j" | "x-ms-cp932" => return Some(Charset::Other(encoding_rs::SHIFT_JIS)),
-        "iso-2022-jp-2" | "iso-2022-jp-3" | "csiso2022jp" => return Some(Charset::Other(encoding_rs::ISO_2022_JP)),
+        "cp932" | "ms932" | "windows-31j" | "x-ms-cp932" => {
+            return Some(Charset::Other(encoding_rs::SHIFT_JIS))
+        }
+        "iso-2022-jp-2" | "iso-2022-jp-3" | "csiso2022jp" => {
+            return Some(Charset::Other(encoding_rs::ISO_2022_JP))
+        }
         "x-euc-jp" | "eucjp" => return Some(Charset::Other(encoding_rs::EUC_JP)),
         "sjis" | "shift-jis" => return Some(Charset::Other(encoding_rs::SHIFT_JIS)),
         _ => {}
     }
     let enc = Encoding::for_label(lower.as_bytes())?;
-    if enc == encoding_rs::REPLACEMENT || enc == encoding_rs::UTF_16BE || enc == encoding_rs::UTF_16LE {
+    if enc == encoding_rs::REPLACEMENT
+        || enc == encoding_rs::UTF_16BE
+        || enc == encoding_rs::UTF_16LE
+    {
         // REPLACEMENT stands for charsets WHATWG refuses to decode (ISO-2022-KR, HZ...);
         // UTF-16 is not a MIME text charset (RFC 2046 4.1.2 needs CRLF as octets 13 10).
         return None;
@@ -49,11 +55,18 @@ pub(crate) fn decode(cs: Charset, bytes: &[u8]) -> (String, Option<usize>) {
         }
         Charset::Utf8 => match std::str::from_utf8(bytes) {
             Ok(s) => (s.to_string(), None),
-            Err(e) => (String::from_utf8_lossy(bytes).into_owned(), Some(e.valid_up_to())),
+            Err(e) => (
+                String::from_utf8_lossy(bytes).into_owned(),
+                Some(e.valid_up_to()),
+            ),
         },
         Charset::Other(enc) => {
             let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-            let bad = if had_errors { Some(first_error(enc, bytes)) } else { None };
+            let bad = if had_errors {
+                Some(first_error(enc, bytes))
+            } else {
+                None
+            };
             (text.into_owned(), bad)
         }
     }

@@ -23,7 +23,14 @@ impl<'a> Cx<'a> {
             dash_lines.push(0);
         }
         dash_lines.extend(memchr::memmem::find_iter(buf, b"\n--").map(|p| p + 1));
-        Cx { buf, sink: Sink::default(), envelope, dash_lines, header_utf8: None, binary_ranges: Vec::new() }
+        Cx {
+            buf,
+            sink: Sink::default(),
+            envelope,
+            dash_lines,
+            header_utf8: None,
+            binary_ranges: Vec::new(),
+        }
     }
 
     pub fn slice(&self, start: usize, end: usize) -> &'a [u8] {

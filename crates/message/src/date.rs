@@ -6,7 +6,9 @@ use crate::diag::{rule, Sink};
 use crate::lex::{self, Kind, Token};
 
 const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// A parsed date-time (civil fields as written; zone in minutes east of UTC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +22,7 @@ pub struct DateTime {
     pub zone_minutes: i32,
 }
 
+#[cfg(test)]
 impl DateTime {
     /// Seconds since the Unix epoch.
     pub fn unix(&self) -> i64 {
@@ -75,8 +78,14 @@ pub fn format(unix_seconds: i64, offset_minutes: i32) -> String {
     let days = local.div_euclid(86400);
     let secs = local.rem_euclid(86400);
     let (y, m, d) = civil_from_days(days);
-    let wd = DAYS.get(((days + 4).rem_euclid(7)) as usize).copied().unwrap_or("Sun");
-    let mon = MONTHS.get(usize::from(m.saturating_sub(1))).copied().unwrap_or("Jan");
+    let wd = DAYS
+        .get(((days + 4).rem_euclid(7)) as usize)
+        .copied()
+        .unwrap_or("Sun");
+    let mon = MONTHS
+        .get(usize::from(m.saturating_sub(1)))
+        .copied()
+        .unwrap_or("Jan");
     let sign = if off < 0 { '-' } else { '+' };
     let a = off.unsigned_abs();
     format!(
@@ -98,11 +107,11 @@ struct Ctx<'a, 's> {
     sink: Option<&'s mut Sink>,
 }
 
-impl Ctx<'_, '_> {
+impl<'a> Ctx<'a, '_> {
     fn tok(&self) -> Option<Token> {
         self.toks.get(self.i).copied()
     }
-    fn atom(&self) -> Option<(Token, &[u8])> {
+    fn atom(&self) -> Option<(Token, &'a [u8])> {
         let t = self.tok()?;
         (t.kind == Kind::Atom).then(|| (t, lex::text(self.buf, &t)))
     }
@@ -136,39 +145,91 @@ fn digits(s: &[u8]) -> Option<i64> {
 fn two_digits(c: &mut Ctx, what: &str, what_ja: &str, max: i64) -> Option<u8> {
     let Some((t, s)) = c.atom() else {
         let t = c.tok();
-        return c.fail(t, format!("expected the {what}"), format!("{what_ja}がありません")).map(|_| 0);
+        return c
+            .fail(
+                t,
+                format!("expected the {what}"),
+                format!("{what_ja}がありません"),
+            )
+            .map(|_| 0);
     };
     match digits(s) {
         Some(v) if s.len() == 2 && v <= max => {
             c.i += 1;
             Some(v as u8)
         }
-        _ => c.fail(Some(t), format!("the {what} must be two digits, 00-{max:02}"), format!("{what_ja}は 2 桁の 00〜{max:02} でなければなりません")).map(|_| 0),
+        _ => c
+            .fail(
+                Some(t),
+                format!("the {what} must be two digits, 00-{max:02}"),
+                format!("{what_ja}は 2 桁の 00〜{max:02} でなければなりません"),
+            )
+            .map(|_| 0),
     }
 }
 
 /// Parses and checks a date-time in `buf[start..end]`, reporting into `sink`.
-pub(crate) fn check(buf: &[u8], start: usize, end: usize, field: &str, sink: Option<&mut Sink>) -> Option<DateTime> {
+pub(crate) fn check(
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    field: &str,
+    sink: Option<&mut Sink>,
+) -> Option<DateTime> {
     let (toks, errs, _) = lex::tokenize(buf, start, end);
-    let mut c = Ctx { buf, toks, i: 0, end, field, sink };
+    let mut c = Ctx {
+        buf,
+        toks,
+        i: 0,
+        end,
+        field,
+        sink,
+    };
     if let Some(e) = errs.first() {
-        let t = Token { kind: Kind::Special(0), start: e.start, end: e.end, ws_start: e.start, comment_before: false };
+        let t = Token {
+            kind: Kind::Special(0),
+            start: e.start,
+            end: e.end,
+            ws_start: e.start,
+            comment_before: false,
+        };
         return c.fail(Some(t), e.what.to_string(), e.what_ja.to_string());
     }
     if c.toks.is_empty() {
-        return c.fail(None, "the field is empty".into(), "フィールドが空です".into());
+        return c.fail(
+            None,
+            "the field is empty".into(),
+            "フィールドが空です".into(),
+        );
     }
     // [ day-of-week "," ]
     let mut weekday: Option<(Token, usize)> = None;
     if let Some((t, s)) = c.atom() {
         if s.first().is_some_and(u8::is_ascii_alphabetic) {
-            let Some(wd) = DAYS.iter().position(|d| d.as_bytes().eq_ignore_ascii_case(s)) else {
-                return c.fail(Some(t), format!("'{}' is not a day name (Mon..Sun)", String::from_utf8_lossy(s)), format!("'{}' は曜日名（Mon〜Sun）ではありません", String::from_utf8_lossy(s)));
+            let Some(wd) = DAYS
+                .iter()
+                .position(|d| d.as_bytes().eq_ignore_ascii_case(s))
+            else {
+                return c.fail(
+                    Some(t),
+                    format!(
+                        "'{}' is not a day name (Mon..Sun)",
+                        String::from_utf8_lossy(s)
+                    ),
+                    format!(
+                        "'{}' は曜日名（Mon〜Sun）ではありません",
+                        String::from_utf8_lossy(s)
+                    ),
+                );
             };
             c.i += 1;
             if !c.tok().is_some_and(|t| t.is(b',')) {
                 let t = c.tok();
-                return c.fail(t, "expected ',' after the day of week".into(), "曜日の後に ',' が必要です".into());
+                return c.fail(
+                    t,
+                    "expected ',' after the day of week".into(),
+                    "曜日の後に ',' が必要です".into(),
+                );
             }
             c.i += 1;
             weekday = Some((t, wd));
@@ -177,20 +238,47 @@ pub(crate) fn check(buf: &[u8], start: usize, end: usize, field: &str, sink: Opt
     // day
     let Some((dt, ds)) = c.atom() else {
         let t = c.tok();
-        return c.fail(t, "expected the day of month".into(), "日がありません".into());
+        return c.fail(
+            t,
+            "expected the day of month".into(),
+            "日がありません".into(),
+        );
     };
     let day = match digits(ds) {
         Some(d) if (1..=2).contains(&ds.len()) => d,
-        _ => return c.fail(Some(dt), "the day must be 1 or 2 digits".into(), "日は 1〜2 桁の数字でなければなりません".into()),
+        _ => {
+            return c.fail(
+                Some(dt),
+                "the day must be 1 or 2 digits".into(),
+                "日は 1〜2 桁の数字でなければなりません".into(),
+            )
+        }
     };
     c.i += 1;
     // month
     let Some((mt, ms)) = c.atom() else {
         let t = c.tok();
-        return c.fail(t, "expected the month name".into(), "月の名前がありません".into());
+        return c.fail(
+            t,
+            "expected the month name".into(),
+            "月の名前がありません".into(),
+        );
     };
-    let Some(month) = MONTHS.iter().position(|m| m.as_bytes().eq_ignore_ascii_case(ms)) else {
-        return c.fail(Some(mt), format!("'{}' is not a month name (Jan..Dec)", String::from_utf8_lossy(ms)), format!("'{}' は月の名前（Jan〜Dec）ではありません", String::from_utf8_lossy(ms)));
+    let Some(month) = MONTHS
+        .iter()
+        .position(|m| m.as_bytes().eq_ignore_ascii_case(ms))
+    else {
+        return c.fail(
+            Some(mt),
+            format!(
+                "'{}' is not a month name (Jan..Dec)",
+                String::from_utf8_lossy(ms)
+            ),
+            format!(
+                "'{}' は月の名前（Jan〜Dec）ではありません",
+                String::from_utf8_lossy(ms)
+            ),
+        );
     };
     let month = month as u8 + 1;
     c.i += 1;
@@ -200,30 +288,67 @@ pub(crate) fn check(buf: &[u8], start: usize, end: usize, field: &str, sink: Opt
         return c.fail(t, "expected the year".into(), "年がありません".into());
     };
     let Some(mut year) = digits(ys) else {
-        return c.fail(Some(yt), "the year must be digits".into(), "年は数字でなければなりません".into());
+        return c.fail(
+            Some(yt),
+            "the year must be digits".into(),
+            "年は数字でなければなりません".into(),
+        );
     };
     c.i += 1;
     match ys.len() {
         2 | 3 => {
-            year += if ys.len() == 2 && year < 50 { 2000 } else { 1900 };
+            year += if ys.len() == 2 && year < 50 {
+                2000
+            } else {
+                1900
+            };
             c.obsolete(
                 yt,
-                format!("{}-digit year is obsolete (read as {year}); write 4 digits", ys.len()),
-                format!("{} 桁の年は廃止された形式です（{year} 年と解釈）。4 桁で書いてください", ys.len()),
+                format!(
+                    "{}-digit year is obsolete (read as {year}); write 4 digits",
+                    ys.len()
+                ),
+                format!(
+                    "{} 桁の年は廃止された形式です（{year} 年と解釈）。4 桁で書いてください",
+                    ys.len()
+                ),
             );
         }
-        1 => return c.fail(Some(yt), "the year must have 4 digits".into(), "年は 4 桁でなければなりません".into()),
-        _ if year < 1900 => return c.fail(Some(yt), "the year must be 1900 or later".into(), "年は 1900 以降でなければなりません".into()),
+        1 => {
+            return c.fail(
+                Some(yt),
+                "the year must have 4 digits".into(),
+                "年は 4 桁でなければなりません".into(),
+            )
+        }
+        _ if year < 1900 => {
+            return c.fail(
+                Some(yt),
+                "the year must be 1900 or later".into(),
+                "年は 1900 以降でなければなりません".into(),
+            )
+        }
         _ => {}
     }
     if u8::try_from(day).map_or(true, |d| d > days_in_month(year, month)) {
-        return c.fail(Some(dt), format!("day {day} does not exist in {}", MONTHS.get(usize::from(month - 1)).unwrap_or(&"")), format!("{} 月に {day} 日はありません", month));
+        return c.fail(
+            Some(dt),
+            format!(
+                "day {day} does not exist in {}",
+                MONTHS.get(usize::from(month - 1)).unwrap_or(&"")
+            ),
+            format!("{} 月に {day} 日はありません", month),
+        );
     }
     // time-of-day = hour ":" minute [ ":" second ]
     let hour = two_digits(&mut c, "hour", "時", 23)?;
     if !c.tok().is_some_and(|t| t.is(b':')) {
         let t = c.tok();
-        return c.fail(t, "expected ':' between hour and minute".into(), "時と分の間に ':' が必要です".into());
+        return c.fail(
+            t,
+            "expected ':' between hour and minute".into(),
+            "時と分の間に ':' が必要です".into(),
+        );
     }
     c.i += 1;
     let minute = two_digits(&mut c, "minute", "分", 59)?;
@@ -235,19 +360,35 @@ pub(crate) fn check(buf: &[u8], start: usize, end: usize, field: &str, sink: Opt
     // zone
     let Some((zt, zs)) = c.atom() else {
         let t = c.tok();
-        return c.fail(t, "expected the time zone, e.g. +0900".into(), "タイムゾーン（例: +0900）がありません".into());
+        return c.fail(
+            t,
+            "expected the time zone, e.g. +0900".into(),
+            "タイムゾーン（例: +0900）がありません".into(),
+        );
     };
     c.i += 1;
     let zone_minutes = match zs.first() {
         Some(b'+') | Some(b'-') => {
             let Some(v) = zs.get(1..).filter(|d| d.len() == 4).and_then(digits) else {
-                return c.fail(Some(zt), "the zone must be '+' or '-' and 4 digits (hhmm)".into(), "タイムゾーンは '+' か '-' と 4 桁（hhmm）でなければなりません".into());
+                return c.fail(
+                    Some(zt),
+                    "the zone must be '+' or '-' and 4 digits (hhmm)".into(),
+                    "タイムゾーンは '+' か '-' と 4 桁（hhmm）でなければなりません".into(),
+                );
             };
             if v % 100 > 59 {
-                return c.fail(Some(zt), "the zone's minutes must be 00-59".into(), "タイムゾーンの分は 00〜59 でなければなりません".into());
+                return c.fail(
+                    Some(zt),
+                    "the zone's minutes must be 00-59".into(),
+                    "タイムゾーンの分は 00〜59 でなければなりません".into(),
+                );
             }
             let m = (v / 100 * 60 + v % 100) as i32;
-            if zs.first() == Some(&b'-') { -m } else { m }
+            if zs.first() == Some(&b'-') {
+                -m
+            } else {
+                m
+            }
         }
         _ => {
             let z = String::from_utf8_lossy(zs).to_ascii_uppercase();
@@ -260,7 +401,17 @@ pub(crate) fn check(buf: &[u8], start: usize, end: usize, field: &str, sink: Opt
                 "PST" => Some(-8 * 60),
                 s if s.len() == 1 && s != "J" && s.bytes().all(|b| b.is_ascii_alphabetic()) => None,
                 _ => {
-                    return c.fail(Some(zt), format!("'{}' is not a time zone; use +hhmm or -hhmm", String::from_utf8_lossy(zs)), format!("'{}' はタイムゾーンではありません。+hhmm か -hhmm を使ってください", String::from_utf8_lossy(zs)));
+                    return c.fail(
+                        Some(zt),
+                        format!(
+                            "'{}' is not a time zone; use +hhmm or -hhmm",
+                            String::from_utf8_lossy(zs)
+                        ),
+                        format!(
+                            "'{}' はタイムゾーンではありません。+hhmm か -hhmm を使ってください",
+                            String::from_utf8_lossy(zs)
+                        ),
+                    );
                 }
             };
             match m {
@@ -276,9 +427,21 @@ pub(crate) fn check(buf: &[u8], start: usize, end: usize, field: &str, sink: Opt
         }
     };
     if let Some(t) = c.tok() {
-        return c.fail(Some(t), "unexpected text after the time zone".into(), "タイムゾーンの後に余分な文字があります".into());
+        return c.fail(
+            Some(t),
+            "unexpected text after the time zone".into(),
+            "タイムゾーンの後に余分な文字があります".into(),
+        );
     }
-    let dtm = DateTime { year, month, day: day as u8, hour, minute, second, zone_minutes };
+    let dtm = DateTime {
+        year,
+        month,
+        day: day as u8,
+        hour,
+        minute,
+        second,
+        zone_minutes,
+    };
     if let Some((wt, wd)) = weekday {
         let actual = (days_from_civil(year, month, day as u8) + 4).rem_euclid(7) as usize;
         if actual != wd {
@@ -288,8 +451,15 @@ pub(crate) fn check(buf: &[u8], start: usize, end: usize, field: &str, sink: Opt
                     &rule::DATE_WEEKDAY_MISMATCH,
                     wt.start,
                     wt.end,
-                    format!("{} says {w}, but {day} {} {year} is a {a}", c.field, MONTHS.get(usize::from(month - 1)).unwrap_or(&"")),
-                    format!("{} の曜日は {w} ですが、{year} 年 {month} 月 {day} 日は {a} です", c.field),
+                    format!(
+                        "{} says {w}, but {day} {} {year} is a {a}",
+                        c.field,
+                        MONTHS.get(usize::from(month - 1)).unwrap_or(&"")
+                    ),
+                    format!(
+                        "{} の曜日は {w} ですが、{year} 年 {month} 月 {day} 日は {a} です",
+                        c.field
+                    ),
                 );
             }
         }
@@ -309,7 +479,12 @@ mod tests {
 
     #[test]
     fn good_dates() {
-        for s in [" Thu, 26 Oct 2023 00:07:56 +0900", " 26 Oct 2023 00:07 -0000", " Tue, 12 Nov 2013 09:12:42 -0500 (EST)", " Thu,\r\n 29 Feb 2024 23:59:60 +0000"] {
+        for s in [
+            " Thu, 26 Oct 2023 00:07:56 +0900",
+            " 26 Oct 2023 00:07 -0000",
+            " Tue, 12 Nov 2013 09:12:42 -0500 (EST)",
+            " Thu,\r\n 29 Feb 2024 23:59:60 +0000",
+        ] {
             let (d, ids) = run(s);
             assert!(d.is_some() && ids.is_empty(), "{s}: {ids:?}");
         }
@@ -319,8 +494,19 @@ mod tests {
     fn obsolete_and_bad() {
         assert_eq!(run(" 26 Oct 23 00:07:56 +0900").1, vec!["obsolete-date"]);
         assert_eq!(run(" 26 Oct 2023 00:07:56 PST").1, vec!["obsolete-date"]);
-        assert_eq!(run(" Fri, 26 Oct 2023 00:07:56 +0900").1, vec!["date-weekday-mismatch"]);
-        for s in [" 30 Feb 2023 00:00 +0000", " 26 Oct 2023 24:00 +0000", " 26 Oct 2023 00:00", " 2023-10-26T00:00:00Z", "", " 26 Oct 2023 00:00 +09:00", " Thu 26 Oct 2023 00:07:56 +0900"] {
+        assert_eq!(
+            run(" Fri, 26 Oct 2023 00:07:56 +0900").1,
+            vec!["date-weekday-mismatch"]
+        );
+        for s in [
+            " 30 Feb 2023 00:00 +0000",
+            " 26 Oct 2023 24:00 +0000",
+            " 26 Oct 2023 00:00",
+            " 2023-10-26T00:00:00Z",
+            "",
+            " 26 Oct 2023 00:00 +09:00",
+            " Thu 26 Oct 2023 00:07:56 +0900",
+        ] {
             assert_eq!(run(s).1, vec!["invalid-date"], "{s}");
         }
     }

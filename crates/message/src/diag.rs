@@ -273,7 +273,10 @@ impl Sink {
         self.counts
             .iter()
             .filter(|(_, n)| *n > MAX_PER_RULE)
-            .map(|(id, n)| Suppressed { rule: id, count: n - MAX_PER_RULE })
+            .map(|(id, n)| Suppressed {
+                rule: id,
+                count: n - MAX_PER_RULE,
+            })
             .collect()
     }
 }

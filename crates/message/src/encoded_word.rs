@@ -65,7 +65,13 @@ pub(crate) fn scan_at(buf: &[u8], pos: usize, limit: usize) -> Option<Ew<'_>> {
     if j + 2 > limit || buf.get(j..j + 2)? != b"?=" {
         return None;
     }
-    Some(Ew { start: pos, end: j + 2, charset, b, text: buf.get(t_start..j)? })
+    Some(Ew {
+        start: pos,
+        end: j + 2,
+        charset,
+        b,
+        text: buf.get(t_start..j)?,
+    })
 }
 
 /// Decodes the encoded text to bytes; also returns the first problem found.
@@ -88,7 +94,10 @@ pub(crate) fn decode_bytes(ew: &Ew) -> (Vec<u8>, Option<(&'static str, &'static 
                         i += 2;
                     } else {
                         out.push(b'=');
-                        problem.get_or_insert(("'=' not followed by two hex digits", "'=' の後に 16 進数 2 桁がありません"));
+                        problem.get_or_insert((
+                            "'=' not followed by two hex digits",
+                            "'=' の後に 16 進数 2 桁がありません",
+                        ));
                     }
                 }
                 _ => out.push(c),
@@ -117,7 +126,13 @@ fn is_special(b: u8) -> bool {
 /// Unfolds `buf[start..end]` and decodes encoded words per `mode`. When `sink` is given,
 /// reports RFC 2047 problems with their byte ranges. Leading/trailing whitespace is
 /// trimmed from the result.
-pub(crate) fn decode_field(buf: &[u8], start: usize, end: usize, mode: Mode, mut sink: Option<&mut Sink>) -> String {
+pub(crate) fn decode_field(
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    mode: Mode,
+    mut sink: Option<&mut Sink>,
+) -> String {
     let end = end.min(buf.len());
     let mut out = String::new();
     let mut pending_ws = String::new();
@@ -125,6 +140,15 @@ pub(crate) fn decode_field(buf: &[u8], start: usize, end: usize, mode: Mode, mut
     let mut i = start.min(end);
     let mut in_quote = false;
     let at = |i: usize| buf.get(i).copied().unwrap_or(0);
+    // Whitespace before the first word and after the last one is not part of the value.
+    macro_rules! flush_ws {
+        () => {
+            if !out.is_empty() {
+                out.push_str(&pending_ws);
+            }
+            pending_ws.clear();
+        };
+    }
     while i < end {
         let b = at(i);
         if b == b'\r' || b == b'\n' {
@@ -149,8 +173,7 @@ pub(crate) fn decode_field(buf: &[u8], start: usize, end: usize, mode: Mode, mut
                 }
                 let j = j.min(end);
                 flag_quoted(buf, q_start, j, sink.as_deref_mut());
-                out.push_str(&pending_ws);
-                pending_ws.clear();
+                flush_ws!();
                 out.push_str(&String::from_utf8_lossy(buf.get(q_start..j).unwrap_or(&[])));
                 i = j;
                 last_was_ew = false;
@@ -160,8 +183,7 @@ pub(crate) fn decode_field(buf: &[u8], start: usize, end: usize, mode: Mode, mut
                 if b == b'"' {
                     in_quote = !in_quote;
                 }
-                out.push_str(&pending_ws);
-                pending_ws.clear();
+                flush_ws!();
                 out.push(char::from(b));
                 i += 1;
                 last_was_ew = false;
@@ -172,24 +194,28 @@ pub(crate) fn decode_field(buf: &[u8], start: usize, end: usize, mode: Mode, mut
         let ws = i;
         while i < end {
             let c = at(i);
-            if c == b' ' || c == b'\t' || c == b'\r' || c == b'\n' || (mode == Mode::Structured && is_special(c)) {
+            if c == b' '
+                || c == b'\t'
+                || c == b'\r'
+                || c == b'\n'
+                || (mode == Mode::Structured && is_special(c))
+            {
                 break;
             }
             i += 1;
         }
         let word = buf.get(ws..i).unwrap_or(&[]);
         if mode == Mode::Raw {
-            out.push_str(&pending_ws);
-            pending_ws.clear();
+            flush_ws!();
             out.push_str(&String::from_utf8_lossy(word));
             continue;
         }
         match scan_at(buf, ws, i) {
             Some(ew) if ew.end == i => {
-                if !last_was_ew {
-                    out.push_str(&pending_ws);
+                if last_was_ew {
+                    pending_ws.clear();
                 }
-                pending_ws.clear();
+                flush_ws!();
                 match decode_checked(&ew, sink.as_deref_mut()) {
                     Some(text) => {
                         out.push_str(&text);
@@ -202,14 +228,13 @@ pub(crate) fn decode_field(buf: &[u8], start: usize, end: usize, mode: Mode, mut
                 }
             }
             _ => {
-                out.push_str(&pending_ws);
-                pending_ws.clear();
+                flush_ws!();
                 last_was_ew = false;
                 decode_glued(buf, ws, i, &mut out, sink.as_deref_mut());
             }
         }
     }
-    out.trim_matches(|c| c == ' ' || c == '\t').to_string()
+    out
 }
 
 /// Checks and decodes one full encoded word. `None`: leave the raw text (unknown
@@ -245,8 +270,14 @@ fn decode_checked(ew: &Ew, mut sink: Option<&mut Sink>) -> Option<String> {
             &rule::INVALID_ENCODED_WORD,
             ew.start,
             ew.end,
-            format!("malformed {}-encoded word: {en}", if ew.b { "B" } else { "Q" }),
-            format!("{} エンコードのエンコードワードが不正です: {ja}", if ew.b { "B" } else { "Q" }),
+            format!(
+                "malformed {}-encoded word: {en}",
+                if ew.b { "B" } else { "Q" }
+            ),
+            format!(
+                "{} エンコードのエンコードワードが不正です: {ja}",
+                if ew.b { "B" } else { "Q" }
+            ),
         );
     }
     let (text, bad) = charset::decode(cs, &bytes);
@@ -256,7 +287,10 @@ fn decode_checked(ew: &Ew, mut sink: Option<&mut Sink>) -> Option<String> {
             ew.start,
             ew.end,
             format!("encoded word's bytes are not valid {}", ew.charset),
-            format!("エンコードワードの中身が {} として正しくありません", ew.charset),
+            format!(
+                "エンコードワードの中身が {} として正しくありません",
+                ew.charset
+            ),
         )
         .map(|d| d.rfc = "RFC 2047 6.2");
     }
@@ -288,7 +322,9 @@ fn decode_glued(buf: &[u8], ws: usize, we: usize, out: &mut String, mut sink: Op
             }
             match decode_checked(&ew, sink.as_deref_mut()) {
                 Some(t) => out.push_str(&t),
-                None => out.push_str(&String::from_utf8_lossy(buf.get(ew.start..ew.end).unwrap_or(&[]))),
+                None => out.push_str(&String::from_utf8_lossy(
+                    buf.get(ew.start..ew.end).unwrap_or(&[]),
+                )),
             }
             copied = ew.end;
             k = ew.end;
@@ -326,12 +362,18 @@ fn broken_attempt(word: &[u8]) -> Option<(&'static str, &'static str)> {
         return None;
     }
     if !matches!(enc, b'B' | b'b' | b'Q' | b'q') {
-        return Some(("the encoding must be B or Q", "エンコード方式は B か Q でなければなりません"));
+        return Some((
+            "the encoding must be B or Q",
+            "エンコード方式は B か Q でなければなりません",
+        ));
     }
     if !word.ends_with(b"?=") || word.len() < q1 + 7 {
         return Some(("it does not end with '?='", "'?=' で終わっていません"));
     }
-    Some(("the encoded text contains '?' or non-printable characters", "エンコード部分に '?' か印字不可能な文字が含まれています"))
+    Some((
+        "the encoded text contains '?' or non-printable characters",
+        "エンコード部分に '?' か印字不可能な文字が含まれています",
+    ))
 }
 
 /// Flags encoded words inside a quoted string (RFC 2047 5(3)).

@@ -23,7 +23,6 @@ pub(crate) struct Field {
     pub value_end: usize,
     /// First byte after the field (after its final line terminator).
     pub end: usize,
-    pub name_ok: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,9 +48,6 @@ pub(crate) struct Header {
 impl Header {
     pub fn get(&self, lname: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.lname == lname)
-    }
-    pub fn all<'a>(&'a self, lname: &'a str) -> impl Iterator<Item = &'a Field> + 'a {
-        self.fields.iter().filter(move |f| f.lname == lname)
     }
 }
 
@@ -127,7 +123,8 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
                         &rule::INVALID_FIELD_NAME,
                         l.start,
                         l.content_end,
-                        "line starts with whitespace but there is no field above it to continue".into(),
+                        "line starts with whitespace but there is no field above it to continue"
+                            .into(),
                         "行頭が空白ですが、続きとなる直前のフィールドがありません".into(),
                     );
                 }
@@ -141,9 +138,7 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
             Some(colon) => {
                 let raw_name = s.get(..colon).unwrap_or(&[]);
                 let name = trim_end_wsp(raw_name);
-                let mut name_ok = true;
                 if name.is_empty() {
-                    name_ok = false;
                     cx.sink.add(
                         &rule::INVALID_FIELD_NAME,
                         l.start,
@@ -152,10 +147,17 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
                         "フィールド名が空です（行が ':' で始まっています）".into(),
                     );
                 } else if let Some(bad) = name.iter().position(|&b| !is_ftext(b)) {
-                    name_ok = false;
                     let c = name.get(bad).copied().unwrap_or(0);
-                    let what = if c == b' ' || c == b'\t' { "whitespace".to_string() } else { format!("byte 0x{c:02X}") };
-                    let what_ja = if c == b' ' || c == b'\t' { "空白".to_string() } else { format!("バイト 0x{c:02X}") };
+                    let what = if c == b' ' || c == b'\t' {
+                        "whitespace".to_string()
+                    } else {
+                        format!("byte 0x{c:02X}")
+                    };
+                    let what_ja = if c == b' ' || c == b'\t' {
+                        "空白".to_string()
+                    } else {
+                        format!("バイト 0x{c:02X}")
+                    };
                     let mbox = fields.is_empty() && kind == Kind::Top && s.starts_with(b"From ");
                     let (en, ja) = if mbox {
                         (
@@ -164,11 +166,18 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
                         )
                     } else {
                         (
-                            format!("invalid field name '{}': {what} is not allowed in a field name", String::from_utf8_lossy(name)),
-                            format!("フィールド名 '{}' が不正です: フィールド名に{what_ja}は使えません", String::from_utf8_lossy(name)),
+                            format!(
+                                "invalid field name '{}': {what} is not allowed in a field name",
+                                String::from_utf8_lossy(name)
+                            ),
+                            format!(
+                                "フィールド名 '{}' が不正です: フィールド名に{what_ja}は使えません",
+                                String::from_utf8_lossy(name)
+                            ),
                         )
                     };
-                    cx.sink.add(&rule::INVALID_FIELD_NAME, l.start, l.start + colon, en, ja);
+                    cx.sink
+                        .add(&rule::INVALID_FIELD_NAME, l.start, l.start + colon, en, ja);
                 } else if name.len() < raw_name.len() {
                     cx.sink
                         .add(
@@ -194,7 +203,6 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
                     value_start: l.start + colon + 1,
                     value_end: l.content_end,
                     end: l.next,
-                    name_ok,
                 });
             }
             None => {
@@ -223,7 +231,8 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
                         &rule::MISSING_HEADER_BODY_SEPARATOR,
                         l.start,
                         l.content_end,
-                        "no empty line between the header and this line, which starts the body".into(),
+                        "no empty line between the header and this line, which starts the body"
+                            .into(),
                         "ヘッダーと、本文の始まりであるこの行の間に空行がありません".into(),
                     );
                     body_start = l.start;
@@ -239,7 +248,11 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
         insert_at = end;
         match last_line {
             Some(l) if !l.terminated => {
-                let sev = if kind == Kind::Top { Severity::Error } else { Severity::Warning };
+                let sev = if kind == Kind::Top {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
                 cx.sink
                     .add(
                         &rule::MISSING_HEADER_BODY_SEPARATOR,
@@ -265,7 +278,11 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
             _ => {}
         }
     }
-    Header { fields, body_start, insert_at }
+    Header {
+        fields,
+        body_start,
+        insert_at,
+    }
 }
 
 fn flag_over_78(cx: &mut Cx, l: &Line) {
@@ -285,14 +302,15 @@ fn finish(cx: &mut Cx, fields: &mut Vec<Field>, f: Option<Field>) {
     let buf = cx.buf;
     let bytes = buf.get(f.start..f.value_end).unwrap_or(&[]);
     if let Some(p) = memchr::memchr(0, bytes) {
-        cx.sink.add(
-            &rule::NUL_BYTE,
-            f.start + p,
-            f.start + p + 1,
-            format!("NUL byte in the {} field", f.name),
-            format!("{} フィールドに NUL バイトがあります", f.name),
-        )
-        .rfc("RFC 5322 2.2");
+        cx.sink
+            .add(
+                &rule::NUL_BYTE,
+                f.start + p,
+                f.start + p + 1,
+                format!("NUL byte in the {} field", f.name),
+                format!("{} フィールドに NUL バイトがあります", f.name),
+            )
+            .rfc("RFC 5322 2.2");
     }
     if !bytes.is_ascii() {
         let first = bytes.iter().position(|&b| b >= 0x80).unwrap_or(0);

@@ -167,7 +167,13 @@ pub(crate) fn tokenize(buf: &[u8], start: usize, end: usize) -> (Vec<Token>, Vec
             Kind::Special(b)
         };
         let i2 = i.min(end);
-        toks.push(Token { kind, start: tok_start, end: i2, ws_start, comment_before: comment });
+        toks.push(Token {
+            kind,
+            start: tok_start,
+            end: i2,
+            ws_start,
+            comment_before: comment,
+        });
         i = i2;
     }
 }
@@ -175,7 +181,9 @@ pub(crate) fn tokenize(buf: &[u8], start: usize, end: usize) -> (Vec<Token>, Vec
 /// The content of a quoted string token with quoted-pairs resolved and folding CRLFs
 /// removed (RFC 5322 3.2.4), as raw bytes.
 pub(crate) fn quoted_content(buf: &[u8], t: &Token) -> Vec<u8> {
-    let inner = buf.get(t.start + 1..t.end.saturating_sub(1).max(t.start + 1)).unwrap_or(&[]);
+    let inner = buf
+        .get(t.start + 1..t.end.saturating_sub(1).max(t.start + 1))
+        .unwrap_or(&[]);
     let mut out = Vec::with_capacity(inner.len());
     let mut it = inner.iter().copied();
     while let Some(b) = it.next() {

@@ -33,7 +33,11 @@ pub(crate) struct Lines<'a> {
 
 pub(crate) fn lines(buf: &[u8], start: usize, end: usize) -> Lines<'_> {
     let end = end.min(buf.len());
-    Lines { buf, pos: start.min(end), end }
+    Lines {
+        buf,
+        pos: start.min(end),
+        end,
+    }
 }
 
 impl Iterator for Lines<'_> {
@@ -47,26 +51,28 @@ impl Iterator for Lines<'_> {
         let line = match memchr::memchr(b'\n', hay) {
             Some(i) => {
                 let lf = start + i;
-                let content_end =
-                    if lf > start && self.buf.get(lf - 1) == Some(&b'\r') { lf - 1 } else { lf };
-                Line { start, content_end, next: lf + 1, terminated: true }
+                let content_end = if lf > start && self.buf.get(lf - 1) == Some(&b'\r') {
+                    lf - 1
+                } else {
+                    lf
+                };
+                Line {
+                    start,
+                    content_end,
+                    next: lf + 1,
+                    terminated: true,
+                }
             }
-            None => Line { start, content_end: self.end, next: self.end, terminated: false },
+            None => Line {
+                start,
+                content_end: self.end,
+                next: self.end,
+                terminated: false,
+            },
         };
         self.pos = line.next;
         Some(line)
     }
-}
-
-/// The line that contains `pos`, clipped to `[lo, hi)`.
-pub(crate) fn line_at(buf: &[u8], lo: usize, hi: usize, pos: usize) -> Line {
-    let hi = hi.min(buf.len());
-    let pos = pos.clamp(lo.min(hi), hi);
-    let start = buf
-        .get(lo..pos)
-        .and_then(|s| memchr::memrchr(b'\n', s))
-        .map_or(lo, |i| lo + i + 1);
-    lines(buf, start, hi).next().unwrap_or(Line { start, content_end: start, next: start, terminated: false })
 }
 
 /// Resolves byte offsets to 1-based (line, column), column counted in bytes. Offsets past
@@ -91,7 +97,10 @@ pub(crate) fn resolve(buf: &[u8], offsets: &[usize]) -> Vec<(u32, u32)> {
         }
         let col = (off - line_start) as u64 + 1;
         if let Some(slot) = out.get_mut(i) {
-            *slot = (line.min(u32::MAX as u64) as u32, col.min(u32::MAX as u64) as u32);
+            *slot = (
+                line.min(u32::MAX as u64) as u32,
+                col.min(u32::MAX as u64) as u32,
+            );
         }
     }
     out
@@ -104,13 +113,18 @@ mod tests {
     #[test]
     fn lines_split_on_lf_and_strip_cr() {
         let b = b"a\r\nbc\nd\re\nlast";
-        let v: Vec<_> = lines(b, 0, b.len()).map(|l| &b[l.start..l.content_end]).collect();
+        let v: Vec<_> = lines(b, 0, b.len())
+            .map(|l| &b[l.start..l.content_end])
+            .collect();
         assert_eq!(v, vec![&b"a"[..], b"bc", b"d\re", b"last"]);
     }
 
     #[test]
     fn resolve_positions() {
         let b = b"ab\ncd\r\nef";
-        assert_eq!(resolve(b, &[0, 4, 7, 1, 99]), vec![(1, 1), (2, 2), (3, 1), (1, 2), (3, 3)]);
+        assert_eq!(
+            resolve(b, &[0, 4, 7, 1, 99]),
+            vec![(1, 1), (2, 2), (3, 1), (1, 2), (3, 3)]
+        );
     }
 }

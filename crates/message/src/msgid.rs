@@ -15,14 +15,28 @@ pub(crate) struct MsgId {
 
 fn bad(sink: &mut Option<&mut Sink>, field: &str, s: usize, e: usize, en: &str, ja: &str) {
     if let Some(k) = sink.as_deref_mut() {
-        k.add(&rule::INVALID_MSG_ID, s, e, format!("{field}: {en}"), format!("{field}: {ja}"));
+        k.add(
+            &rule::INVALID_MSG_ID,
+            s,
+            e,
+            format!("{field}: {en}"),
+            format!("{field}: {ja}"),
+        );
     }
 }
 
 /// Parses `1*msg-id` (or exactly one when `single`) in `buf[start..end]`. With
 /// `allow_phrases` (References, In-Reply-To), words between ids are the obsolete
 /// 4.5.4 form and only warned about.
-pub(crate) fn parse(buf: &[u8], start: usize, end: usize, field: &str, single: bool, allow_phrases: bool, mut sink: Option<&mut Sink>) -> Vec<MsgId> {
+pub(crate) fn parse(
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    field: &str,
+    single: bool,
+    allow_phrases: bool,
+    mut sink: Option<&mut Sink>,
+) -> Vec<MsgId> {
     let (toks, errs, _) = lex::tokenize(buf, start, end);
     let mut out = Vec::new();
     if let Some(e) = errs.first() {
@@ -30,26 +44,53 @@ pub(crate) fn parse(buf: &[u8], start: usize, end: usize, field: &str, single: b
         return out;
     }
     if toks.is_empty() {
-        bad(&mut sink, field, start, end, "the field is empty; it needs <id-left@id-right>", "フィールドが空です。<id-left@id-right> が必要です");
+        bad(
+            &mut sink,
+            field,
+            start,
+            end,
+            "the field is empty; it needs <id-left@id-right>",
+            "フィールドが空です。<id-left@id-right> が必要です",
+        );
         return out;
     }
     let mut i = 0;
     let mut phrase_warned = false;
     while let Some(t) = toks.get(i).copied() {
         if !t.is(b'<') {
-            if allow_phrases && matches!(t.kind, Kind::Atom | Kind::Quoted | Kind::Special(b'.') | Kind::Special(b',')) {
+            if allow_phrases
+                && matches!(
+                    t.kind,
+                    Kind::Atom | Kind::Quoted | Kind::Special(b'.') | Kind::Special(b',')
+                )
+            {
                 if !phrase_warned {
                     phrase_warned = true;
                     if let Some(k) = sink.as_deref_mut() {
-                        k.add(&rule::INVALID_MSG_ID, t.start, t.end, format!("{field}: words between message identifiers are obsolete syntax"), format!("{field}: 識別子の間の語は廃止された構文です"))
-                            .sev(Severity::Warning)
-                            .rfc("RFC 5322 4.5.4");
+                        k.add(
+                            &rule::INVALID_MSG_ID,
+                            t.start,
+                            t.end,
+                            format!(
+                                "{field}: words between message identifiers are obsolete syntax"
+                            ),
+                            format!("{field}: 識別子の間の語は廃止された構文です"),
+                        )
+                        .sev(Severity::Warning)
+                        .rfc("RFC 5322 4.5.4");
                     }
                 }
                 i += 1;
                 continue;
             }
-            bad(&mut sink, field, t.start, t.end, "expected '<' to start a message identifier", "識別子の始まりの '<' が必要です");
+            bad(
+                &mut sink,
+                field,
+                t.start,
+                t.end,
+                "expected '<' to start a message identifier",
+                "識別子の始まりの '<' が必要です",
+            );
             return out;
         }
         let lt = t;
@@ -59,7 +100,14 @@ pub(crate) fn parse(buf: &[u8], start: usize, end: usize, field: &str, single: b
             i += 1;
         }
         let Some(gt) = toks.get(i).copied().filter(|t| t.is(b'>')) else {
-            bad(&mut sink, field, lt.start, end, "'<' is not closed by '>'", "'<' に対応する '>' がありません");
+            bad(
+                &mut sink,
+                field,
+                lt.start,
+                end,
+                "'<' is not closed by '>'",
+                "'<' に対応する '>' がありません",
+            );
             return out;
         };
         i += 1;
@@ -70,44 +118,103 @@ pub(crate) fn parse(buf: &[u8], start: usize, end: usize, field: &str, single: b
     }
     if single && out.len() > 1 {
         if let Some(second) = out.get(1) {
-            bad(&mut sink, field, second.start, second.end, "only one message identifier is allowed here", "ここには識別子を 1 つだけ書けます");
+            bad(
+                &mut sink,
+                field,
+                second.start,
+                second.end,
+                "only one message identifier is allowed here",
+                "ここには識別子を 1 つだけ書けます",
+            );
         }
     }
     out
 }
 
-fn check_inner(buf: &[u8], inner: &[Token], lt: Token, gt: Token, field: &str, sink: &mut Option<&mut Sink>) -> Option<MsgId> {
+fn check_inner(
+    buf: &[u8],
+    inner: &[Token],
+    lt: Token,
+    gt: Token,
+    field: &str,
+    sink: &mut Option<&mut Sink>,
+) -> Option<MsgId> {
     let Some(at_pos) = inner.iter().rposition(|t| t.is(b'@')) else {
-        bad(sink, field, lt.start, gt.end, "no '@' between '<' and '>'", "'<' と '>' の間に '@' がありません");
+        bad(
+            sink,
+            field,
+            lt.start,
+            gt.end,
+            "no '@' between '<' and '>'",
+            "'<' と '>' の間に '@' がありません",
+        );
         return None;
     };
     let (left, rest) = inner.split_at(at_pos);
     let right = rest.get(1..).unwrap_or(&[]);
-    let text = |ts: &[Token]| ts.iter().map(|t| String::from_utf8_lossy(lex::text(buf, t)).into_owned()).collect::<String>();
+    let text = |ts: &[Token]| {
+        ts.iter()
+            .map(|t| String::from_utf8_lossy(lex::text(buf, t)).into_owned())
+            .collect::<String>()
+    };
     // dot-atom-text: atoms separated by single dots.
     let dot_atom = |ts: &[Token]| {
         !ts.is_empty()
-            && ts.iter().enumerate().all(|(k, t)| if k % 2 == 0 { t.kind == Kind::Atom } else { t.is(b'.') })
+            && ts.iter().enumerate().all(|(k, t)| {
+                if k % 2 == 0 {
+                    t.kind == Kind::Atom
+                } else {
+                    t.is(b'.')
+                }
+            })
             && ts.len() % 2 == 1
     };
     let mut obsolete = false;
     if left.is_empty() {
-        bad(sink, field, lt.start, gt.end, "id-left (before '@') is empty", "'@' の前（id-left）が空です");
+        bad(
+            sink,
+            field,
+            lt.start,
+            gt.end,
+            "id-left (before '@') is empty",
+            "'@' の前（id-left）が空です",
+        );
         return None;
     }
     if !dot_atom(left) {
-        let words_ok = left.iter().enumerate().all(|(k, t)| if k % 2 == 0 { matches!(t.kind, Kind::Atom | Kind::Quoted) } else { t.is(b'.') }) && left.len() % 2 == 1;
+        let words_ok = left.iter().enumerate().all(|(k, t)| {
+            if k % 2 == 0 {
+                matches!(t.kind, Kind::Atom | Kind::Quoted)
+            } else {
+                t.is(b'.')
+            }
+        }) && left.len() % 2 == 1;
         if !words_ok {
             let t = left.first().copied().unwrap_or(lt);
-            bad(sink, field, t.start, gt.start, "id-left is not a dot-atom", "id-left が dot-atom になっていません");
+            bad(
+                sink,
+                field,
+                t.start,
+                gt.start,
+                "id-left is not a dot-atom",
+                "id-left が dot-atom になっていません",
+            );
             return None;
         }
         obsolete = true;
     }
-    let right_ok = dot_atom(right) || (right.len() == 1 && right.first().is_some_and(|t| t.kind == Kind::DomainLiteral));
+    let right_ok = dot_atom(right)
+        || (right.len() == 1 && right.first().is_some_and(|t| t.kind == Kind::DomainLiteral));
     if right.is_empty() || !right_ok {
         let t = right.first().copied().unwrap_or(gt);
-        bad(sink, field, t.start, gt.start.max(t.end), "id-right (after '@') is not a domain", "'@' の後（id-right）がドメインになっていません");
+        bad(
+            sink,
+            field,
+            t.start,
+            gt.start.max(t.end),
+            "id-right (after '@') is not a domain",
+            "'@' の後（id-right）がドメインになっていません",
+        );
         return None;
     }
     let ws_inside = inner.iter().any(|t| t.ws_before()) || gt.ws_before();
@@ -124,7 +231,12 @@ fn check_inner(buf: &[u8], inner: &[Token], lt: Token, gt: Token, field: &str, s
             .rfc("RFC 5322 4.5.4");
         }
     }
-    Some(MsgId { left: text(left), right: text(right), start: lt.start, end: gt.end })
+    Some(MsgId {
+        left: text(left),
+        right: text(right),
+        start: lt.start,
+        end: gt.end,
+    })
 }
 
 /// True when `right` is a fully qualified domain: two or more labels and an alphabetic
@@ -135,12 +247,19 @@ pub(crate) fn is_qualified(right: &str) -> bool {
     }
     let lower = right.to_ascii_lowercase();
     let mut labels = lower.split('.');
-    let Some(tld) = lower.rsplit('.').next() else { return false };
+    let Some(tld) = lower.rsplit('.').next() else {
+        return false;
+    };
     if labels.clone().count() < 2 || labels.any(str::is_empty) {
         return false;
     }
-    let tld_ok = tld.starts_with("xn--") || (tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()));
-    tld_ok && !matches!(tld, "localdomain" | "local" | "localhost" | "internal" | "lan" | "home")
+    let tld_ok =
+        tld.starts_with("xn--") || (tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()));
+    tld_ok
+        && !matches!(
+            tld,
+            "localdomain" | "local" | "localhost" | "internal" | "lan" | "home"
+        )
 }
 
 #[cfg(test)]
@@ -149,23 +268,46 @@ mod tests {
 
     fn run(s: &str, single: bool) -> (Vec<MsgId>, Vec<(&'static str, Severity)>) {
         let mut sink = Sink::default();
-        let v = parse(s.as_bytes(), 0, s.len(), "Message-ID", single, !single, Some(&mut sink));
+        let v = parse(
+            s.as_bytes(),
+            0,
+            s.len(),
+            "Message-ID",
+            single,
+            !single,
+            Some(&mut sink),
+        );
         (v, sink.diags.iter().map(|d| (d.rule, d.severity)).collect())
     }
 
     #[test]
     fn ids() {
-        let (v, d) = run(" <202310251507.39PF7ueG022651@cp24-web-asg.1-0246a39c017e97696>", true);
+        let (v, d) = run(
+            " <202310251507.39PF7ueG022651@cp24-web-asg.1-0246a39c017e97696>",
+            true,
+        );
         assert!(d.is_empty());
         assert_eq!(v[0].right, "cp24-web-asg.1-0246a39c017e97696");
         assert!(!is_qualified(&v[0].right));
         assert!(is_qualified("mail.example.com"));
         assert!(!is_qualified("localhost.localdomain"));
         assert!(!is_qualified("host"));
-        assert_eq!(run(" <a@b.c> <d@e.f>", true).1, vec![("invalid-msg-id", Severity::Error)]);
-        assert_eq!(run(" a@b.c", true).1, vec![("invalid-msg-id", Severity::Error)]);
-        assert_eq!(run(" <a b@c.d>", true).1, vec![("invalid-msg-id", Severity::Error)]);
-        assert_eq!(run(" <\"a\"@c.d>", true).1, vec![("invalid-msg-id", Severity::Warning)]);
+        assert_eq!(
+            run(" <a@b.c> <d@e.f>", true).1,
+            vec![("invalid-msg-id", Severity::Error)]
+        );
+        assert_eq!(
+            run(" a@b.c", true).1,
+            vec![("invalid-msg-id", Severity::Error)]
+        );
+        assert_eq!(
+            run(" <a b@c.d>", true).1,
+            vec![("invalid-msg-id", Severity::Error)]
+        );
+        assert_eq!(
+            run(" <\"a\"@c.d>", true).1,
+            vec![("invalid-msg-id", Severity::Warning)]
+        );
         assert!(run(" <a@b.c>\r\n <d@e.f>", false).1.is_empty());
     }
 }

@@ -52,7 +52,9 @@ struct Lx<'a, 's> {
 
 impl Lx<'_, '_> {
     fn at(&self) -> Option<u8> {
-        (self.i < self.end).then(|| self.buf.get(self.i).copied()).flatten()
+        (self.i < self.end)
+            .then(|| self.buf.get(self.i).copied())
+            .flatten()
     }
     fn skip_cfws(&mut self) {
         while let Some(b) = self.at() {
@@ -91,13 +93,27 @@ impl Lx<'_, '_> {
         self.failed = true;
         if let Some(k) = self.sink.as_deref_mut() {
             let r = self.rule;
-            k.add(r, s, e.max(s), format!("{}: {en}", self.field), format!("{}: {ja}", self.field));
+            k.add(
+                r,
+                s,
+                e.max(s),
+                format!("{}: {en}", self.field),
+                format!("{}: {ja}", self.field),
+            );
         }
     }
     fn warn(&mut self, s: usize, e: usize, en: String, ja: String, rfc: &'static str) {
         if let Some(k) = self.sink.as_deref_mut() {
             let r = self.rule;
-            k.add(r, s, e.max(s), format!("{}: {en}", self.field), format!("{}: {ja}", self.field)).sev(Severity::Warning).rfc(rfc);
+            k.add(
+                r,
+                s,
+                e.max(s),
+                format!("{}: {en}", self.field),
+                format!("{}: {ja}", self.field),
+            )
+            .sev(Severity::Warning)
+            .rfc(rfc);
         }
     }
     fn lower(&self, (s, e): (usize, usize)) -> String {
@@ -118,13 +134,34 @@ struct RawParam {
 
 /// Parses a Content-Type (`type_subtype`) or Content-Disposition value. `None` when the
 /// head is unusable (reported into `sink` under `rule`).
-pub(crate) fn parse(buf: &[u8], start: usize, end: usize, type_subtype: bool, field: &str, rule: &'static Rule, sink: Option<&mut Sink>) -> Option<MimeValue> {
-    let mut lx = Lx { buf, i: start, end: end.min(buf.len()), sink, rule, field, failed: false };
+pub(crate) fn parse(
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    type_subtype: bool,
+    field: &str,
+    rule: &'static Rule,
+    sink: Option<&mut Sink>,
+) -> Option<MimeValue> {
+    let mut lx = Lx {
+        buf,
+        i: start,
+        end: end.min(buf.len()),
+        sink,
+        rule,
+        field,
+        failed: false,
+    };
     lx.skip_cfws();
     let head_start = lx.i;
     let Some(t) = lx.token() else {
         let e = lx.end;
-        lx.err(head_start, e, "missing value".into(), "値がありません".into());
+        lx.err(
+            head_start,
+            e,
+            "missing value".into(),
+            "値がありません".into(),
+        );
         return None;
     };
     let mut head = lx.lower(t);
@@ -132,14 +169,24 @@ pub(crate) fn parse(buf: &[u8], start: usize, end: usize, type_subtype: bool, fi
         lx.skip_cfws();
         if lx.at() != Some(b'/') {
             let e = lx.i.max(t.1);
-            lx.err(head_start, e, format!("'{head}' is not 'type/subtype'"), format!("'{head}' は 'type/subtype' の形ではありません"));
+            lx.err(
+                head_start,
+                e,
+                format!("'{head}' is not 'type/subtype'"),
+                format!("'{head}' は 'type/subtype' の形ではありません"),
+            );
             return None;
         }
         lx.i += 1;
         lx.skip_cfws();
         let Some(st) = lx.token() else {
             let p = lx.i;
-            lx.err(head_start, p, "missing subtype after '/'".into(), "'/' の後にサブタイプがありません".into());
+            lx.err(
+                head_start,
+                p,
+                "missing subtype after '/'".into(),
+                "'/' の後にサブタイプがありません".into(),
+            );
             return None;
         };
         head = format!("{head}/{}", lx.lower(st));
@@ -150,7 +197,18 @@ pub(crate) fn parse(buf: &[u8], start: usize, end: usize, type_subtype: bool, fi
         let Some(b) = lx.at() else { break };
         if b != b';' {
             let p = lx.i;
-            lx.err(p, p + 1, format!("expected ';' before more parameters, found '{}'", char::from(b)), format!("次のパラメータの前に ';' が必要ですが '{}' があります", char::from(b)));
+            lx.err(
+                p,
+                p + 1,
+                format!(
+                    "expected ';' before more parameters, found '{}'",
+                    char::from(b)
+                ),
+                format!(
+                    "次のパラメータの前に ';' が必要ですが '{}' があります",
+                    char::from(b)
+                ),
+            );
             break;
         }
         lx.i += 1;
@@ -161,7 +219,12 @@ pub(crate) fn parse(buf: &[u8], start: usize, end: usize, type_subtype: bool, fi
         let ps = lx.i;
         let Some(nt) = lx.token() else {
             let p = lx.i;
-            lx.err(p, p + 1, "expected a parameter name".into(), "パラメータ名が必要です".into());
+            lx.err(
+                p,
+                p + 1,
+                "expected a parameter name".into(),
+                "パラメータ名が必要です".into(),
+            );
             skip_to_semicolon(&mut lx);
             continue;
         };
@@ -169,7 +232,12 @@ pub(crate) fn parse(buf: &[u8], start: usize, end: usize, type_subtype: bool, fi
         lx.skip_cfws();
         if lx.at() != Some(b'=') {
             let p = lx.i;
-            lx.err(ps, p, format!("parameter '{name}' has no '=value'"), format!("パラメータ '{name}' に '=値' がありません"));
+            lx.err(
+                ps,
+                p,
+                format!("parameter '{name}' has no '=value'"),
+                format!("パラメータ '{name}' に '=値' がありません"),
+            );
             skip_to_semicolon(&mut lx);
             continue;
         }
@@ -198,7 +266,12 @@ pub(crate) fn parse(buf: &[u8], start: usize, end: usize, type_subtype: bool, fi
             }
             if !closed {
                 let e = lx.end;
-                lx.err(ps, e, format!("value of '{name}' has an unterminated quoted string"), format!("'{name}' の値の引用符が閉じられていません"));
+                lx.err(
+                    ps,
+                    e,
+                    format!("value of '{name}' has an unterminated quoted string"),
+                    format!("'{name}' の値の引用符が閉じられていません"),
+                );
             }
             (v, true)
         } else {
@@ -214,7 +287,12 @@ pub(crate) fn parse(buf: &[u8], start: usize, end: usize, type_subtype: bool, fi
                 (trim(buf.get(vs..e).unwrap_or(&[])).to_vec(), false)
             } else {
                 if ve == vs {
-                    lx.err(ps, ve, format!("parameter '{name}' has an empty value"), format!("パラメータ '{name}' の値が空です"));
+                    lx.err(
+                        ps,
+                        ve,
+                        format!("parameter '{name}' has an empty value"),
+                        format!("パラメータ '{name}' の値が空です"),
+                    );
                 }
                 (buf.get(vs..ve).unwrap_or(&[]).to_vec(), false)
             }
@@ -230,15 +308,30 @@ pub(crate) fn parse(buf: &[u8], start: usize, end: usize, type_subtype: bool, fi
                 };
                 if num.is_empty() {
                     (b.to_string(), None, true)
-                } else if let Some(n) = num.parse::<u32>().ok().filter(|_| num.bytes().all(|c| c.is_ascii_digit()) && (num == "0" || !num.starts_with('0'))) {
+                } else if let Some(n) = num.parse::<u32>().ok().filter(|_| {
+                    num.bytes().all(|c| c.is_ascii_digit()) && (num == "0" || !num.starts_with('0'))
+                }) {
                     (b.to_string(), Some(n), ext)
                 } else {
-                    lx.err(ps, pe, format!("'{name}' is not a valid RFC 2231 parameter name"), format!("'{name}' は RFC 2231 のパラメータ名として不正です"));
+                    lx.err(
+                        ps,
+                        pe,
+                        format!("'{name}' is not a valid RFC 2231 parameter name"),
+                        format!("'{name}' は RFC 2231 のパラメータ名として不正です"),
+                    );
                     (b.to_string(), None, ext)
                 }
             }
         };
-        raws.push(RawParam { base, section, extended, value, quoted, start: ps, end: pe });
+        raws.push(RawParam {
+            base,
+            section,
+            extended,
+            value,
+            quoted,
+            start: ps,
+            end: pe,
+        });
     }
     let params = assemble(&mut lx, raws);
     Some(MimeValue { head, params })
@@ -281,9 +374,19 @@ fn assemble(lx: &mut Lx, raws: Vec<RawParam>) -> Vec<Param> {
         let (start, end) = (r.start, group.last().map_or(r.end, |x| x.end));
         // Prefer the RFC 2231 form when both are present (RFC 2231 leaves it to readers;
         // this is what mail clients do), but flag duplicates of the same form.
-        if plain.len() > 1 || (sections.windows(2).any(|w| w.first().map(|a| a.section) == w.get(1).map(|b| b.section))) {
+        if plain.len() > 1
+            || (sections
+                .windows(2)
+                .any(|w| w.first().map(|a| a.section) == w.get(1).map(|b| b.section)))
+        {
             let dup = plain.get(1).map_or(end, |d| d.start);
-            lx.warn(dup, end, format!("parameter '{}' is given more than once", r.base), format!("パラメータ '{}' が複数回指定されています", r.base), "RFC 2045 5.1");
+            lx.warn(
+                dup,
+                end,
+                format!("parameter '{}' is given more than once", r.base),
+                format!("パラメータ '{}' が複数回指定されています", r.base),
+                "RFC 2045 5.1",
+            );
         }
         let value = if !sections.is_empty() {
             for (n, s) in sections.iter().enumerate() {
@@ -296,7 +399,11 @@ fn assemble(lx: &mut Lx, raws: Vec<RawParam>) -> Vec<Param> {
             let mut cs = None;
             for (n, s) in sections.iter().enumerate() {
                 if s.extended {
-                    let v = if n == 0 { split_charset(lx, s, &mut cs) } else { s.value.clone() };
+                    let v = if n == 0 {
+                        split_charset(lx, s, &mut cs)
+                    } else {
+                        s.value.clone()
+                    };
                     bytes.extend(pct_decode(lx, s, &v));
                 } else {
                     bytes.extend_from_slice(&s.value);
@@ -316,12 +423,21 @@ fn assemble(lx: &mut Lx, raws: Vec<RawParam>) -> Vec<Param> {
                     }
                 }
                 let s = String::from_utf8_lossy(&p.value).into_owned();
-                if s.contains("=?") { encoded_word::decode_lenient(s.as_bytes()) } else { s }
+                if s.contains("=?") {
+                    encoded_word::decode_lenient(s.as_bytes())
+                } else {
+                    s
+                }
             }
         } else {
             String::new()
         };
-        out.push(Param { name: r.base.clone(), value, start, end });
+        out.push(Param {
+            name: r.base.clone(),
+            value,
+            start,
+            end,
+        });
     }
     out
 }
@@ -336,7 +452,18 @@ fn split_charset(lx: &mut Lx, p: &RawParam, cs: &mut Option<String>) -> Vec<u8> 
             rest.to_vec()
         }
         _ => {
-            lx.err(p.start, p.end, format!("RFC 2231 value of '{}' must start with charset'language'", p.base), format!("'{}' の RFC 2231 形式の値は charset'language' で始める必要があります", p.base));
+            lx.err(
+                p.start,
+                p.end,
+                format!(
+                    "RFC 2231 value of '{}' must start with charset'language'",
+                    p.base
+                ),
+                format!(
+                    "'{}' の RFC 2231 形式の値は charset'language' で始める必要があります",
+                    p.base
+                ),
+            );
             v.clone()
         }
     }
@@ -348,14 +475,28 @@ fn pct_decode(lx: &mut Lx, p: &RawParam, v: &[u8]) -> Vec<u8> {
     let mut flagged = false;
     while let Some(&b) = v.get(i) {
         if b == b'%' {
-            if let (Some(h), Some(l)) = (v.get(i + 1).copied().and_then(hex_value), v.get(i + 2).copied().and_then(hex_value)) {
+            if let (Some(h), Some(l)) = (
+                v.get(i + 1).copied().and_then(hex_value),
+                v.get(i + 2).copied().and_then(hex_value),
+            ) {
                 out.push(h << 4 | l);
                 i += 3;
                 continue;
             }
             if !flagged {
                 flagged = true;
-                lx.err(p.start, p.end, format!("'%' in the RFC 2231 value of '{}' is not followed by two hex digits", p.base), format!("'{}' の RFC 2231 形式の値で '%' の後に 16 進数 2 桁がありません", p.base));
+                lx.err(
+                    p.start,
+                    p.end,
+                    format!(
+                        "'%' in the RFC 2231 value of '{}' is not followed by two hex digits",
+                        p.base
+                    ),
+                    format!(
+                        "'{}' の RFC 2231 形式の値で '%' の後に 16 進数 2 桁がありません",
+                        p.base
+                    ),
+                );
             }
         }
         out.push(b);
@@ -365,22 +506,36 @@ fn pct_decode(lx: &mut Lx, p: &RawParam, v: &[u8]) -> Vec<u8> {
 }
 
 fn decode_cs(lx: &mut Lx, p: &RawParam, cs: Option<&str>, bytes: &[u8]) -> String {
-    let Some(name) = cs else { return String::from_utf8_lossy(bytes).into_owned() };
+    let Some(name) = cs else {
+        return String::from_utf8_lossy(bytes).into_owned();
+    };
     match charset::lookup(name) {
         Some(c) => {
             let (s, bad) = charset::decode(c, bytes);
             if bad.is_some() {
                 if let Some(k) = lx.sink.as_deref_mut() {
-                    k.add(&rule::CHARSET_DECODE_ERROR, p.start, p.end, format!("parameter '{}' is not valid {name}", p.base), format!("パラメータ '{}' が {name} として正しくありません", p.base))
-                        .rfc("RFC 2231 4");
+                    k.add(
+                        &rule::CHARSET_DECODE_ERROR,
+                        p.start,
+                        p.end,
+                        format!("parameter '{}' is not valid {name}", p.base),
+                        format!("パラメータ '{}' が {name} として正しくありません", p.base),
+                    )
+                    .rfc("RFC 2231 4");
                 }
             }
             s
         }
         None => {
             if let Some(k) = lx.sink.as_deref_mut() {
-                k.add(&rule::UNKNOWN_CHARSET, p.start, p.end, format!("unknown charset '{name}' in parameter '{}'", p.base), format!("パラメータ '{}' の文字コード '{name}' は不明です", p.base))
-                    .rfc("RFC 2231 4");
+                k.add(
+                    &rule::UNKNOWN_CHARSET,
+                    p.start,
+                    p.end,
+                    format!("unknown charset '{name}' in parameter '{}'", p.base),
+                    format!("パラメータ '{}' の文字コード '{name}' は不明です", p.base),
+                )
+                .rfc("RFC 2231 4");
             }
             String::from_utf8_lossy(bytes).into_owned()
         }
@@ -393,7 +548,15 @@ mod tests {
 
     fn ct(s: &str) -> (Option<MimeValue>, Vec<(&'static str, Severity)>) {
         let mut sink = Sink::default();
-        let v = parse(s.as_bytes(), 0, s.len(), true, "Content-Type", &rule::INVALID_CONTENT_TYPE, Some(&mut sink));
+        let v = parse(
+            s.as_bytes(),
+            0,
+            s.len(),
+            true,
+            "Content-Type",
+            &rule::INVALID_CONTENT_TYPE,
+            Some(&mut sink),
+        );
         (v, sink.diags.iter().map(|d| (d.rule, d.severity)).collect())
     }
 
@@ -410,16 +573,31 @@ mod tests {
     fn rfc2231() {
         let (v, d) = ct(" application/x-stuff;\r\n title*0*=us-ascii'en'This%20is%20even%20more%20;\r\n title*1*=%2A%2A%2Afun%2A%2A%2A%20;\r\n title*2=\"isn't it!\"");
         assert!(d.is_empty(), "{d:?}");
-        assert_eq!(v.unwrap().param("title").unwrap().value, "This is even more ***fun*** isn't it!");
+        assert_eq!(
+            v.unwrap().param("title").unwrap().value,
+            "This is even more ***fun*** isn't it!"
+        );
         let (v, _) = ct(" text/plain; name*=UTF-8''%E3%83%86%E3%82%B9%E3%83%88.txt");
         assert_eq!(v.unwrap().param("name").unwrap().value, "テスト.txt");
     }
 
     #[test]
     fn errors() {
-        assert_eq!(ct(" X-ZIP; name=\"a.zip\"").1, vec![("invalid-content-type", Severity::Error)]);
-        assert_eq!(ct(" text/plain; boundary=a=b").1, vec![("invalid-content-type", Severity::Error)]);
-        assert_eq!(ct(" text/plain; a=1; a=2").1, vec![("invalid-content-type", Severity::Warning)]);
-        assert_eq!(ct(" text/plain; name=\"=?utf-8?B?QUJD?=\"").1, vec![("encoded-word-in-quoted-string", Severity::Warning)]);
+        assert_eq!(
+            ct(" X-ZIP; name=\"a.zip\"").1,
+            vec![("invalid-content-type", Severity::Error)]
+        );
+        assert_eq!(
+            ct(" text/plain; boundary=a=b").1,
+            vec![("invalid-content-type", Severity::Error)]
+        );
+        assert_eq!(
+            ct(" text/plain; a=1; a=2").1,
+            vec![("invalid-content-type", Severity::Warning)]
+        );
+        assert_eq!(
+            ct(" text/plain; name=\"=?utf-8?B?QUJD?=\"").1,
+            vec![("encoded-word-in-quoted-string", Severity::Warning)]
+        );
     }
 }

@@ -40,7 +40,14 @@ pub const MAX_DECODED: usize = 1 << 20;
 
 /// Line-level checks for an identity-encoded region (7bit/8bit body, preamble,
 /// epilogue). `what` names the region in messages.
-pub(crate) fn scan_identity(cx: &mut Cx, start: usize, end: usize, cte: Cte, what: &str, what_ja: &str) {
+pub(crate) fn scan_identity(
+    cx: &mut Cx,
+    start: usize,
+    end: usize,
+    cte: Cte,
+    what: &str,
+    what_ja: &str,
+) {
     if cte == Cte::Binary {
         cx.binary_ranges.push((start, end));
         return;
@@ -68,7 +75,9 @@ pub(crate) fn scan_identity(cx: &mut Cx, start: usize, end: usize, cte: Cte, wha
                     l.start + p,
                     l.start + p + 1,
                     format!("NUL byte in the {what}: not allowed in 7bit or 8bit data"),
-                    format!("{what_ja}に NUL バイトがあります。7bit と 8bit のデータでは使えません"),
+                    format!(
+                        "{what_ja}に NUL バイトがあります。7bit と 8bit のデータでは使えません"
+                    ),
                 );
             }
         }
@@ -107,13 +116,21 @@ pub(crate) fn check_base64(cx: &mut Cx, start: usize, end: usize, keep: bool) ->
         for (k, &b) in s.iter().enumerate() {
             if b64_value(b).is_some() {
                 if pads > 0 && pad_problem.is_none() {
-                    pad_problem = Some((l.start + k, "data after '=' padding", "'=' パディングの後にデータがあります"));
+                    pad_problem = Some((
+                        l.start + k,
+                        "data after '=' padding",
+                        "'=' パディングの後にデータがあります",
+                    ));
                 }
                 data += 1;
             } else if b == b'=' {
                 pads += 1;
                 if pads == 1 && data % 4 < 2 && pad_problem.is_none() {
-                    pad_problem = Some((l.start + k, "'=' padding in the wrong place", "'=' パディングの位置が正しくありません"));
+                    pad_problem = Some((
+                        l.start + k,
+                        "'=' padding in the wrong place",
+                        "'=' パディングの位置が正しくありません",
+                    ));
                 }
             } else if b == b' ' || b == b'\t' || b == b'\r' {
                 // transport whitespace, ignored
@@ -153,13 +170,27 @@ pub(crate) fn check_base64(cx: &mut Cx, start: usize, end: usize, keep: bool) ->
     let q = data % 4;
     if pad_problem.is_none() && !matches!((q, pads), (0, 0) | (2, 2) | (3, 1)) {
         if pads == 0 {
-            pad_problem = Some((end, "the data ends in the middle of a 4-character group and has no '=' padding", "データが 4 文字単位の途中で終わり、'=' パディングもありません"));
+            pad_problem = Some((
+                end,
+                "the data ends in the middle of a 4-character group and has no '=' padding",
+                "データが 4 文字単位の途中で終わり、'=' パディングもありません",
+            ));
         } else {
-            pad_problem = Some((end, "wrong number of '=' padding characters", "'=' パディングの数が正しくありません"));
+            pad_problem = Some((
+                end,
+                "wrong number of '=' padding characters",
+                "'=' パディングの数が正しくありません",
+            ));
         }
     }
     if let Some((p, en, ja)) = pad_problem {
-        cx.sink.add(&rule::BASE64_BAD_PADDING, p, (p + 1).min(end.max(p)), format!("base64: {en}"), format!("base64: {ja}"));
+        cx.sink.add(
+            &rule::BASE64_BAD_PADDING,
+            p,
+            (p + 1).min(end.max(p)),
+            format!("base64: {en}"),
+            format!("base64: {ja}"),
+        );
     }
     if let Some(p) = eight {
         cx.sink.add(
@@ -202,7 +233,9 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
                     let lo = rest.get(1).copied();
                     match (h.and_then(hex_value), lo.and_then(hex_value)) {
                         (Some(a), Some(c)) => {
-                            if h.is_some_and(|x| x.is_ascii_lowercase()) || lo.is_some_and(|x| x.is_ascii_lowercase()) {
+                            if h.is_some_and(|x| x.is_ascii_lowercase())
+                                || lo.is_some_and(|x| x.is_ascii_lowercase())
+                            {
                                 lower_first.get_or_insert(l.start + k);
                             }
                             if keep && out.len() < MAX_DECODED {
@@ -280,7 +313,15 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
         );
     }
     if let Some(p) = nul {
-        cx.sink.add(&rule::NUL_BYTE, p, p + 1, "NUL byte in quoted-printable data (encode it as =00)".into(), "quoted-printable のデータに NUL バイトがあります（=00 でエンコード）".into()).rfc("RFC 2045 6.7");
+        cx.sink
+            .add(
+                &rule::NUL_BYTE,
+                p,
+                p + 1,
+                "NUL byte in quoted-printable data (encode it as =00)".into(),
+                "quoted-printable のデータに NUL バイトがあります（=00 でエンコード）".into(),
+            )
+            .rfc("RFC 2045 6.7");
     }
     out
 }

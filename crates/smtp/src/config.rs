@@ -123,8 +123,13 @@ impl FromStr for Extension {
                 if mechs.is_empty() {
                     return Err("AUTH needs at least one mechanism (PLAIN, LOGIN)".into());
                 }
-                if let Some(bad) = mechs.iter().find(|m| !matches!(m.as_str(), "PLAIN" | "LOGIN")) {
-                    return Err(format!("AUTH mechanism {bad} is not supported (PLAIN, LOGIN)"));
+                if let Some(bad) = mechs
+                    .iter()
+                    .find(|m| !matches!(m.as_str(), "PLAIN" | "LOGIN"))
+                {
+                    return Err(format!(
+                        "AUTH mechanism {bad} is not supported (PLAIN, LOGIN)"
+                    ));
                 }
                 Ok(Extension::Auth(mechs))
             }
@@ -303,7 +308,9 @@ impl Serialize for Fault {
 
 impl<'de> Deserialize<'de> for Fault {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -448,7 +455,10 @@ impl Config {
     /// Checks what serde cannot: mailbox addresses, domains, duplicate keywords.
     pub fn validate(&self) -> Result<(), String> {
         if crate::syntax::path::check_domain(&self.hostname).is_err() {
-            return Err(format!("hostname: \"{}\" is not a domain name", self.hostname));
+            return Err(format!(
+                "hostname: \"{}\" is not a domain name",
+                self.hostname
+            ));
         }
         for (i, m) in self.mailboxes.iter().enumerate() {
             crate::syntax::path::parse_mailbox(&m.address)
@@ -485,7 +495,13 @@ mod tests {
 
     #[test]
     fn extensions_round_trip_as_ehlo_keywords() {
-        for s in ["SIZE 157286400", "SIZE", "AUTH PLAIN LOGIN", "DELIVERBY 60", "8BITMIME"] {
+        for s in [
+            "SIZE 157286400",
+            "SIZE",
+            "AUTH PLAIN LOGIN",
+            "DELIVERBY 60",
+            "8BITMIME",
+        ] {
             let e: Extension = s.parse().expect(s);
             assert_eq!(e.to_string(), s);
         }
@@ -510,7 +526,10 @@ mod tests {
             }
         );
         assert_eq!(f.to_string().parse::<Fault>(), Ok(f));
-        assert_eq!("close after 3 commands".parse::<Fault>(), Ok(Fault::CloseAfter(3)));
+        assert_eq!(
+            "close after 3 commands".parse::<Fault>(),
+            Ok(Fault::CloseAfter(3))
+        );
         assert!("on RCPT reply 550 4.7.1 x".parse::<Fault>().is_err());
         assert!("on RCPT reply 999 x".parse::<Fault>().is_err());
     }

@@ -62,9 +62,14 @@ fn lossy<S: serde::Serializer>(data: &[u8], s: S) -> Result<S::Ok, S::Error> {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// A command line as received (AUTH exchange lines included), for transcripts.
-    Command { line: String },
+    Command {
+        line: String,
+    },
     /// The DATA content or a BDAT chunk was received (its size in octets).
-    Content { octets: u64, chunk: bool },
+    Content {
+        octets: u64,
+        chunk: bool,
+    },
     Reply(Reply),
     Transition {
         from: State,

@@ -15,7 +15,7 @@ pub enum LineFrame {
 
 /// Reads command lines with a length limit; an over-long line is discarded as it streams
 /// in, so a 10 MB line without CRLF costs no memory.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct LineReader {
     discarding: bool,
 }
@@ -85,7 +85,7 @@ pub struct DataFacts {
 /// Receives a DATA body: dot-unstuffing (RFC 5321 4.5.2), end at CRLF.CRLF only, bare LF/CR
 /// detection (RFC 5321 2.3.8), size cap. Bytes that might still turn out to be the end
 /// marker stay in the input buffer until the next bytes decide.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct DataReader {
     policy: BareLfPolicy,
     cap: u64,
@@ -277,7 +277,10 @@ mod tests {
         let mut buf = [vec![b'A'; 511], b"\r\n".to_vec()].concat();
         assert_eq!(rd.take(&mut buf, 512), Some(LineFrame::TooLong));
         let mut buf = [vec![b'A'; 510], b"\r\n".to_vec()].concat();
-        assert!(matches!(rd.take(&mut buf, 512), Some(LineFrame::Line { .. })));
+        assert!(matches!(
+            rd.take(&mut buf, 512),
+            Some(LineFrame::Line { .. })
+        ));
     }
 
     #[test]
@@ -291,12 +294,15 @@ mod tests {
         }
         buf.extend_from_slice(b"tail\r\nNOOP\r\n");
         assert_eq!(rd.take(&mut buf, 512), Some(LineFrame::TooLong));
-        assert!(matches!(rd.take(&mut buf, 512), Some(LineFrame::Line { bytes, .. }) if bytes == b"NOOP"));
+        assert!(
+            matches!(rd.take(&mut buf, 512), Some(LineFrame::Line { bytes, .. }) if bytes == b"NOOP")
+        );
     }
 
     #[test]
     fn end_of_data_and_unstuffing() {
-        let (done, msg, facts, rest) = data(BareLfPolicy::Reject, b"a\r\n..b\r\n.c\r\n.\r\nQUIT\r\n");
+        let (done, msg, facts, rest) =
+            data(BareLfPolicy::Reject, b"a\r\n..b\r\n.c\r\n.\r\nQUIT\r\n");
         assert!(done);
         assert_eq!(msg, b"a\r\n.b\r\nc\r\n");
         assert_eq!(facts.dots_unstuffed, 2);
@@ -308,10 +314,19 @@ mod tests {
 
     #[test]
     fn smuggling_vectors_never_end_data() {
-        for v in [&b"x\n.\nMAIL FROM:<a@b>\r\n"[..], b"x\n.\r\nRSET\r\n", b"x\r.\rRSET\r\n", b"x\r\n\x00.\r\nRSET\r\n"] {
+        for v in [
+            &b"x\n.\nMAIL FROM:<a@b>\r\n"[..],
+            b"x\n.\r\nRSET\r\n",
+            b"x\r.\rRSET\r\n",
+            b"x\r\n\x00.\r\nRSET\r\n",
+        ] {
             for policy in [BareLfPolicy::Reject, BareLfPolicy::Normalize] {
                 let (done, _, facts, _) = data(policy, v);
-                assert!(!done, "{:?} ended data under {policy:?}", String::from_utf8_lossy(v));
+                assert!(
+                    !done,
+                    "{:?} ended data under {policy:?}",
+                    String::from_utf8_lossy(v)
+                );
                 assert!(facts.bare_lf + facts.bare_cr + facts.nul > 0);
             }
         }

@@ -1,6 +1,8 @@
 //! Server profiles as the talk shows them: the EHLO lists of real-world-like servers.
 
-use crate::config::{Config, Extension as E, Limits, MailboxConfig, MailboxState, Mode, Policy, User};
+use crate::config::{
+    Config, Extension as E, Limits, MailboxConfig, MailboxState, Mode, Policy, User,
+};
 
 /// A named starting point for a [`Config`].
 #[derive(Debug, Clone, Copy)]
@@ -11,13 +13,41 @@ pub struct ProfileInfo {
 }
 
 pub const PROFILES: &[ProfileInfo] = &[
-    ProfileInfo { name: "gmail", title_en: "Gmail-like", title_ja: "Gmail 風" },
-    ProfileInfo { name: "microsoft", title_en: "Microsoft-like", title_ja: "Microsoft 風" },
-    ProfileInfo { name: "hornetsecurity", title_en: "Hornetsecurity-like", title_ja: "Hornetsecurity 風" },
-    ProfileInfo { name: "foo-edu", title_en: "The talk's foo.edu (PIPELINING, SIZE)", title_ja: "講演の foo.edu（PIPELINING, SIZE）" },
-    ProfileInfo { name: "rfc821", title_en: "Classic RFC 821 (HELO only)", title_ja: "古典的な RFC 821（HELO のみ）" },
-    ProfileInfo { name: "lmtp", title_en: "LMTP with pat / jones / green", title_ja: "LMTP（pat / jones / green）" },
-    ProfileInfo { name: "everything", title_en: "Everything Mailroom supports", title_ja: "Mailroom の全機能" },
+    ProfileInfo {
+        name: "gmail",
+        title_en: "Gmail-like",
+        title_ja: "Gmail 風",
+    },
+    ProfileInfo {
+        name: "microsoft",
+        title_en: "Microsoft-like",
+        title_ja: "Microsoft 風",
+    },
+    ProfileInfo {
+        name: "hornetsecurity",
+        title_en: "Hornetsecurity-like",
+        title_ja: "Hornetsecurity 風",
+    },
+    ProfileInfo {
+        name: "foo-edu",
+        title_en: "The talk's foo.edu (PIPELINING, SIZE)",
+        title_ja: "講演の foo.edu（PIPELINING, SIZE）",
+    },
+    ProfileInfo {
+        name: "rfc821",
+        title_en: "Classic RFC 821 (HELO only)",
+        title_ja: "古典的な RFC 821（HELO のみ）",
+    },
+    ProfileInfo {
+        name: "lmtp",
+        title_en: "LMTP with pat / jones / green",
+        title_ja: "LMTP（pat / jones / green）",
+    },
+    ProfileInfo {
+        name: "everything",
+        title_en: "Everything Mailroom supports",
+        title_ja: "Mailroom の全機能",
+    },
 ];
 
 /// The profile called `name`, if there is one.

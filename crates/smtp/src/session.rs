@@ -64,14 +64,14 @@ pub struct Hint {
     pub example: String,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum AuthStep {
     PlainResponse,
     LoginUser,
     LoginPassword { user: String },
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct BdatTransfer {
     remaining: u64,
     last: bool,
@@ -80,7 +80,7 @@ struct BdatTransfer {
 }
 
 /// A simulated SMTP or LMTP server session.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Session {
     config: Config,
     state: State,
@@ -249,7 +249,11 @@ impl Session {
 
     /// What the client may send now, with its syntax (for quick buttons).
     pub fn next_commands(&self) -> Vec<Hint> {
-        let ehlo_verb = if self.flags.lmtp { Verb::Lhlo } else { Verb::Ehlo };
+        let ehlo_verb = if self.flags.lmtp {
+            Verb::Lhlo
+        } else {
+            Verb::Ehlo
+        };
         let has = |k: &str| self.flags.esmtp && self.advertised().iter().any(|e| e.keyword() == k);
         let mut v: Vec<(Verb, String)> = Vec::new();
         match self.state {
@@ -379,7 +383,10 @@ impl Session {
         let line = String::from_utf8_lossy(&bytes).into_owned();
         self.push(Event::Command { line: line.clone() });
         if bare_lf {
-            self.warn(Rule::BareLf, "the command line ended with a bare LF; accepted as CRLF");
+            self.warn(
+                Rule::BareLf,
+                "the command line ended with a bare LF; accepted as CRLF",
+            );
         }
         self.commands += 1;
         if let Some(n) = self.config.faults.iter().find_map(|f| match f {
@@ -387,7 +394,10 @@ impl Session {
             _ => None,
         }) {
             if self.commands > n {
-                let text = format!("{} Service not available, closing transmission channel", self.config.hostname);
+                let text = format!(
+                    "{} Service not available, closing transmission channel",
+                    self.config.hostname
+                );
                 let r = self.make(421, Rule::FaultClose, text);
                 self.emit(r);
                 self.close("fault rule");
@@ -397,9 +407,17 @@ impl Session {
         let Ok(text) = std::str::from_utf8(&bytes) else {
             let word = String::from_utf8_lossy(bytes.split(|&b| b == b' ').next().unwrap_or(&[]));
             if Verb::from_word(&word).is_some() {
-                self.answer(501, Rule::SyntaxError, "Syntax error: the line is not valid UTF-8".into());
+                self.answer(
+                    501,
+                    Rule::SyntaxError,
+                    "Syntax error: the line is not valid UTF-8".into(),
+                );
             } else {
-                self.answer(500, Rule::Unrecognized, "Syntax error, command unrecognized".into());
+                self.answer(
+                    500,
+                    Rule::Unrecognized,
+                    "Syntax error, command unrecognized".into(),
+                );
             }
             return;
         };
@@ -457,11 +475,15 @@ impl Session {
     }
 
     fn check_sync(&mut self, verb: Option<Verb>) {
-        if !self.config.policy.strict_pipelining || self.input.is_empty() || self.state == State::Closed {
+        if !self.config.policy.strict_pipelining
+            || self.input.is_empty()
+            || self.state == State::Closed
+        {
             return;
         }
         let after = verb.map(|v| v.as_str()).unwrap_or("a command");
-        let text = format!("Error: SMTP protocol synchronization (improper pipelining after {after})");
+        let text =
+            format!("Error: SMTP protocol synchronization (improper pipelining after {after})");
         self.answer_no_count(554, Rule::PipeliningSync, text);
         self.close("pipelining synchronization error");
     }
@@ -476,7 +498,11 @@ impl Session {
                 };
                 self.answer(500, rule, text.into());
             }
-            CommandError::Syntax { verb, expected, detail } => {
+            CommandError::Syntax {
+                verb,
+                expected,
+                detail,
+            } => {
                 let text = format!("Syntax: {expected} ({detail})");
                 if verb == Verb::Bdat {
                     // The chunk size is unknown: the state after this is indeterminate (RFC 3030).
@@ -485,12 +511,28 @@ impl Session {
                 self.answer(501, Rule::SyntaxError, text);
             }
             CommandError::SpaceAroundColon { verb } => {
-                let kw = if verb == Verb::Mail { "MAIL FROM:<address>" } else { "RCPT TO:<address>" };
-                self.answer(501, Rule::StrictColon, format!("Syntax: {kw} (no space around the colon)"));
+                let kw = if verb == Verb::Mail {
+                    "MAIL FROM:<address>"
+                } else {
+                    "RCPT TO:<address>"
+                };
+                self.answer(
+                    501,
+                    Rule::StrictColon,
+                    format!("Syntax: {kw} (no space around the colon)"),
+                );
             }
             CommandError::MissingBrackets { verb } => {
-                let kw = if verb == Verb::Mail { "MAIL FROM:<address>" } else { "RCPT TO:<address>" };
-                self.answer(501, Rule::StrictBrackets, format!("Syntax: {kw} (angle brackets required)"));
+                let kw = if verb == Verb::Mail {
+                    "MAIL FROM:<address>"
+                } else {
+                    "RCPT TO:<address>"
+                };
+                self.answer(
+                    501,
+                    Rule::StrictBrackets,
+                    format!("Syntax: {kw} (angle brackets required)"),
+                );
             }
             CommandError::BadPath { verb, error } => {
                 let rule = match (&error, verb) {
@@ -511,9 +553,16 @@ impl Session {
         let verb = cmd.verb();
         // During a BDAT transfer only BDAT, RSET, NOOP, QUIT and HELP make sense.
         if self.state == State::Bdat
-            && !matches!(verb, Verb::Bdat | Verb::Rset | Verb::Noop | Verb::Quit | Verb::Help)
+            && !matches!(
+                verb,
+                Verb::Bdat | Verb::Rset | Verb::Noop | Verb::Quit | Verb::Help
+            )
         {
-            self.answer(503, Rule::BadSequence, "Error: BDAT transfer in progress, send BDAT or RSET".into());
+            self.answer(
+                503,
+                Rule::BadSequence,
+                "Error: BDAT transfer in progress, send BDAT or RSET".into(),
+            );
             return;
         }
         if let Some(reply) = self.fault_for(verb.as_str(), address_of(&cmd).as_deref()) {
@@ -547,13 +596,19 @@ impl Session {
                 self.close("QUIT");
             }
             Command::Vrfy { arg } => self.on_vrfy(&arg),
-            Command::Expn { .. } => {
-                self.answer(502, Rule::NotImplemented, "Error: EXPN is disabled on this server".into())
-            }
+            Command::Expn { .. } => self.answer(
+                502,
+                Rule::NotImplemented,
+                "Error: EXPN is disabled on this server".into(),
+            ),
             Command::Help { .. } => {
-                let mut cmds = vec!["EHLO", "HELO", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT", "VRFY", "HELP"];
+                let mut cmds = vec![
+                    "EHLO", "HELO", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT", "VRFY", "HELP",
+                ];
                 if self.flags.lmtp {
-                    cmds = vec!["LHLO", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT", "VRFY", "HELP"];
+                    cmds = vec![
+                        "LHLO", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT", "VRFY", "HELP",
+                    ];
                 }
                 for e in self.advertised() {
                     match e {
@@ -565,7 +620,10 @@ impl Session {
                     }
                 }
                 let lines = vec![
-                    format!("Mailroom simulated {} server", if self.flags.lmtp { "LMTP" } else { "SMTP" }),
+                    format!(
+                        "Mailroom simulated {} server",
+                        if self.flags.lmtp { "LMTP" } else { "SMTP" }
+                    ),
                     format!("Commands: {}", cmds.join(" ")),
                     "See RFC 5321 for the details of each command".to_owned(),
                 ];
@@ -576,16 +634,30 @@ impl Session {
             Command::Auth { mechanism, initial } => self.on_auth(&mechanism, initial, text),
             Command::Etrn { node } => {
                 if !(self.flags.esmtp && self.advertises("ETRN")) {
-                    self.answer(502, Rule::NotImplemented, "Error: ETRN is not offered".into());
+                    self.answer(
+                        502,
+                        Rule::NotImplemented,
+                        "Error: ETRN is not offered".into(),
+                    );
                 } else if self.state != State::Greeted {
-                    self.answer(503, Rule::BadSequence, "Error: ETRN is not allowed during a transaction".into());
+                    self.answer(
+                        503,
+                        Rule::BadSequence,
+                        "Error: ETRN is not allowed during a transaction".into(),
+                    );
                 } else {
-                    self.answer(251, Rule::EtrnOk, format!("OK, no messages waiting for node {node}"));
+                    self.answer(
+                        251,
+                        Rule::EtrnOk,
+                        format!("OK, no messages waiting for node {node}"),
+                    );
                 }
             }
-            Command::Obsolete { word } => {
-                self.answer(502, Rule::NotImplemented, format!("Error: {word} is not implemented"))
-            }
+            Command::Obsolete { word } => self.answer(
+                502,
+                Rule::NotImplemented,
+                format!("Error: {word} is not implemented"),
+            ),
         }
     }
 
@@ -600,7 +672,11 @@ impl Session {
         }
         if verb != Verb::Helo && self.config.extensions.is_empty() && !self.flags.lmtp {
             // A classic RFC 821 server does not know EHLO: the client falls back to HELO.
-            self.answer(500, Rule::Unrecognized, "Syntax error, command unrecognized".into());
+            self.answer(
+                500,
+                Rule::Unrecognized,
+                "Syntax error, command unrecognized".into(),
+            );
             return;
         }
         self.reset_transaction(text);
@@ -630,14 +706,20 @@ impl Session {
 
     fn on_mail(&mut self, path: ReversePath, params: Vec<Param>, text: &str) {
         match self.state {
-            State::Connected => return self.answer(503, Rule::NeedHelo, "Error: send HELO/EHLO first".into()),
+            State::Connected => {
+                return self.answer(503, Rule::NeedHelo, "Error: send HELO/EHLO first".into())
+            }
             State::MailFrom | State::RcptTo => {
                 return self.answer(503, Rule::NestedMail, "Error: nested MAIL command".into())
             }
             _ => {}
         }
         if self.config.policy.require_tls && !self.flags.tls {
-            return self.answer(530, Rule::StartTlsRequired, "Must issue a STARTTLS command first".into());
+            return self.answer(
+                530,
+                Rule::StartTlsRequired,
+                "Must issue a STARTTLS command first".into(),
+            );
         }
         if self.config.policy.require_auth && !self.flags.authenticated {
             return self.answer(530, Rule::AuthRequired, "Authentication required".into());
@@ -650,17 +732,29 @@ impl Session {
         let mut seen: Vec<String> = Vec::new();
         for p in &params {
             if seen.contains(&p.keyword) {
-                return self.answer(501, Rule::BadParameter, format!("Error: duplicate {} parameter", p.keyword));
+                return self.answer(
+                    501,
+                    Rule::BadParameter,
+                    format!("Error: duplicate {} parameter", p.keyword),
+                );
             }
             seen.push(p.keyword.clone());
             let v = p.value.as_deref();
             let adv = |k: &str| self.flags.esmtp && self.advertises(k);
             let bad = |s: &mut Session, what: &str| {
-                s.answer(501, Rule::BadParameter, format!("Error: bad {} value: {what}", p.keyword))
+                s.answer(
+                    501,
+                    Rule::BadParameter,
+                    format!("Error: bad {} value: {what}", p.keyword),
+                )
             };
             match (p.keyword.as_str(), v) {
                 ("SIZE", Some(n)) if adv("SIZE") => {
-                    let Some(size) = n.parse::<u64>().ok().filter(|_| n.bytes().all(|b| b.is_ascii_digit())) else {
+                    let Some(size) = n
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|_| n.bytes().all(|b| b.is_ascii_digit()))
+                    else {
                         return bad(self, "expected a number of octets");
                     };
                     if size > self.max_message_size() {
@@ -677,7 +771,12 @@ impl Session {
                         "7BIT" => Body::SevenBit,
                         "8BITMIME" if adv("8BITMIME") => Body::EightBitMime,
                         "BINARYMIME" if adv("BINARYMIME") && adv("CHUNKING") => Body::BinaryMime,
-                        _ => return bad(self, "expected 7BIT, 8BITMIME or BINARYMIME (as advertised)"),
+                        _ => {
+                            return bad(
+                                self,
+                                "expected 7BIT, 8BITMIME or BINARYMIME (as advertised)",
+                            )
+                        }
                     };
                 }
                 ("SMTPUTF8", None) if adv("SMTPUTF8") => env.smtputf8 = true,
@@ -688,7 +787,10 @@ impl Session {
                 }
                 ("ENVID", Some(id)) if adv("DSN") => {
                     if id.len() > 100 || !is_xtext(id) {
-                        return bad(self, "ENVID is xtext of at most 100 characters (RFC 3461 4.4)");
+                        return bad(
+                            self,
+                            "ENVID is xtext of at most 100 characters (RFC 3461 4.4)",
+                        );
                     }
                 }
                 ("AUTH", Some(a)) if adv("AUTH") => {
@@ -702,11 +804,25 @@ impl Session {
                     }
                 }
                 ("REQUIRETLS", None) if self.config.has("REQUIRETLS") && !self.flags.tls => {
-                    return self.answer(530, Rule::RequireTlsNeedsTls, "REQUIRETLS needs a TLS connection".into());
+                    return self.answer(
+                        530,
+                        Rule::RequireTlsNeedsTls,
+                        "REQUIRETLS needs a TLS connection".into(),
+                    );
                 }
                 ("REQUIRETLS", None) if adv("REQUIRETLS") => {}
                 (k, _) => {
-                    let known = matches!(k, "SIZE" | "BODY" | "SMTPUTF8" | "RET" | "ENVID" | "AUTH" | "BY" | "REQUIRETLS");
+                    let known = matches!(
+                        k,
+                        "SIZE"
+                            | "BODY"
+                            | "SMTPUTF8"
+                            | "RET"
+                            | "ENVID"
+                            | "AUTH"
+                            | "BY"
+                            | "REQUIRETLS"
+                    );
                     let advertised = match k {
                         "BODY" => adv("8BITMIME") || adv("BINARYMIME"),
                         "RET" | "ENVID" => adv("DSN"),
@@ -715,9 +831,20 @@ impl Session {
                     };
                     if known && advertised {
                         // Advertised but the value's presence is wrong.
-                        return bad(self, if v.is_some() { "takes no value" } else { "a value is required" });
+                        return bad(
+                            self,
+                            if v.is_some() {
+                                "takes no value"
+                            } else {
+                                "a value is required"
+                            },
+                        );
                     }
-                    return self.answer(555, Rule::UnknownParameter, format!("Error: {k} parameter not recognized"));
+                    return self.answer(
+                        555,
+                        Rule::UnknownParameter,
+                        format!("Error: {k} parameter not recognized"),
+                    );
                 }
             }
         }
@@ -738,14 +865,22 @@ impl Session {
 
     fn on_rcpt(&mut self, path: ForwardPath, params: Vec<Param>, text: &str) {
         match self.state {
-            State::Connected => return self.answer(503, Rule::NeedHelo, "Error: send HELO/EHLO first".into()),
-            State::Greeted => return self.answer(503, Rule::NeedMail, "Error: need MAIL command".into()),
+            State::Connected => {
+                return self.answer(503, Rule::NeedHelo, "Error: send HELO/EHLO first".into())
+            }
+            State::Greeted => {
+                return self.answer(503, Rule::NeedMail, "Error: need MAIL command".into())
+            }
             _ => {}
         }
         let mut seen: Vec<&str> = Vec::new();
         for p in &params {
             if seen.contains(&p.keyword.as_str()) {
-                return self.answer(501, Rule::BadParameter, format!("Error: duplicate {} parameter", p.keyword));
+                return self.answer(
+                    501,
+                    Rule::BadParameter,
+                    format!("Error: duplicate {} parameter", p.keyword),
+                );
             }
             seen.push(&p.keyword);
             let dsn = self.flags.esmtp && self.advertises("DSN");
@@ -769,7 +904,11 @@ impl Session {
                     }
                 }
                 (k, _) => {
-                    return self.answer(555, Rule::UnknownParameter, format!("Error: {k} parameter not recognized"))
+                    return self.answer(
+                        555,
+                        Rule::UnknownParameter,
+                        format!("Error: {k} parameter not recognized"),
+                    )
                 }
             }
         }
@@ -809,7 +948,12 @@ impl Session {
         let ok_text = |addr: &str| self.text("OK", &format!("Recipient <{addr}> ok"));
         let mailbox: &Mailbox = match path {
             ForwardPath::Postmaster => {
-                return (250, Rule::Postmaster, ok_text("Postmaster"), MailboxState::Ok);
+                return (
+                    250,
+                    Rule::Postmaster,
+                    ok_text("Postmaster"),
+                    MailboxState::Ok,
+                );
             }
             ForwardPath::Mailbox(m) => m,
         };
@@ -818,26 +962,42 @@ impl Session {
             return (250, Rule::RcptOk, ok_text(&addr), MailboxState::Ok);
         }
         let domain = mailbox.domain_lower();
-        let local_domain = self.config.domains.iter().any(|d| d.eq_ignore_ascii_case(&domain))
-            || self
-                .config
-                .mailboxes
-                .iter()
-                .any(|m| m.address.rsplit_once('@').is_some_and(|(_, d)| d.eq_ignore_ascii_case(&domain)));
+        let local_domain = self
+            .config
+            .domains
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(&domain))
+            || self.config.mailboxes.iter().any(|m| {
+                m.address
+                    .rsplit_once('@')
+                    .is_some_and(|(_, d)| d.eq_ignore_ascii_case(&domain))
+            });
         if !local_domain {
             if self.flags.authenticated {
                 return (250, Rule::RcptOk, ok_text(&addr), MailboxState::Ok);
             }
-            return (550, Rule::RelayDenied, format!("<{addr}>: Relay access denied"), MailboxState::Unknown);
+            return (
+                550,
+                Rule::RelayDenied,
+                format!("<{addr}>: Relay access denied"),
+                MailboxState::Unknown,
+            );
         }
         if mailbox.local.eq_ignore_ascii_case("postmaster") {
             return (250, Rule::Postmaster, ok_text(&addr), MailboxState::Ok);
         }
-        let found = self.config.mailboxes.iter().find(|m| m.address.eq_ignore_ascii_case(&addr));
+        let found = self
+            .config
+            .mailboxes
+            .iter()
+            .find(|m| m.address.eq_ignore_ascii_case(&addr));
         match found.map(|m| m.state) {
-            None | Some(MailboxState::Unknown) => {
-                (550, Rule::UnknownMailbox, "No such user here".into(), MailboxState::Unknown)
-            }
+            None | Some(MailboxState::Unknown) => (
+                550,
+                Rule::UnknownMailbox,
+                "No such user here".into(),
+                MailboxState::Unknown,
+            ),
             Some(MailboxState::OverQuota) => (
                 452,
                 Rule::OverQuota,
@@ -856,7 +1016,9 @@ impl Session {
                 format!("<{addr}> mailbox disabled, not accepting messages"),
                 MailboxState::Disabled,
             ),
-            Some(s @ (MailboxState::Ok | MailboxState::OverQuotaAtData)) => (250, Rule::RcptOk, ok_text(&addr), s),
+            Some(s @ (MailboxState::Ok | MailboxState::OverQuotaAtData)) => {
+                (250, Rule::RcptOk, ok_text(&addr), s)
+            }
         }
     }
 
@@ -866,27 +1028,45 @@ impl Session {
             State::Greeted => Some((Rule::NeedMail, "Error: need MAIL command")),
             State::MailFrom => Some((Rule::NeedRcpt, "Error: need RCPT command")),
             _ if self.envelope.used_bdat => Some((Rule::DataAfterBdat, "Error: DATA after BDAT")),
-            _ if self.envelope.body == Body::BinaryMime => {
-                Some((Rule::BinaryNeedsBdat, "Error: BODY=BINARYMIME requires BDAT"))
-            }
+            _ if self.envelope.body == Body::BinaryMime => Some((
+                Rule::BinaryNeedsBdat,
+                "Error: BODY=BINARYMIME requires BDAT",
+            )),
             _ => None,
         };
         if let Some((rule, t)) = refuse {
             return self.answer(503, rule, t.into());
         }
-        self.data = Some(DataReader::new(self.config.policy.bare_lf, self.max_message_size()));
+        self.data = Some(DataReader::new(
+            self.config.policy.bare_lf,
+            self.max_message_size(),
+        ));
         self.move_to(State::Data, text, Rule::DataStart);
-        self.answer(354, Rule::DataStart, "Start mail input; end with <CRLF>.<CRLF>".into());
+        self.answer(
+            354,
+            Rule::DataStart,
+            "Start mail input; end with <CRLF>.<CRLF>".into(),
+        );
     }
 
     fn on_bdat(&mut self, size: u64, last: bool, text: &str) {
         let refused = if !(self.flags.esmtp && self.advertises("CHUNKING")) {
-            Some((502, Rule::NotImplemented, "Error: BDAT is not offered (the chunk was read and discarded)".to_owned()))
+            Some((
+                502,
+                Rule::NotImplemented,
+                "Error: BDAT is not offered (the chunk was read and discarded)".to_owned(),
+            ))
         } else {
             match self.state {
-                State::Connected => Some((503, Rule::NeedHelo, "Error: send EHLO first".to_owned())),
-                State::Greeted => Some((503, Rule::NeedMail, "Error: need MAIL command".to_owned())),
-                State::MailFrom => Some((503, Rule::NeedRcpt, "Error: need RCPT command".to_owned())),
+                State::Connected => {
+                    Some((503, Rule::NeedHelo, "Error: send EHLO first".to_owned()))
+                }
+                State::Greeted => {
+                    Some((503, Rule::NeedMail, "Error: need MAIL command".to_owned()))
+                }
+                State::MailFrom => {
+                    Some((503, Rule::NeedRcpt, "Error: need RCPT command".to_owned()))
+                }
                 _ => None,
             }
         };
@@ -915,7 +1095,11 @@ impl Session {
             return;
         }
         if self.bdat_total > self.max_message_size() {
-            self.answer(552, Rule::MessageTooBig, "Message size exceeds fixed maximum message size".into());
+            self.answer(
+                552,
+                Rule::MessageTooBig,
+                "Message size exceeds fixed maximum message size".into(),
+            );
             self.reset_transaction("message too big");
             return;
         }
@@ -935,7 +1119,9 @@ impl Session {
     }
 
     fn finish_data(&mut self) {
-        let Some(mut reader) = self.data.take() else { return };
+        let Some(mut reader) = self.data.take() else {
+            return;
+        };
         reader.finish();
         self.push(Event::Content {
             octets: reader.facts.size,
@@ -954,7 +1140,10 @@ impl Session {
         let binary = self.envelope.body == Body::BinaryMime;
         let mut refusal: Option<Reply> = None;
         if !binary && facts.bare_lf + facts.bare_cr > 0 {
-            let what = format!("{} bare LF and {} bare CR in the data", facts.bare_lf, facts.bare_cr);
+            let what = format!(
+                "{} bare LF and {} bare CR in the data",
+                facts.bare_lf, facts.bare_cr
+            );
             match self.config.policy.bare_lf {
                 crate::framing::BareLfPolicy::Reject => {
                     let t = "Error: bare <LF> or <CR> received; lines end with CRLF";
@@ -974,7 +1163,9 @@ impl Session {
                 facts.longest_line, self.config.limits.text_line
             );
             match self.config.policy.long_lines {
-                Enforcement::Reject => refusal = Some(self.make(500, Rule::TextLineTooLong, "Line too long".into())),
+                Enforcement::Reject => {
+                    refusal = Some(self.make(500, Rule::TextLineTooLong, "Line too long".into()))
+                }
                 Enforcement::Warn => self.warn(Rule::TextLineTooLong, what),
             }
         }
@@ -984,7 +1175,10 @@ impl Session {
                     let t = "Error: 8-bit data without BODY=8BITMIME";
                     refusal = Some(self.make(554, Rule::EightBitWithoutMime, t.into()))
                 }
-                Enforcement::Warn => self.warn(Rule::EightBitWithoutMime, "8-bit octets in a 7BIT transaction"),
+                Enforcement::Warn => self.warn(
+                    Rule::EightBitWithoutMime,
+                    "8-bit octets in a 7BIT transaction",
+                ),
             }
         }
         if refusal.is_none() {
@@ -995,7 +1189,11 @@ impl Session {
             for r in env.recipients.iter_mut().filter(|r| r.accepted) {
                 r.result = Some(reply.code);
             }
-            let rule = Rule::ALL.iter().copied().find(|r| r.id() == reply.rule).unwrap_or(Rule::Fault);
+            let rule = Rule::ALL
+                .iter()
+                .copied()
+                .find(|r| r.id() == reply.rule)
+                .unwrap_or(Rule::Fault);
             self.move_to(State::Greeted, cause, rule);
             if self.flags.lmtp {
                 for r in env.recipients.iter().filter(|r| r.accepted) {
@@ -1012,9 +1210,19 @@ impl Session {
             return;
         }
         self.deliveries += 1;
-        let id = format!("{:06X}{:04X}", self.now / 1000 % 0x100_0000, self.deliveries);
+        let id = format!(
+            "{:06X}{:04X}",
+            self.now / 1000 % 0x100_0000,
+            self.deliveries
+        );
         let accepted: Vec<EnvelopeRecipient> = env.accepted().cloned().collect();
-        let with = with_protocol(self.flags.lmtp, self.flags.esmtp, self.flags.tls, self.flags.authenticated, env.smtputf8);
+        let with = with_protocol(
+            self.flags.lmtp,
+            self.flags.esmtp,
+            self.flags.tls,
+            self.flags.authenticated,
+            env.smtputf8,
+        );
         let reverse = env.reverse_path.clone().unwrap_or_else(|| "<>".into());
         let for_path = (accepted.len() == 1).then(|| format!("<{}>", accepted[0].address));
         let helo = self.helo.clone().unwrap_or_default();
@@ -1038,7 +1246,11 @@ impl Session {
             // RFC 2033 4.2: one reply per accepted RCPT, in order, duplicates included.
             for r in &accepted {
                 let (code, rule, text) = if r.state == MailboxState::OverQuotaAtData {
-                    (452, Rule::OverQuota, format!("<{}> is temporarily over quota", r.address))
+                    (
+                        452,
+                        Rule::OverQuota,
+                        format!("<{}> is temporarily over quota", r.address),
+                    )
                 } else {
                     (250, Rule::LmtpRecipient, "OK".to_owned())
                 };
@@ -1052,12 +1264,17 @@ impl Session {
                 });
             }
         } else {
-            let over = accepted.iter().find(|r| r.state == MailboxState::OverQuotaAtData);
+            let over = accepted
+                .iter()
+                .find(|r| r.state == MailboxState::OverQuotaAtData);
             let (code, rule, text) = match over {
                 Some(r) => (
                     452,
                     Rule::OverQuota,
-                    format!("Requested action not taken: insufficient system storage for <{}>", r.address),
+                    format!(
+                        "Requested action not taken: insufficient system storage for <{}>",
+                        r.address
+                    ),
                 ),
                 None => (250, Rule::DataOk, self.text("OK", "Message accepted")),
             };
@@ -1071,7 +1288,10 @@ impl Session {
             }
         }
         for r in env.recipients.iter_mut() {
-            if let Some(res) = results.iter().find(|x| x.address == r.address && r.accepted) {
+            if let Some(res) = results
+                .iter()
+                .find(|x| x.address == r.address && r.accepted)
+            {
                 r.result = Some(res.code);
             }
         }
@@ -1098,11 +1318,18 @@ impl Session {
     fn on_vrfy(&mut self, arg: &str) {
         let target = arg.trim_start_matches('<').trim_end_matches('>');
         if self.config.mailboxes.is_empty() {
-            return self.answer(252, Rule::VrfyCannot, "Cannot VRFY user, but will accept message and attempt delivery".into());
+            return self.answer(
+                252,
+                Rule::VrfyCannot,
+                "Cannot VRFY user, but will accept message and attempt delivery".into(),
+            );
         }
         let found = self.config.mailboxes.iter().find(|m| {
             m.address.eq_ignore_ascii_case(target)
-                || m.address.split('@').next().is_some_and(|l| l.eq_ignore_ascii_case(target))
+                || m.address
+                    .split('@')
+                    .next()
+                    .is_some_and(|l| l.eq_ignore_ascii_case(target))
         });
         match found {
             Some(m) if m.state != MailboxState::Unknown => {
@@ -1119,13 +1346,27 @@ impl Session {
             return self.answer(503, Rule::BadSequence, "Error: TLS already active".into());
         }
         if !offered {
-            return self.answer(502, Rule::NotImplemented, "Error: STARTTLS is not offered".into());
+            return self.answer(
+                502,
+                Rule::NotImplemented,
+                "Error: STARTTLS is not offered".into(),
+            );
         }
         match self.state {
-            State::Connected => return self.answer(503, Rule::NeedHelo, "Error: send EHLO first".into()),
+            State::Connected => {
+                return self.answer(503, Rule::NeedHelo, "Error: send EHLO first".into())
+            }
             State::Greeted if self.flags.esmtp => {}
-            State::Greeted => return self.answer(503, Rule::NeedHelo, "Error: STARTTLS needs EHLO".into()),
-            _ => return self.answer(503, Rule::BadSequence, "Error: STARTTLS during a transaction".into()),
+            State::Greeted => {
+                return self.answer(503, Rule::NeedHelo, "Error: STARTTLS needs EHLO".into())
+            }
+            _ => {
+                return self.answer(
+                    503,
+                    Rule::BadSequence,
+                    "Error: STARTTLS during a transaction".into(),
+                )
+            }
         }
         self.answer(220, Rule::StartTlsOk, "Ready to start TLS".into());
         if !self.input.is_empty() {
@@ -1133,7 +1374,10 @@ impl Session {
             // run inside the TLS session (CVE-2011-0411, RFC 3207 4.2).
             let n = self.input.len();
             self.input.clear();
-            self.warn(Rule::TlsEstablished, format!("{n} octets sent after STARTTLS in the clear were discarded"));
+            self.warn(
+                Rule::TlsEstablished,
+                format!("{n} octets sent after STARTTLS in the clear were discarded"),
+            );
         }
         self.move_to(State::TlsNegotiation, text, Rule::StartTlsOk);
         self.push(Event::StartTls);
@@ -1162,19 +1406,39 @@ impl Session {
             })
             .unwrap_or_default();
         if self.flags.authenticated {
-            return self.answer(503, Rule::BadSequence, "Error: already authenticated".into());
+            return self.answer(
+                503,
+                Rule::BadSequence,
+                "Error: already authenticated".into(),
+            );
         }
         if mechs.is_empty() {
             if self.config.has("AUTH") && self.flags.esmtp && !self.flags.tls {
-                return self.answer(538, Rule::AuthEncryptionRequired, "Encryption required for requested authentication mechanism".into());
+                return self.answer(
+                    538,
+                    Rule::AuthEncryptionRequired,
+                    "Encryption required for requested authentication mechanism".into(),
+                );
             }
-            return self.answer(502, Rule::NotImplemented, "Error: AUTH is not offered".into());
+            return self.answer(
+                502,
+                Rule::NotImplemented,
+                "Error: AUTH is not offered".into(),
+            );
         }
         if self.state != State::Greeted {
-            return self.answer(503, Rule::BadSequence, "Error: AUTH is not allowed now".into());
+            return self.answer(
+                503,
+                Rule::BadSequence,
+                "Error: AUTH is not allowed now".into(),
+            );
         }
         if !mechs.iter().any(|m| m == mechanism) {
-            return self.answer(504, Rule::AuthMechanism, format!("Unrecognized authentication type {mechanism}"));
+            return self.answer(
+                504,
+                Rule::AuthMechanism,
+                format!("Unrecognized authentication type {mechanism}"),
+            );
         }
         self.move_to(State::AuthExchange, text, Rule::AuthChallenge);
         match (mechanism, initial) {
@@ -1213,13 +1477,21 @@ impl Session {
     }
 
     fn auth_plain(&mut self, resp: &str) {
-        let Some(raw) = (if resp == "=" { Some(vec![]) } else { decode_b64(resp) }) else {
+        let Some(raw) = (if resp == "=" {
+            Some(vec![])
+        } else {
+            decode_b64(resp)
+        }) else {
             return self.auth_bad_base64();
         };
         let parts: Vec<&[u8]> = raw.split(|&b| b == 0).collect();
         if parts.len() != 3 {
             self.move_to(State::Greeted, "AUTH", Rule::AuthFailed);
-            return self.answer(535, Rule::AuthFailed, "Authentication credentials invalid".into());
+            return self.answer(
+                535,
+                Rule::AuthFailed,
+                "Authentication credentials invalid".into(),
+            );
         }
         let user = String::from_utf8_lossy(parts[1]).into_owned();
         let pw = String::from_utf8_lossy(parts[2]).into_owned();
@@ -1239,7 +1511,11 @@ impl Session {
     }
 
     fn auth_check(&mut self, user: &str, pw: &str) {
-        let ok = self.config.users.iter().any(|u| u.name == user && u.password == pw);
+        let ok = self
+            .config
+            .users
+            .iter()
+            .any(|u| u.name == user && u.password == pw);
         self.auth = None;
         if ok {
             self.flags.authenticated = true;
@@ -1247,14 +1523,22 @@ impl Session {
             self.answer(235, Rule::AuthOk, "Authentication successful".into());
         } else {
             self.move_to(State::Greeted, "AUTH", Rule::AuthFailed);
-            self.answer(535, Rule::AuthFailed, "Authentication credentials invalid".into());
+            self.answer(
+                535,
+                Rule::AuthFailed,
+                "Authentication credentials invalid".into(),
+            );
         }
     }
 
     fn auth_bad_base64(&mut self) {
         self.auth = None;
         self.move_to(State::Greeted, "AUTH", Rule::AuthBadBase64);
-        self.answer(501, Rule::AuthBadBase64, "Cannot decode the response (base64)".into());
+        self.answer(
+            501,
+            Rule::AuthBadBase64,
+            "Cannot decode the response (base64)".into(),
+        );
     }
 
     // ---- helpers -----------------------------------------------------------------------
@@ -1286,7 +1570,11 @@ impl Session {
                     + if has("DSN") { 100 } else { 0 }
                     + if has("AUTH") { 500 } else { 0 }
                     + if has("SMTPUTF8") { 10 } else { 0 }
-                    + if has("DELIVERBY") || has("REQUIRETLS") || has("8BITMIME") { 30 } else { 0 }
+                    + if has("DELIVERBY") || has("REQUIRETLS") || has("8BITMIME") {
+                        30
+                    } else {
+                        0
+                    }
             }
             Verb::Rcpt => base + if has("DSN") { 500 } else { 0 },
             Verb::Auth if has("AUTH") => AUTH_LINE_MAX,
@@ -1324,9 +1612,10 @@ impl Session {
     fn decorate(&self, r: &mut Reply, rule: Rule) {
         if self.flags.enhanced && r.class() != 3 {
             let class = r.class();
-            r.enhanced = rule.enhanced().map(|e| Enhanced::new(class, e.subject, e.detail)).or(Some(
-                Enhanced::new(class, 0, 0),
-            ));
+            r.enhanced = rule
+                .enhanced()
+                .map(|e| Enhanced::new(class, e.subject, e.detail))
+                .or(Some(Enhanced::new(class, 0, 0)));
         }
     }
 
@@ -1375,7 +1664,10 @@ impl Session {
         if from == to && to != State::Greeted {
             return;
         }
-        debug_assert!(from.can_move_to(to) || from == to, "illegal transition {from:?} -> {to:?}");
+        debug_assert!(
+            from.can_move_to(to) || from == to,
+            "illegal transition {from:?} -> {to:?}"
+        );
         self.state = to;
         self.push(Event::Transition {
             from,
@@ -1394,7 +1686,10 @@ impl Session {
         self.bdat_total = 0;
         self.flags.body = Body::SevenBit;
         self.flags.smtputf8 = false;
-        if matches!(self.state, State::MailFrom | State::RcptTo | State::Bdat | State::Data) {
+        if matches!(
+            self.state,
+            State::MailFrom | State::RcptTo | State::Bdat | State::Data
+        ) {
             self.move_to(State::Greeted, cause, Rule::RsetOk);
         }
     }
@@ -1407,9 +1702,16 @@ impl Session {
 
     fn fault_for(&self, on: &str, address: Option<&str>) -> Option<Reply> {
         self.config.faults.iter().find_map(|f| match f {
-            Fault::Reply { on: v, matching, code, enhanced, text } if v == on => {
+            Fault::Reply {
+                on: v,
+                matching,
+                code,
+                enhanced,
+                text,
+            } if v == on => {
                 if let Some(glob) = matching {
-                    if !address.is_some_and(|a| glob_match(&glob.to_lowercase(), &a.to_lowercase())) {
+                    if !address.is_some_and(|a| glob_match(&glob.to_lowercase(), &a.to_lowercase()))
+                    {
                         return None;
                     }
                 }
@@ -1429,10 +1731,22 @@ impl Session {
 
 fn address_of(cmd: &Command) -> Option<String> {
     match cmd {
-        Command::Mail { path: ReversePath::Mailbox(m), .. } => Some(m.to_string()),
-        Command::Mail { path: ReversePath::Null, .. } => Some(String::new()),
-        Command::Rcpt { path: ForwardPath::Mailbox(m), .. } => Some(m.to_string()),
-        Command::Rcpt { path: ForwardPath::Postmaster, .. } => Some("postmaster".into()),
+        Command::Mail {
+            path: ReversePath::Mailbox(m),
+            ..
+        } => Some(m.to_string()),
+        Command::Mail {
+            path: ReversePath::Null,
+            ..
+        } => Some(String::new()),
+        Command::Rcpt {
+            path: ForwardPath::Mailbox(m),
+            ..
+        } => Some(m.to_string()),
+        Command::Rcpt {
+            path: ForwardPath::Postmaster,
+            ..
+        } => Some("postmaster".into()),
         _ => None,
     }
 }
@@ -1442,7 +1756,9 @@ fn glob_match(glob: &str, s: &str) -> bool {
     match glob.split_once('*') {
         None => glob == s,
         Some((head, tail)) => {
-            let Some(rest) = s.strip_prefix(head) else { return false };
+            let Some(rest) = s.strip_prefix(head) else {
+                return false;
+            };
             (0..=rest.len())
                 .filter(|&i| rest.is_char_boundary(i))
                 .any(|i| glob_match(tail, &rest[i..]))
@@ -1451,7 +1767,9 @@ fn glob_match(glob: &str, s: &str) -> bool {
 }
 
 fn decode_b64(s: &str) -> Option<Vec<u8>> {
-    base64::engine::general_purpose::STANDARD.decode(s.trim()).ok()
+    base64::engine::general_purpose::STANDARD
+        .decode(s.trim())
+        .ok()
 }
 
 #[cfg(test)]

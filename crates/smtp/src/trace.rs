@@ -2,7 +2,13 @@
 //! with the `with` protocol names of RFC 3848 and RFC 6531.
 
 /// What the Received field's `with` clause says about the session.
-pub fn with_protocol(lmtp: bool, esmtp: bool, tls: bool, auth: bool, smtputf8: bool) -> &'static str {
+pub fn with_protocol(
+    lmtp: bool,
+    esmtp: bool,
+    tls: bool,
+    auth: bool,
+    smtputf8: bool,
+) -> &'static str {
     match (lmtp, smtputf8, esmtp, tls, auth) {
         (true, true, _, true, true) => "UTF8LMTPSA",
         (true, true, _, true, false) => "UTF8LMTPS",
@@ -105,8 +111,14 @@ mod tests {
     fn dates() {
         assert_eq!(rfc5322_date(0), "Thu, 1 Jan 1970 00:00:00 +0000");
         // 2026-11-27 21:04:40 UTC
-        assert_eq!(rfc5322_date(1_795_813_480_000), "Fri, 27 Nov 2026 21:04:40 +0000");
-        assert_eq!(rfc5322_date(951_782_400_000), "Tue, 29 Feb 2000 00:00:00 +0000");
+        assert_eq!(
+            rfc5322_date(1_795_813_480_000),
+            "Fri, 27 Nov 2026 21:04:40 +0000"
+        );
+        assert_eq!(
+            rfc5322_date(951_782_400_000),
+            "Tue, 29 Feb 2000 00:00:00 +0000"
+        );
     }
 
     #[test]

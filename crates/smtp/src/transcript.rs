@@ -18,7 +18,9 @@
 //! Assertions: `state S`, `delivered N`, `closed`, `warning RULE`, `rule RULE` (the last
 //! reply's rule), `group-ends N`, `data-contains TEXT` (last delivery).
 
-use crate::config::{Config, Extension, Fault, MailboxConfig, MailboxState, Mode, SyntaxPolicy, User};
+use crate::config::{
+    Config, Extension, Fault, MailboxConfig, MailboxState, Mode, SyntaxPolicy, User,
+};
 use crate::event::Event;
 use crate::framing::BareLfPolicy;
 use crate::session::Session;
@@ -70,7 +72,10 @@ impl Fixture {
                     b.extend_from_slice(b"\r\n");
                     Step::Client(b)
                 }
-                "C~" => Step::Client(unescape(rest).map_err(|m| Mismatch { line: n, message: m })?),
+                "C~" => Step::Client(unescape(rest).map_err(|m| Mismatch {
+                    line: n,
+                    message: m,
+                })?),
                 _ if line.starts_with("! ") => Step::Directive(line[2..].to_owned()),
                 _ if line.starts_with("? ") => Step::Assert(line[2..].to_owned()),
                 _ => {
@@ -90,7 +95,10 @@ impl Fixture {
         let mut cfg = Config::default();
         for (n, step) in &self.steps {
             if let Step::Directive(d) = step {
-                apply_directive(&mut cfg, d).map_err(|m| Mismatch { line: *n, message: m })?;
+                apply_directive(&mut cfg, d).map_err(|m| Mismatch {
+                    line: *n,
+                    message: m,
+                })?;
             }
         }
         Ok(cfg)
@@ -111,7 +119,10 @@ impl Fixture {
         let mut out = Outputs::default();
         out.collect(&mut session);
         let mut batch: Vec<u8> = Vec::new();
-        let mut pending = out.replies.drain(..).collect::<std::collections::VecDeque<_>>();
+        let mut pending = out
+            .replies
+            .drain(..)
+            .collect::<std::collections::VecDeque<_>>();
         for (n, step) in &self.steps {
             match step {
                 Step::Directive(_) => {}
@@ -128,13 +139,17 @@ impl Fixture {
                             Some(got) => {
                                 return Err(Mismatch {
                                     line: *n,
-                                    message: format!("expected \"{expected}\", the server said \"{got}\""),
+                                    message: format!(
+                                        "expected \"{expected}\", the server said \"{got}\""
+                                    ),
                                 })
                             }
                             None => {
                                 return Err(Mismatch {
                                     line: *n,
-                                    message: format!("expected \"{expected}\", the server said nothing"),
+                                    message: format!(
+                                        "expected \"{expected}\", the server said nothing"
+                                    ),
                                 })
                             }
                         }
@@ -142,10 +157,15 @@ impl Fixture {
                         if let Some(extra) = pending.front() {
                             return Err(Mismatch {
                                 line: *n,
-                                message: format!("unexpected reply \"{extra}\" before this assertion"),
+                                message: format!(
+                                    "unexpected reply \"{extra}\" before this assertion"
+                                ),
                             });
                         }
-                        check(&session, &out, a).map_err(|m| Mismatch { line: *n, message: m })?;
+                        check(&session, &out, a).map_err(|m| Mismatch {
+                            line: *n,
+                            message: m,
+                        })?;
                     }
                 }
             }
@@ -159,7 +179,9 @@ impl Fixture {
             let last = self.steps.last().map(|(n, _)| *n).unwrap_or(0);
             return Err(Mismatch {
                 line: last,
-                message: format!("the server also said \"{extra}\", which the fixture does not expect"),
+                message: format!(
+                    "the server also said \"{extra}\", which the fixture does not expect"
+                ),
             });
         }
         Ok(session)
@@ -198,7 +220,9 @@ fn check(s: &Session, out: &Outputs, assertion: &str) -> Result<(), String> {
     let ok = match what {
         "state" => s.state().name() == arg,
         "closed" => s.is_closed(),
-        "delivered" => arg.parse::<usize>().is_ok_and(|n| n == out.deliveries.len()),
+        "delivered" => arg
+            .parse::<usize>()
+            .is_ok_and(|n| n == out.deliveries.len()),
         "warning" => out.warnings.contains(&arg),
         "no-warning" => !out.warnings.contains(&arg),
         "rule" => out.last_rule == Some(arg),
@@ -227,7 +251,8 @@ fn apply_directive(cfg: &mut Config, d: &str) -> Result<(), String> {
     let value = value.trim();
     match key {
         "profile" => {
-            *cfg = crate::profile::profile(value).ok_or_else(|| format!("unknown profile \"{value}\""))?;
+            *cfg = crate::profile::profile(value)
+                .ok_or_else(|| format!("unknown profile \"{value}\""))?;
         }
         "mode" => {
             cfg.mode = match value {

@@ -18,17 +18,44 @@ fn every_dialogue_fixture_passes() {
         let text = std::fs::read_to_string(path).expect("readable fixture");
         let result = Fixture::parse(&text).and_then(|f| f.run().map(|_| ()));
         if let Err(m) = result {
-            failures.push(format!("{}: {m}", path.file_name().unwrap_or_default().to_string_lossy()));
+            failures.push(format!(
+                "{}: {m}",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} fixtures failed:\n{}", failures.len(), names.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixtures failed:\n{}",
+        failures.len(),
+        names.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn a_wrong_expectation_is_reported_with_its_line() {
-    let f = Fixture::parse("! profile foo-edu\nS: 220 foo.edu SMTP server ready\nC: NOOP\nS: 250 Nope\n")
-        .expect("parses");
+    let f = Fixture::parse(
+        "! profile foo-edu\nS: 220 foo.edu SMTP server ready\nC: NOOP\nS: 250 Nope\n",
+    )
+    .expect("parses");
     let err = f.run().expect_err("must not pass");
     assert_eq!(err.line, 4);
     assert!(err.message.contains("250 OK"), "{}", err.message);
+}
+
+#[test]
+fn the_browser_test_runs_every_fixture_too() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let wasm = std::fs::read_to_string(dir.join("tests/wasm.rs")).expect("tests/wasm.rs");
+    for entry in std::fs::read_dir(dir.join("dialogues"))
+        .expect("dialogues")
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        assert!(
+            wasm.contains(&format!("../dialogues/{name}")),
+            "tests/wasm.rs does not include dialogues/{name}"
+        );
+    }
 }

@@ -131,23 +131,51 @@ impl Verb {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "verb", rename_all = "UPPERCASE")]
 pub enum Command {
-    Ehlo { domain: String },
-    Helo { domain: String },
-    Lhlo { domain: String },
-    Mail { path: ReversePath, params: Vec<Param> },
-    Rcpt { path: ForwardPath, params: Vec<Param> },
+    Ehlo {
+        domain: String,
+    },
+    Helo {
+        domain: String,
+    },
+    Lhlo {
+        domain: String,
+    },
+    Mail {
+        path: ReversePath,
+        params: Vec<Param>,
+    },
+    Rcpt {
+        path: ForwardPath,
+        params: Vec<Param>,
+    },
     Data,
-    Bdat { size: u64, last: bool },
+    Bdat {
+        size: u64,
+        last: bool,
+    },
     Rset,
     Noop,
     Quit,
-    Vrfy { arg: String },
-    Expn { arg: String },
-    Help { topic: Option<String> },
+    Vrfy {
+        arg: String,
+    },
+    Expn {
+        arg: String,
+    },
+    Help {
+        topic: Option<String>,
+    },
     StartTls,
-    Auth { mechanism: String, initial: Option<String> },
-    Etrn { node: String },
-    Obsolete { word: String },
+    Auth {
+        mechanism: String,
+        initial: Option<String>,
+    },
+    Etrn {
+        node: String,
+    },
+    Obsolete {
+        word: String,
+    },
 }
 
 impl Command {
@@ -243,7 +271,9 @@ pub fn parse_command(
                 super::path::check_domain(arg).is_ok()
             };
             if !domain_ok {
-                return Err(syntax("the argument is not a valid domain or address literal"));
+                return Err(syntax(
+                    "the argument is not a valid domain or address literal",
+                ));
             }
             let domain = arg.to_owned();
             match verb {
@@ -303,7 +333,8 @@ pub fn parse_command(
                     ReversePath::Null
                 } else {
                     ReversePath::Mailbox(
-                        parse_path(&path_text).map_err(|error| CommandError::BadPath { verb, error })?,
+                        parse_path(&path_text)
+                            .map_err(|error| CommandError::BadPath { verb, error })?,
                     )
                 };
                 Command::Mail { path, params }
@@ -313,7 +344,8 @@ pub fn parse_command(
                     ForwardPath::Postmaster
                 } else {
                     ForwardPath::Mailbox(
-                        parse_path(&path_text).map_err(|error| CommandError::BadPath { verb, error })?,
+                        parse_path(&path_text)
+                            .map_err(|error| CommandError::BadPath { verb, error })?,
                     )
                 };
                 Command::Rcpt { path, params }
@@ -325,7 +357,10 @@ pub fn parse_command(
         Verb::StartTls => no_args(Command::StartTls)?,
         Verb::Noop => Command::Noop,
         Verb::Help => Command::Help {
-            topic: rest.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned),
+            topic: rest
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
         },
         Verb::Vrfy | Verb::Expn => {
             let arg = rest
@@ -386,7 +421,9 @@ pub fn parse_command(
                 .ok_or_else(|| syntax("missing node name"))?;
             let name = node.trim_start_matches(['@', '#']);
             if super::path::check_domain(name).is_err() {
-                return Err(syntax("node is a domain name, optionally prefixed by @ or #"));
+                return Err(syntax(
+                    "node is a domain name, optionally prefixed by @ or #",
+                ));
             }
             Command::Etrn {
                 node: node.to_owned(),
@@ -414,10 +451,7 @@ fn split_path(s: &str) -> (&str, Option<&str>) {
                 '"' => in_quotes = !in_quotes,
                 '>' if !in_quotes => {
                     let rest = &s[i + 1..];
-                    return (
-                        &s[..=i],
-                        if rest.is_empty() { None } else { Some(rest) },
-                    );
+                    return (&s[..=i], if rest.is_empty() { None } else { Some(rest) });
                 }
                 _ => {}
             }
@@ -447,8 +481,14 @@ mod tests {
                 domain: "host.foo.edu".into()
             })
         );
-        assert!(matches!(strict("MAIL FROM:<chris@foo.edu>"), Ok(Command::Mail { .. })));
-        assert!(matches!(strict("rcpt to:<pat@bar.com>"), Ok(Command::Rcpt { .. })));
+        assert!(matches!(
+            strict("MAIL FROM:<chris@foo.edu>"),
+            Ok(Command::Mail { .. })
+        ));
+        assert!(matches!(
+            strict("rcpt to:<pat@bar.com>"),
+            Ok(Command::Rcpt { .. })
+        ));
         assert_eq!(strict("DATA"), Ok(Command::Data));
         assert_eq!(strict("QUIT"), Ok(Command::Quit));
     }
@@ -506,14 +546,28 @@ mod tests {
             strict("FOO bar"),
             Err(CommandError::Unrecognized { word: "FOO".into() })
         );
-        assert!(matches!(strict("EHLO"), Err(CommandError::Syntax { verb: Verb::Ehlo, expected, .. }) if expected.contains("Domain")));
-        assert!(matches!(strict("DATA now"), Err(CommandError::Syntax { .. })));
+        assert!(
+            matches!(strict("EHLO"), Err(CommandError::Syntax { verb: Verb::Ehlo, expected, .. }) if expected.contains("Domain"))
+        );
+        assert!(matches!(
+            strict("DATA now"),
+            Err(CommandError::Syntax { .. })
+        ));
         assert!(matches!(strict("BDAT x"), Err(CommandError::Syntax { .. })));
-        assert_eq!(strict("BDAT 0 LAST"), Ok(Command::Bdat { size: 0, last: true }));
+        assert_eq!(
+            strict("BDAT 0 LAST"),
+            Ok(Command::Bdat {
+                size: 0,
+                last: true
+            })
+        );
         assert!(matches!(strict("TURN"), Ok(Command::Obsolete { .. })));
         assert!(matches!(
             strict("MAIL FROM:<bad..dot@x.example>"),
-            Err(CommandError::BadPath { verb: Verb::Mail, .. })
+            Err(CommandError::BadPath {
+                verb: Verb::Mail,
+                ..
+            })
         ));
     }
 }

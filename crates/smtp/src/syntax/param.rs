@@ -36,7 +36,10 @@ pub fn parse_params(s: &str) -> Result<Vec<Param>, String> {
         }
         if let Some(v) = value {
             // esmtp-value = 1*(%d33-60 / %d62-126), UTF-8 allowed under RFC 6531
-            if v.is_empty() || v.chars().any(|c| c == '=' || (c.is_ascii() && !c.is_ascii_graphic())) {
+            if v.is_empty()
+                || v.chars()
+                    .any(|c| c == '=' || (c.is_ascii() && !c.is_ascii_graphic()))
+            {
                 return Err(format!("the value of {kw} is not an esmtp-value"));
             }
         }
@@ -103,7 +106,8 @@ pub fn is_by(s: &str) -> bool {
         return false;
     };
     let digits = time.strip_prefix(['-', '+']).unwrap_or(time);
-    let time_ok = !digits.is_empty() && digits.len() <= 9 && digits.bytes().all(|b| b.is_ascii_digit());
+    let time_ok =
+        !digits.is_empty() && digits.len() <= 9 && digits.bytes().all(|b| b.is_ascii_digit());
     let mode = mode.to_ascii_uppercase();
     time_ok && matches!(mode.as_str(), "R" | "N" | "RT" | "NT")
 }
@@ -115,7 +119,10 @@ mod tests {
     #[test]
     fn params_need_single_spaces() {
         assert_eq!(parse_params("").map(|p| p.len()), Ok(0));
-        assert_eq!(parse_params(" SIZE=10 BODY=8BITMIME").map(|p| p.len()), Ok(2));
+        assert_eq!(
+            parse_params(" SIZE=10 BODY=8BITMIME").map(|p| p.len()),
+            Ok(2)
+        );
         assert!(parse_params("  SIZE=10").is_err());
         assert!(parse_params(" SIZE=10 ").is_err());
         assert!(parse_params("SIZE=10").is_err());

@@ -222,7 +222,9 @@ fn split_local_part(s: &str) -> Result<(&str, &str), PathError> {
 
 /// RFC 5322 atext plus RFC 6531 UTF8-non-ascii.
 fn is_atext(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c) || (!c.is_ascii() && !c.is_control())
+    c.is_ascii_alphanumeric()
+        || "!#$%&'*+-/=?^_`{|}~".contains(c)
+        || (!c.is_ascii() && !c.is_control())
 }
 
 /// qtextSMTP = %d32-33 / %d35-91 / %d93-126, plus UTF8-non-ascii.
@@ -303,7 +305,9 @@ pub fn check_address_literal(s: &str) -> Result<(), PathError> {
             if !tag.is_empty()
                 && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 && !content.is_empty()
-                && content.bytes().all(|b| (33..=90).contains(&b) || (94..=126).contains(&b)) =>
+                && content
+                    .bytes()
+                    .all(|b| (33..=90).contains(&b) || (94..=126).contains(&b)) =>
         {
             Ok(())
         }
@@ -342,7 +346,11 @@ mod tests {
             "<用户@例子.广告>",
             "<user@bücher.example>",
         ] {
-            assert!(parse_path(ok).is_ok(), "{ok} should parse: {:?}", parse_path(ok));
+            assert!(
+                parse_path(ok).is_ok(),
+                "{ok} should parse: {:?}",
+                parse_path(ok)
+            );
         }
     }
 
@@ -351,7 +359,10 @@ mod tests {
         for (bad, want) in [
             ("chris@foo.edu", PathError::MissingBrackets),
             ("<chris@foo.edu", PathError::MissingBrackets),
-            ("<chris>", PathError::BadMailbox("expected \"@\" after the local part")),
+            (
+                "<chris>",
+                PathError::BadMailbox("expected \"@\" after the local part"),
+            ),
         ] {
             assert_eq!(parse_path(bad), Err(want), "{bad}");
         }

@@ -1,0 +1,243 @@
+//! `mailroom session`: drives a simulated server session over stdin/stdout.
+
+use clap::Args;
+use mailroom_smtp::{profile, Config, Event, Mode, Session};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The simulated server on stdin/stdout, raw bytes both ways exactly as on the wire.
+///
+/// Input is processed as it arrives; the session ends at QUIT (after the 221 reply) or at
+/// end of input. When stdin is a terminal, each typed LF is sent as CRLF (so typing works
+/// as with telnet); piped input is passed through untouched, bare LFs included.
+///
+/// The config file is TOML. Every key is optional; `profile = "NAME"` starts from that
+/// profile and the other keys override it:
+///
+///   profile = "gmail"
+///   mode = "smtp"                       # or "lmtp"
+///   hostname = "mx.example.com"
+///   extensions = ["PIPELINING", "SIZE 1000000", "8BITMIME", "ENHANCEDSTATUSCODES",
+///                 "STARTTLS", "CHUNKING", "BINARYMIME", "DSN", "AUTH PLAIN LOGIN",
+///                 "SMTPUTF8", "REQUIRETLS", "DELIVERBY 60", "ETRN", "VRFY", "HELP"]
+///   domains = ["example.com"]
+///   faults = ["on RCPT matching *@spam.example reply 550 5.7.1 Blocked",
+///             "on EOD reply 451 4.3.0 Try later", "close after 20 commands"]
+///   [limits]  max_recipients = 100, max_errors = 10, command_line = 512,
+///             text_line = 1000, max_message_size = 10485760,
+///             command_timeout_ms = 300000, data_timeout_ms = 180000
+///   [policy]  syntax = "strict"|"lenient", bare_lf = "reject"|"normalize",
+///             strict_pipelining = false, eight_bit = "warn"|"reject",
+///             long_lines = "reject"|"warn", auth_requires_tls = true,
+///             require_tls = false, require_auth = false, expn = false
+///   [client]  name = "client.example", addr = "192.0.2.10"   (for Received:)
+///   [[mailboxes]] address = "pat@example.com", state = "ok"
+///             (states: ok, unknown, over-quota, over-quota-at-data, full, disabled)
+///   [[users]] name = "alice", password = "wonderland"
+///
+/// A bad config is reported with the key at fault, and exit code 2.
+#[derive(Args, Debug)]
+#[command(verbatim_doc_comment)]
+pub struct SessionArgs {
+    /// Speak LMTP (RFC 2033) instead of SMTP; without --profile, uses the "lmtp" profile.
+    #[arg(long)]
+    lmtp: bool,
+    /// Start from a profile: gmail, microsoft, hornetsecurity, foo-edu, rfc821, lmtp, everything.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// TOML configuration (see above); overrides the profile.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Write every event (replies, transitions, warnings, deliveries) as JSON Lines.
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
+    /// Write each delivered message (with its trace fields) to DIR/<id>.eml.
+    #[arg(long, value_name = "DIR")]
+    deliver_to: Option<PathBuf>,
+}
+
+pub fn run(args: &SessionArgs) -> ExitCode {
+    let config = match load_config(args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("mailroom session: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut trace = match &args.trace {
+        Some(p) => match std::fs::File::create(p) {
+            Ok(f) => Some(std::io::BufWriter::new(f)),
+            Err(e) => {
+                eprintln!("mailroom session: cannot write {}: {e}", p.display());
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    if let Some(dir) = &args.deliver_to {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!("mailroom session: cannot create {}: {e}", dir.display());
+            return ExitCode::from(2);
+        }
+    }
+    let interactive = std::io::stdin().is_terminal();
+    let mut session = Session::new(config, now_ms());
+    let mut stdin = std::io::stdin().lock();
+    let mut stdout = std::io::stdout().lock();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        if let Err(e) = drain(
+            &mut session,
+            &mut stdout,
+            trace.as_mut(),
+            args.deliver_to.as_deref(),
+        ) {
+            eprintln!("mailroom session: {e}");
+            return ExitCode::FAILURE;
+        }
+        if session.is_closed() {
+            break;
+        }
+        let n = match stdin.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                eprintln!("mailroom session: reading stdin: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let input = if interactive {
+            to_crlf(&buf[..n])
+        } else {
+            buf[..n].to_vec()
+        };
+        session.handle_input(now_ms(), &input);
+    }
+    if let Some(t) = trace.as_mut() {
+        let _ = t.flush();
+    }
+    ExitCode::SUCCESS
+}
+
+/// Writes replies, trace lines and delivered messages.
+fn drain(
+    session: &mut Session,
+    out: &mut impl Write,
+    mut trace: Option<&mut std::io::BufWriter<std::fs::File>>,
+    deliver_to: Option<&Path>,
+) -> Result<(), String> {
+    while let Some(event) = session.poll_event() {
+        if let Some(t) = trace.as_deref_mut() {
+            let mut v = serde_json::to_value(&event).map_err(|e| e.to_string())?;
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert("at_ms".into(), now_ms().into());
+            }
+            writeln!(t, "{v}").map_err(|e| format!("writing the trace: {e}"))?;
+        }
+        if let (Event::Delivered(d), Some(dir)) = (&event, deliver_to) {
+            let path = dir.join(format!("{}.eml", d.id));
+            std::fs::write(&path, &d.data)
+                .map_err(|e| format!("writing {}: {e}", path.display()))?;
+        }
+    }
+    if let Some(bytes) = session.poll_transmit() {
+        out.write_all(&bytes)
+            .and_then(|_| out.flush())
+            .map_err(|e| format!("writing stdout: {e}"))?;
+    }
+    if let Some(t) = trace {
+        t.flush().map_err(|e| format!("writing the trace: {e}"))?;
+    }
+    Ok(())
+}
+
+fn to_crlf(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + 8);
+    let mut prev = 0u8;
+    for &b in bytes {
+        if b == b'\n' && prev != b'\r' {
+            out.push(b'\r');
+        }
+        out.push(b);
+        prev = b;
+    }
+    out
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// Profile (or the LMTP profile with --lmtp), then the TOML file on top, then validation.
+pub fn load_config(args: &SessionArgs) -> Result<Config, String> {
+    let file: Option<toml::Table> = match &args.config {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            Some(
+                text.parse::<toml::Table>()
+                    .map_err(|e| format!("{}: {e}", p.display()))?,
+            )
+        }
+        None => None,
+    };
+    let name = args
+        .profile
+        .clone()
+        .or_else(|| {
+            file.as_ref()
+                .and_then(|t| t.get("profile"))
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| {
+            if args.lmtp {
+                "lmtp".into()
+            } else {
+                "everything".into()
+            }
+        });
+    let base = profile::profile(&name).ok_or_else(|| {
+        let names: Vec<&str> = profile::PROFILES.iter().map(|p| p.name).collect();
+        format!(
+            "profile: unknown profile \"{name}\" (known: {})",
+            names.join(", ")
+        )
+    })?;
+    let mut config = match file {
+        Some(table) => {
+            let mut merged = toml::Table::try_from(&base).map_err(|e| e.to_string())?;
+            merge(&mut merged, table);
+            let where_ = args
+                .config
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            merged
+                .try_into::<Config>()
+                .map_err(|e| format!("{where_}: {}", e.to_string().trim()))?
+        }
+        None => base,
+    };
+    if args.lmtp {
+        config.mode = Mode::Lmtp;
+    }
+    config.validate()?;
+    Ok(config)
+}
+
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}

@@ -1,0 +1,622 @@
+//! The MIME tree (RFC 2045, 2046): header -> Content-Type / Content-Transfer-Encoding ->
+//! multipart splitting, message/rfc822 recursion, or leaf checks and decoding.
+//!
+//! Cost: every byte is scanned once by exactly one leaf/preamble/epilogue/header check;
+//! multipart levels only visit the precomputed lines starting with "--" inside their
+//! range, so the total is O(n + depth x dash-lines). Nesting is capped at [`MAX_DEPTH`]:
+//! deeper entities are kept as opaque leaves (`depth_capped`).
+
+use crate::address::Mailbox;
+use crate::cx::Cx;
+use crate::diag::{rule, DiagExt, Severity};
+use crate::encoded_word::{self, Mode};
+use crate::header::{self, Field, Header, Kind};
+use crate::lex::{self, is_wsp};
+use crate::lines::lines;
+use crate::params;
+use crate::rules::fields;
+use crate::transfer::{self, Cte};
+use crate::{charset, HeaderView, MimeNode};
+
+/// Maximum nesting of multipart / message/rfc822 entities that is parsed.
+pub const MAX_DEPTH: usize = 100;
+
+/// How a field body is shown decoded.
+pub(crate) fn mode_for(lname: &str) -> Mode {
+    match lname {
+        "from"
+        | "sender"
+        | "reply-to"
+        | "to"
+        | "cc"
+        | "bcc"
+        | "resent-from"
+        | "resent-sender"
+        | "resent-to"
+        | "resent-cc"
+        | "resent-bcc"
+        | "keywords"
+        | "disposition-notification-to" => Mode::Structured,
+        "subject" | "comments" | "content-description" | "thread-topic" | "organization" => {
+            Mode::Unstructured
+        }
+        n if n.starts_with("x-") && !n.starts_with("x-ms-exchange") => Mode::Unstructured,
+        _ => Mode::Raw,
+    }
+}
+
+/// Builds the header views (decoding RFC 2047 words, reporting their problems).
+fn views(cx: &mut Cx, h: &Header, addresses: &[(usize, Vec<Mailbox>)]) -> Vec<HeaderView> {
+    h.fields
+        .iter()
+        .enumerate()
+        .map(|(k, f)| {
+            let mode = mode_for(&f.lname);
+            let decoded = encoded_word::decode_field(
+                cx.buf,
+                f.value_start,
+                f.value_end,
+                mode,
+                if mode == Mode::Raw {
+                    None
+                } else {
+                    Some(&mut cx.sink)
+                },
+            );
+            HeaderView {
+                name: f.name.clone(),
+                raw_value: String::from_utf8_lossy(cx.slice(f.value_start, f.value_end))
+                    .into_owned(),
+                decoded_value: decoded,
+                line: 0,
+                start: f.start,
+                end: f.end,
+                addresses: addresses
+                    .iter()
+                    .find(|(i, _)| *i == k)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DefaultType {
+    TextPlain,
+    /// Inside multipart/digest (RFC 2046 5.1.5).
+    MessageRfc822,
+}
+
+/// Parses and checks the entity in `start..end`.
+pub(crate) fn entity(
+    cx: &mut Cx,
+    start: usize,
+    end: usize,
+    kind: Kind,
+    default: DefaultType,
+    depth: usize,
+) -> (MimeNode, Header, Vec<(usize, Vec<Mailbox>)>) {
+    let hdr = header::parse(cx, start, end, kind);
+    let addrs = match kind {
+        Kind::Top | Kind::Nested => fields::check_message(cx, &hdr, kind == Kind::Nested),
+        Kind::Part => {
+            fields::check_part(cx, &hdr);
+            Vec::new()
+        }
+    };
+    let headers = views(cx, &hdr, &addrs);
+    if kind != Kind::Part {
+        check_mime_version(cx, &hdr);
+    }
+    let body_start = hdr.body_start.min(end);
+
+    // Content-Type
+    let ct_field = hdr.get("content-type").cloned();
+    let mut ct = ct_field.as_ref().and_then(|f| {
+        params::parse(
+            cx.buf,
+            f.value_start,
+            f.value_end,
+            true,
+            "Content-Type",
+            &rule::INVALID_CONTENT_TYPE,
+            Some(&mut cx.sink),
+        )
+    });
+    if ct.is_none() {
+        let head = match (default, ct_field.is_some()) {
+            (DefaultType::MessageRfc822, false) => "message/rfc822",
+            _ => "text/plain",
+        };
+        ct = Some(params::MimeValue {
+            head: head.to_string(),
+            params: Vec::new(),
+        });
+    }
+    let ct = ct.unwrap_or(params::MimeValue {
+        head: "text/plain".into(),
+        params: Vec::new(),
+    });
+    let (mtype, subtype) = ct.head.split_once('/').unwrap_or(("text", "plain"));
+    let (mtype, subtype) = (mtype.to_string(), subtype.to_string());
+
+    // Content-Transfer-Encoding
+    let cte_field = hdr.get("content-transfer-encoding").cloned();
+    let cte = cte_field
+        .as_ref()
+        .map_or(Cte::SevenBit, |f| parse_cte(cx, f));
+
+    let filename = hdr
+        .get("content-disposition")
+        .and_then(|f| {
+            params::parse(
+                cx.buf,
+                f.value_start,
+                f.value_end,
+                false,
+                "Content-Disposition",
+                &rule::INVALID_CONTENT_TYPE,
+                None,
+            )
+        })
+        .and_then(|d| d.param("filename").map(|p| p.value.clone()))
+        .or_else(|| ct.param("name").map(|p| p.value.clone()));
+
+    let mut node = MimeNode {
+        content_type: ct.head.clone(),
+        charset: ct.param("charset").map(|p| p.value.clone()),
+        transfer_encoding: cte_field.as_ref().map_or_else(
+            || "7bit".to_string(),
+            |f| {
+                String::from_utf8_lossy(cx.slice(f.value_start, f.value_end))
+                    .trim()
+                    .to_ascii_lowercase()
+            },
+        ),
+        size: end.saturating_sub(body_start),
+        line: 0,
+        start,
+        end,
+        body_start,
+        filename,
+        headers,
+        children: Vec::new(),
+        text: None,
+        text_truncated: false,
+        depth_capped: false,
+    };
+
+    let composite = mtype == "multipart" || mtype == "message";
+    if composite && !cte.identity() && cte != Cte::Unknown {
+        if let Some(f) = &cte_field {
+            cx.sink.add(
+                &rule::CTE_ON_COMPOSITE,
+                f.start,
+                f.end,
+                format!("Content-Transfer-Encoding: {} on a {} entity; only 7bit, 8bit or binary are allowed", cte.name(), ct.head),
+                format!("{} のエンティティに Content-Transfer-Encoding: {} が指定されています。使えるのは 7bit, 8bit, binary だけです", ct.head, cte.name()),
+            )
+            .rfc(if mtype == "multipart" { "RFC 2045 6.4" } else { "RFC 2046 5.2.1" });
+        }
+    }
+
+    let too_deep = depth >= MAX_DEPTH;
+    if too_deep && composite {
+        node.depth_capped = true;
+    }
+    if mtype == "multipart" && !too_deep && cte.identity() {
+        let boundary = ct.param("boundary").map(|p| p.value.clone());
+        match boundary {
+            None => {
+                let (s, e) = ct_field
+                    .as_ref()
+                    .map_or((start, start), |f| (f.start, f.end));
+                cx.sink.add(
+                    &rule::MISSING_BOUNDARY,
+                    s,
+                    e,
+                    format!(
+                        "{} without a boundary parameter: the parts cannot be found",
+                        ct.head
+                    ),
+                    format!(
+                        "{} に boundary パラメータがないため、パートを区切れません",
+                        ct.head
+                    ),
+                );
+                transfer::scan_identity(
+                    cx,
+                    body_start,
+                    end,
+                    cte,
+                    "multipart body",
+                    "マルチパートの本文",
+                );
+            }
+            Some(b) => {
+                check_boundary(cx, &b, ct_field.as_ref());
+                let child_default = if subtype == "digest" {
+                    DefaultType::MessageRfc822
+                } else {
+                    DefaultType::TextPlain
+                };
+                multipart(
+                    cx,
+                    &mut node,
+                    &b,
+                    body_start,
+                    end,
+                    cte,
+                    child_default,
+                    depth,
+                    ct_field.as_ref(),
+                );
+            }
+        }
+    } else if mtype == "message"
+        && (subtype == "rfc822" || subtype == "global")
+        && !too_deep
+        && cte.identity()
+    {
+        let (child, _, _) = entity(
+            cx,
+            body_start,
+            end,
+            Kind::Nested,
+            DefaultType::TextPlain,
+            depth + 1,
+        );
+        node.children.push(child);
+    } else {
+        leaf(
+            cx,
+            &mut node,
+            &mtype,
+            &ct,
+            ct_field.as_ref(),
+            cte,
+            body_start,
+            end,
+        );
+    }
+    (node, hdr, addrs)
+}
+
+fn check_mime_version(cx: &mut Cx, h: &Header) {
+    match h.get("mime-version") {
+        None => {
+            if let Some(f) = h.fields.iter().find(|f| f.lname.starts_with("content-")) {
+                cx.sink.add(
+                    &rule::MISSING_MIME_VERSION,
+                    f.start,
+                    f.name_end,
+                    format!("{} is present but MIME-Version is missing, so strict readers ignore the MIME fields", f.name),
+                    format!("{} がありますが MIME-Version がないため、厳密な受信側は MIME フィールドを無視します", f.name),
+                );
+            }
+        }
+        Some(f) => {
+            let (toks, _, _) = lex::tokenize(cx.buf, f.value_start, f.value_end);
+            let text: Vec<&[u8]> = toks.iter().map(|t| lex::text(cx.buf, t)).collect();
+            let num = |t: Option<&&[u8]>| {
+                t.filter(|d| !d.is_empty() && d.len() < 6 && d.iter().all(u8::is_ascii_digit))
+                    .map(|d| d.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0')))
+            };
+            let ok = text.len() == 3
+                && num(text.first()) == Some(1)
+                && text.get(1) == Some(&&b"."[..])
+                && num(text.get(2)) == Some(0);
+            if !ok {
+                let v = String::from_utf8_lossy(cx.slice(f.value_start, f.value_end))
+                    .trim()
+                    .to_string();
+                cx.sink.add(
+                    &rule::INVALID_MIME_VERSION,
+                    f.value_start,
+                    f.value_end,
+                    format!("MIME-Version is '{v}'; the only defined version is 1.0"),
+                    format!("MIME-Version が '{v}' です。定義されているバージョンは 1.0 だけです"),
+                );
+            }
+        }
+    }
+}
+
+fn parse_cte(cx: &mut Cx, f: &Field) -> Cte {
+    let (toks, _, _) = lex::tokenize(cx.buf, f.value_start, f.value_end);
+    let v: String = toks
+        .iter()
+        .map(|t| String::from_utf8_lossy(lex::text(cx.buf, t)).into_owned())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let cte = match v.as_str() {
+        "7bit" => Cte::SevenBit,
+        "8bit" => Cte::EightBit,
+        "binary" => Cte::Binary,
+        "quoted-printable" => Cte::QuotedPrintable,
+        "base64" => Cte::Base64,
+        _ => Cte::Unknown,
+    };
+    if cte == Cte::Unknown {
+        let d = cx.sink.add(
+            &rule::INVALID_CTE,
+            f.start,
+            f.end,
+            format!("unknown Content-Transfer-Encoding '{v}'; readers must treat the part as application/octet-stream"),
+            format!("不明な Content-Transfer-Encoding '{v}' です。受信側はこのパートを application/octet-stream として扱います"),
+        );
+        if v.starts_with("x-") {
+            d.sev(Severity::Warning).rfc("RFC 2045 6.3");
+        }
+    }
+    cte
+}
+
+/// RFC 2046 5.1.1: 1-70 bchars, not ending in space.
+fn check_boundary(cx: &mut Cx, b: &str, f: Option<&Field>) {
+    let bchar = |c: u8| c.is_ascii_alphanumeric() || b"'()+_,-./:=? ".contains(&c);
+    let problem = if b.is_empty() {
+        Some(("it is empty", "空です"))
+    } else if b.len() > 70 {
+        Some(("it is longer than 70 characters", "70 文字を超えています"))
+    } else if !b.bytes().all(bchar) {
+        Some((
+            "it contains characters other than DIGIT / ALPHA / '()+_,-./:=? and space",
+            "英数字と '()+_,-./:=? と空白以外の文字が含まれています",
+        ))
+    } else if b.ends_with(' ') {
+        Some(("it ends with a space", "空白で終わっています"))
+    } else {
+        None
+    };
+    if let (Some((en, ja)), Some(f)) = (problem, f) {
+        cx.sink.add(
+            &rule::INVALID_BOUNDARY,
+            f.start,
+            f.end,
+            format!("invalid boundary \"{b}\": {en}"),
+            format!("boundary \"{b}\" が不正です: {ja}"),
+        );
+    }
+}
+
+/// A delimiter line: `--boundary[--] *LWSP` at `line_start`; `next` = next line start.
+struct Delim {
+    line_start: usize,
+    next: usize,
+    close: bool,
+}
+
+/// Where the content before a delimiter ends: the CRLF (or LF) before it belongs to the
+/// delimiter (RFC 2046 5.1.1).
+fn before_break(buf: &[u8], lo: usize, pos: usize) -> usize {
+    if pos >= lo + 2 && buf.get(pos - 2..pos) == Some(&b"\r\n"[..]) {
+        pos - 2
+    } else if pos > lo && buf.get(pos - 1) == Some(&b'\n') {
+        pos - 1
+    } else {
+        pos
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn multipart(
+    cx: &mut Cx,
+    node: &mut MimeNode,
+    b: &str,
+    start: usize,
+    end: usize,
+    cte: Cte,
+    child_default: DefaultType,
+    depth: usize,
+    ct_field: Option<&Field>,
+) {
+    let buf = cx.buf;
+    let mut dash = Vec::new();
+    dash.extend_from_slice(b"--");
+    dash.extend_from_slice(b.as_bytes());
+    let first = cx.dash_lines.partition_point(|&p| p < start);
+    let mut delims: Vec<Delim> = Vec::new();
+    let mut k = first;
+    while let Some(&p) = cx.dash_lines.get(k) {
+        if p >= end {
+            break;
+        }
+        k += 1;
+        let Some(l) = lines(buf, p, end).next() else {
+            break;
+        };
+        let s = buf.get(l.start..l.content_end).unwrap_or(&[]);
+        let Some(rest) = s.strip_prefix(dash.as_slice()) else {
+            continue;
+        };
+        let (close, rest) = match rest.strip_prefix(b"--") {
+            Some(r) => (true, r),
+            None => (false, rest),
+        };
+        if rest.iter().all(|&c| is_wsp(c)) {
+            delims.push(Delim {
+                line_start: l.start,
+                next: l.next,
+                close,
+            });
+            if close {
+                break;
+            }
+        }
+    }
+    let Some(first_d) = delims.first() else {
+        let (s, e) = ct_field.map_or((start, start), |f| (f.start, f.end));
+        cx.sink.add(
+            &rule::BOUNDARY_NOT_FOUND,
+            s,
+            e,
+            format!("no line '--{b}' in the body: the multipart has no parts"),
+            format!("本文に '--{b}' の行がないため、マルチパートにパートがありません"),
+        );
+        transfer::scan_identity(cx, start, end, cte, "multipart body", "マルチパートの本文");
+        cx.sink.add(
+            &rule::MISSING_CLOSE_DELIMITER,
+            end,
+            end,
+            format!("the multipart ends without the close delimiter '--{b}--'"),
+            format!("マルチパートが終わりの区切り '--{b}--' なしで終わっています"),
+        );
+        return;
+    };
+    // Preamble.
+    let pre_end = before_break(buf, start, first_d.line_start);
+    transfer::scan_identity(cx, start, pre_end, cte, "preamble", "プリアンブル");
+    if first_d.close {
+        cx.sink.add(
+            &rule::BOUNDARY_NOT_FOUND,
+            first_d.line_start,
+            first_d.next,
+            format!(
+                "the first delimiter is the close delimiter '--{b}--': the multipart has no parts"
+            ),
+            format!(
+                "最初の区切りが終わりの区切り '--{b}--' なので、マルチパートにパートがありません"
+            ),
+        );
+    }
+    let mut children = Vec::new();
+    for (i, d) in delims.iter().enumerate() {
+        if d.close {
+            transfer::scan_identity(cx, d.next, end, cte, "epilogue", "エピローグ");
+            break;
+        }
+        let part_end = match delims.get(i + 1) {
+            Some(n) => before_break(buf, d.next, n.line_start),
+            None => {
+                cx.sink.add(
+                    &rule::MISSING_CLOSE_DELIMITER,
+                    end,
+                    end,
+                    format!("the multipart ends without the close delimiter '--{b}--'"),
+                    format!("マルチパートが終わりの区切り '--{b}--' なしで終わっています"),
+                );
+                end
+            }
+        };
+        let (child, _, _) = entity(
+            cx,
+            d.next.min(part_end),
+            part_end,
+            Kind::Part,
+            child_default,
+            depth + 1,
+        );
+        children.push(child);
+    }
+    node.children = children;
+}
+
+#[allow(clippy::too_many_arguments)]
+fn leaf(
+    cx: &mut Cx,
+    node: &mut MimeNode,
+    mtype: &str,
+    ct: &params::MimeValue,
+    ct_field: Option<&Field>,
+    cte: Cte,
+    start: usize,
+    end: usize,
+) {
+    let is_text = mtype == "text";
+    let bytes: Vec<u8> = match cte {
+        Cte::Base64 => transfer::check_base64(cx, start, end, is_text),
+        Cte::QuotedPrintable => transfer::check_qp(cx, start, end, is_text),
+        Cte::Unknown => {
+            transfer::scan_identity(cx, start, end, Cte::EightBit, "body", "本文");
+            return;
+        }
+        _ => {
+            transfer::scan_identity(cx, start, end, cte, "body", "本文");
+            if is_text {
+                cx.slice(start, end.min(start.saturating_add(transfer::MAX_DECODED)))
+                    .to_vec()
+            } else {
+                Vec::new()
+            }
+        }
+    };
+    if !is_text {
+        return;
+    }
+    let (fs, fe) = ct_field.map_or((start, start), |f| (f.start, f.name_end));
+    let cs_param = ct.param("charset");
+    let cs = match cs_param {
+        None => {
+            if ct_field.is_some() {
+                let eight = !bytes.is_ascii();
+                cx.sink
+                    .add(
+                        &rule::MISSING_CHARSET,
+                        fs,
+                        fe,
+                        if eight {
+                            format!("{} has 8-bit text but no charset parameter; readers must guess (the default is US-ASCII)", ct.head)
+                        } else {
+                            format!("{} has no charset parameter; US-ASCII is assumed", ct.head)
+                        },
+                        if eight {
+                            format!("{} に 8 ビットのテキストがありますが charset パラメータがありません。受信側は推測するしかありません（既定は US-ASCII）", ct.head)
+                        } else {
+                            format!("{} に charset パラメータがありません。US-ASCII とみなされます", ct.head)
+                        },
+                    )
+                    .sev(if eight { Severity::Warning } else { Severity::Info });
+            } else if !bytes.is_ascii() && cte != Cte::SevenBit {
+                cx.sink
+                    .add(
+                        &rule::MISSING_CHARSET,
+                        start,
+                        start,
+                        "8-bit text without Content-Type: it defaults to text/plain; charset=us-ascii".into(),
+                        "Content-Type のない 8 ビットのテキストです。既定の text/plain; charset=us-ascii とみなされます".into(),
+                    )
+                    .sev(Severity::Warning);
+            }
+            Some(charset::Charset::Ascii)
+        }
+        Some(p) => match charset::lookup(&p.value) {
+            Some(c) => Some(c),
+            None => {
+                cx.sink
+                    .add(
+                        &rule::UNKNOWN_CHARSET,
+                        p.start,
+                        p.end,
+                        format!("unknown charset '{}': the text cannot be decoded", p.value),
+                        format!(
+                            "文字コード '{}' は不明なため、テキストをデコードできません",
+                            p.value
+                        ),
+                    )
+                    .rfc("RFC 2046 4.1.2");
+                None
+            }
+        },
+    };
+    let Some(cs) = cs else { return };
+    let (text, bad) = charset::decode(cs, &bytes);
+    if let Some(off) = bad {
+        // Only report charset problems that are not already 8-bit-in-7bit findings.
+        let declared = cs_param.is_some();
+        if declared || cte != Cte::SevenBit {
+            let pos = if cte.identity() { start + off } else { start };
+            let name = cs_param.map_or("us-ascii".to_string(), |p| p.value.clone());
+            cx.sink.add(
+                &rule::CHARSET_DECODE_ERROR,
+                pos,
+                pos + usize::from(cte.identity()),
+                format!("the text is not valid {name}"),
+                format!("テキストが {name} として正しくありません"),
+            );
+        }
+    }
+    node.text_truncated = bytes.len() >= transfer::MAX_DECODED;
+    node.text = Some(text);
+}

@@ -1,0 +1,3 @@
+//! Rules that need more than one field or the SMTP envelope.
+pub(crate) mod envelope;
+pub(crate) mod fields;

@@ -1,0 +1,346 @@
+//! Field-level rules: the RFC 5322 3.6 count table, originator/destination address
+//! fields, dates, message identifiers, resent blocks, and duplicate MIME fields.
+
+use crate::address::{self, Mailbox};
+use crate::cx::Cx;
+use crate::date;
+use crate::diag::{rule, DiagExt, Severity};
+use crate::header::{Field, Header};
+use crate::msgid;
+
+/// Fields that may occur at most once in a message (RFC 5322 3.6 table) or in an
+/// entity (RFC 2045 3: each `entity-headers` item is optional, single).
+const SINGLE_MESSAGE: &[&str] = &[
+    "date",
+    "from",
+    "sender",
+    "reply-to",
+    "to",
+    "cc",
+    "bcc",
+    "message-id",
+    "in-reply-to",
+    "references",
+    "subject",
+];
+const SINGLE_MIME: &[&str] = &[
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
+    "content-id",
+    "content-description",
+    "content-disposition",
+];
+
+fn duplicates(cx: &mut Cx, h: &Header, names: &[&[&str]]) {
+    let mut seen: Vec<&str> = Vec::new();
+    for f in &h.fields {
+        let Some(n) = names.iter().flat_map(|l| l.iter()).find(|n| **n == f.lname) else {
+            continue;
+        };
+        if seen.contains(n) {
+            let (rfc, why, why_ja) = if SINGLE_MIME.contains(n) {
+                (
+                    "RFC 2045 3",
+                    "readers disagree on which one applies",
+                    "受信側によってどちらが使われるかが異なります",
+                )
+            } else {
+                (
+                    "RFC 5322 3.6",
+                    "the field may occur at most once",
+                    "このフィールドは 1 回までしか使えません",
+                )
+            };
+            cx.sink
+                .add(
+                    &rule::DUPLICATE_FIELD,
+                    f.start,
+                    f.name_end,
+                    format!("second {} field: {why}", f.name),
+                    format!("2 つ目の {} フィールドです: {why_ja}", f.name),
+                )
+                .rfc(rfc);
+        } else {
+            seen.push(n);
+        }
+    }
+}
+
+/// Checks for a message header (top level, or nested in message/rfc822). Returns the
+/// parsed mailboxes of address fields, by field index.
+pub(crate) fn check_message(cx: &mut Cx, h: &Header, nested: bool) -> Vec<(usize, Vec<Mailbox>)> {
+    duplicates(cx, h, &[SINGLE_MESSAGE, SINGLE_MIME]);
+    let at = h.insert_at;
+    let has = |n: &str| h.get(n).is_some();
+    if nested {
+        if !has("from") && !has("subject") && !has("date") {
+            cx.sink
+                .add(
+                    &rule::MISSING_FROM,
+                    at,
+                    at,
+                    "the encapsulated message has none of From, Subject, Date; it needs at least one".into(),
+                    "カプセル化されたメッセージに From, Subject, Date のどれもありません。少なくとも 1 つ必要です".into(),
+                )
+                .rfc("RFC 2046 5.2.1");
+        }
+    } else {
+        if !has("date") {
+            cx.sink.add(
+                &rule::MISSING_DATE,
+                at,
+                at,
+                "no Date: field; it is required (exactly one)".into(),
+                "Date: フィールドがありません。必須です（ちょうど 1 つ）".into(),
+            );
+        }
+        if !has("from") {
+            cx.sink.add(
+                &rule::MISSING_FROM,
+                at,
+                at,
+                "no From: field; it is required (exactly one)".into(),
+                "From: フィールドがありません。必須です（ちょうど 1 つ）".into(),
+            );
+        }
+        if !has("message-id") {
+            cx.sink.add(
+                &rule::MISSING_MESSAGE_ID,
+                at,
+                at,
+                "no Message-ID: field; it SHOULD be present, and large receivers (e.g. Gmail) reject or junk messages without one".into(),
+                "Message-ID: フィールドがありません。付けるべき（SHOULD）フィールドで、Gmail などの大手受信者は無いメールを拒否・迷惑メール扱いします".into(),
+            );
+        }
+        if !has("subject") {
+            cx.sink.add(
+                &rule::MISSING_SUBJECT,
+                at,
+                at,
+                "no Subject: field".into(),
+                "Subject: フィールドがありません".into(),
+            );
+        }
+    }
+
+    let mut out = Vec::new();
+    let mut from: Option<Vec<Mailbox>> = None;
+    let mut sender: Option<(usize, Vec<Mailbox>)> = None;
+    for (k, f) in h.fields.iter().enumerate() {
+        let name = f.lname.as_str();
+        match name {
+            "from" | "sender" | "reply-to" | "to" | "cc" | "bcc" | "resent-from"
+            | "resent-sender" | "resent-to" | "resent-cc" | "resent-bcc" => {
+                let groups = !matches!(name, "from" | "sender" | "resent-from" | "resent-sender");
+                let list = address::parse_list(
+                    cx.buf,
+                    f.value_start,
+                    f.value_end,
+                    groups,
+                    &f.name,
+                    Some(&mut cx.sink),
+                );
+                address_field_rules(cx, f, &list);
+                if name == "from" && from.is_none() {
+                    from = Some(list.mailboxes.clone());
+                }
+                if name == "sender" && sender.is_none() {
+                    sender = Some((k, list.mailboxes.clone()));
+                }
+                out.push((k, list.mailboxes));
+            }
+            "date" | "resent-date" => {
+                date::check(
+                    cx.buf,
+                    f.value_start,
+                    f.value_end,
+                    &f.name,
+                    Some(&mut cx.sink),
+                );
+            }
+            "received" => received(cx, f),
+            "message-id" | "resent-message-id" | "content-id" => {
+                let ids = msgid::parse(
+                    cx.buf,
+                    f.value_start,
+                    f.value_end,
+                    &f.name,
+                    true,
+                    false,
+                    Some(&mut cx.sink),
+                );
+                if name != "content-id" {
+                    if let Some(id) = ids.first().filter(|id| !msgid::is_qualified(&id.right)) {
+                        cx.sink.add(
+                            &rule::MSG_ID_UNQUALIFIED,
+                            id.start,
+                            id.end,
+                            format!("the right side of {} ('{}') is not a fully qualified domain, so the id may not be globally unique", f.name, id.right),
+                            format!("{} の右側（'{}'）が完全修飾ドメインではないため、識別子が世界で一意にならない恐れがあります", f.name, id.right),
+                        );
+                    }
+                }
+            }
+            "in-reply-to" | "references" => {
+                msgid::parse(
+                    cx.buf,
+                    f.value_start,
+                    f.value_end,
+                    &f.name,
+                    false,
+                    true,
+                    Some(&mut cx.sink),
+                );
+            }
+            _ => {}
+        }
+    }
+    // Sender (RFC 5322 3.6.2)
+    if let Some(from) = &from {
+        if from.len() > 1 && sender.is_none() {
+            if let Some(f) = h.get("from") {
+                cx.sink.add(
+                    &rule::SENDER_REQUIRED,
+                    f.start,
+                    f.name_end,
+                    format!(
+                        "From: lists {} mailboxes but there is no Sender: field",
+                        from.len()
+                    ),
+                    format!(
+                        "From: に {} 個のメールボックスがありますが Sender: フィールドがありません",
+                        from.len()
+                    ),
+                );
+            }
+        }
+        if let (Some((k, s)), [only]) = (&sender, from.as_slice()) {
+            if let ([s1], Some(f)) = (s.as_slice(), h.fields.get(*k)) {
+                if s1.address.eq_ignore_ascii_case(&only.address) {
+                    cx.sink.add(
+                        &rule::REDUNDANT_SENDER,
+                        f.start,
+                        f.end,
+                        format!("Sender: <{}> is the same as the only From: mailbox; it SHOULD NOT be used then", s1.address),
+                        format!("Sender: <{}> は From: の唯一のメールボックスと同じです。その場合は使うべきではありません（SHOULD NOT）", s1.address),
+                    );
+                }
+            }
+        }
+    }
+    resent_blocks(cx, h);
+    out
+}
+
+/// Checks for a MIME body part header.
+pub(crate) fn check_part(cx: &mut Cx, h: &Header) {
+    duplicates(cx, h, &[SINGLE_MIME]);
+    if let Some(f) = h.get("content-id") {
+        msgid::parse(
+            cx.buf,
+            f.value_start,
+            f.value_end,
+            &f.name,
+            true,
+            false,
+            Some(&mut cx.sink),
+        );
+    }
+}
+
+fn address_field_rules(cx: &mut Cx, f: &Field, list: &address::AddrList) {
+    let name = f.lname.as_str();
+    let is_bcc = name == "bcc" || name == "resent-bcc";
+    if list.empty {
+        if !is_bcc {
+            cx.sink.add(
+                &rule::EMPTY_ADDRESS_FIELD,
+                f.start,
+                f.end,
+                format!(
+                    "{}: is empty; it needs at least one address (remove it if there is none)",
+                    f.name
+                ),
+                format!(
+                    "{}: が空です。1 つ以上のアドレスが必要です（無いならフィールドごと削除）",
+                    f.name
+                ),
+            );
+        }
+        return;
+    }
+    if is_bcc && !list.mailboxes.is_empty() {
+        cx.sink.add(
+            &rule::BCC_PRESENT,
+            f.start,
+            f.end,
+            format!("{}: with addresses is transmitted: every recipient can read who was blind-copied", f.name),
+            format!("アドレス入りの {}: が送信されています。受信者全員が Bcc の宛先を見られてしまいます", f.name),
+        );
+    }
+    if (name == "sender" || name == "resent-sender") && list.mailboxes.len() > 1 {
+        cx.sink.add(
+            &rule::INVALID_ADDRESS,
+            f.start,
+            f.end,
+            format!("{}: must hold exactly one mailbox", f.name),
+            format!("{}: にはメールボックスをちょうど 1 つだけ書きます", f.name),
+        );
+    }
+}
+
+/// Received: `[tokens] ";" date-time`; without the date it is the obsolete form.
+fn received(cx: &mut Cx, f: &Field) {
+    let v = cx.slice(f.value_start, f.value_end);
+    match memchr::memrchr(b';', v) {
+        Some(p) => {
+            date::check(
+                cx.buf,
+                f.value_start + p + 1,
+                f.value_end,
+                "Received",
+                Some(&mut cx.sink),
+            );
+        }
+        None => {
+            cx.sink
+                .add(
+                    &rule::OBSOLETE_DATE,
+                    f.start,
+                    f.end,
+                    "Received: without '; date-time' is obsolete syntax".into(),
+                    "'; 日時' のない Received: は廃止された構文です".into(),
+                )
+                .rfc("RFC 5322 4.5.7")
+                .sev(Severity::Warning);
+        }
+    }
+}
+
+/// RFC 5322 3.6.6: each block of consecutive Resent- fields needs a Resent-Date.
+fn resent_blocks(cx: &mut Cx, h: &Header) {
+    let mut i = 0;
+    let fields = &h.fields;
+    while let Some(f) = fields.get(i) {
+        if !f.lname.starts_with("resent-") {
+            i += 1;
+            continue;
+        }
+        let first = f;
+        let mut has_date = false;
+        while let Some(g) = fields.get(i).filter(|g| g.lname.starts_with("resent-")) {
+            has_date |= g.lname == "resent-date";
+            i += 1;
+        }
+        if !has_date {
+            cx.sink.add(
+                &rule::RESENT_DATE_MISSING,
+                first.start,
+                first.name_end,
+                "this block of Resent- fields has no Resent-Date:".into(),
+                "この Resent- フィールドのブロックに Resent-Date: がありません".into(),
+            );
+        }
+    }
+}

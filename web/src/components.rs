@@ -1,0 +1,3 @@
+//! The playground's panels, one module each.
+
+pub mod terminal;

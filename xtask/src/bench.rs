@@ -1,0 +1,49 @@
+//! `cargo xtask bench` and `cargo xtask fuzz`.
+
+use crate::{bundle, install, run};
+use std::process::ExitCode;
+
+pub fn bench_all() -> Result<ExitCode, String> {
+    install::setup_web()?;
+    let root = run::root();
+    run::status(run::command("cargo").args([
+        "bench",
+        "-p",
+        "mailroom-smtp",
+        "--bench",
+        "session",
+    ]))?;
+    run::status(run::command("trunk").args(["build", "--release"]))?;
+    let r = bundle::report(&root.join("dist"))?;
+    println!("\n{}", r.summary());
+    Ok(if r.total <= bundle::LIMIT {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Runs each fuzz target for a fixed number of runs (default 20000) with nightly.
+pub fn fuzz(args: &[String]) -> Result<ExitCode, String> {
+    let runs = args.first().cloned().unwrap_or_else(|| "20000".into());
+    if run::probe("cargo", &["fuzz", "--version"]).is_none() {
+        println!("[install] cargo-fuzz");
+        run::status(run::command("cargo").args(["install", "cargo-fuzz", "--locked"]))?;
+    }
+    for target in ["command", "path", "session"] {
+        run::status(
+            run::command("cargo")
+                .args([
+                    "+nightly",
+                    "fuzz",
+                    "run",
+                    target,
+                    "--fuzz-dir",
+                    "crates/smtp/fuzz",
+                    "--",
+                ])
+                .arg(format!("-runs={runs}")),
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

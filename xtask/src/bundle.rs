@@ -1,0 +1,67 @@
+//! Gzip sizes of the release build: what a reader's browser downloads.
+
+use flate2::{write::GzEncoder, Compression};
+use std::io::Write;
+use std::path::Path;
+
+/// Fail above this total (gzip), for now.
+pub const LIMIT: u64 = 350 * 1024;
+
+pub struct Report {
+    pub wasm: u64,
+    pub js: u64,
+    pub css: u64,
+    pub total: u64,
+}
+
+impl Report {
+    pub fn summary(&self) -> String {
+        let kb = |n: u64| format!("{:.1} KB", n as f64 / 1024.0);
+        format!(
+            "gzip: wasm {} + js {} + css {} = {} (limit {})",
+            kb(self.wasm),
+            kb(self.js),
+            kb(self.css),
+            kb(self.total),
+            kb(LIMIT)
+        )
+    }
+}
+
+pub fn report(dist: &Path) -> Result<Report, String> {
+    let mut r = Report {
+        wasm: 0,
+        js: 0,
+        css: 0,
+        total: 0,
+    };
+    let entries = std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+            continue;
+        };
+        let slot = match ext {
+            "wasm" => &mut r.wasm,
+            "js" => &mut r.js,
+            "css" => &mut r.css,
+            _ => continue,
+        };
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        *slot += gzip_len(&bytes);
+    }
+    r.total = r.wasm + r.js + r.css;
+    if r.wasm == 0 {
+        return Err(format!("no .wasm file in {}", dist.display()));
+    }
+    println!("bundle: {}", r.summary());
+    Ok(r)
+}
+
+fn gzip_len(bytes: &[u8]) -> u64 {
+    let mut e = GzEncoder::new(Vec::new(), Compression::best());
+    let _ = e.write_all(bytes);
+    e.finish()
+        .map(|v| v.len() as u64)
+        .unwrap_or(bytes.len() as u64)
+}

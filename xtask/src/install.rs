@@ -1,0 +1,168 @@
+//! Idempotent installs of the offline web toolchain (see TOOLCHAIN.md in shared/ and the
+//! README). Each step checks, says what it does, and on failure says how to do it by hand.
+
+use crate::run;
+use std::path::Path;
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+/// Debian's binaryen and the wasm-opt crate fail on table.fill; npm's 132 works.
+pub const WASM_OPT_VERSION: &str = "version 132";
+
+/// Everything `serve` needs.
+pub fn setup_web() -> Result<(), String> {
+    wasm_target()?;
+    trunk()?;
+    wasm_bindgen_cli()?;
+    npm_packages()?;
+    step("fetch crates (Trunk builds offline)", &["cargo", "fetch"])
+}
+
+/// Everything `test` needs.
+pub fn setup_all() -> Result<(), String> {
+    setup_web()?;
+    chromium()?;
+    Ok(())
+}
+
+fn wasm_target() -> Result<(), String> {
+    let installed = run::probe("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        return ok("rust target wasm32-unknown-unknown");
+    }
+    step(
+        "rust target wasm32-unknown-unknown",
+        &["rustup", "target", "add", "wasm32-unknown-unknown"],
+    )
+}
+
+fn trunk() -> Result<(), String> {
+    let v = run::probe("trunk", &["--version"]).unwrap_or_default();
+    if v.trim() == format!("trunk {TRUNK_VERSION}") {
+        return ok(&format!("trunk {TRUNK_VERSION}"));
+    }
+    println!("(compiling trunk takes about 12 minutes on 2 cores; it happens once)");
+    step(
+        &format!("trunk {TRUNK_VERSION} (0.22 needs a newer rustc)"),
+        &[
+            "cargo",
+            "install",
+            "trunk",
+            "--version",
+            TRUNK_VERSION,
+            "--locked",
+        ],
+    )
+}
+
+/// The version pinned in the workspace manifest: crate, CLI and test runner must agree.
+pub fn wasm_bindgen_version() -> Result<String, String> {
+    let manifest = std::fs::read_to_string(run::root().join("Cargo.toml"))
+        .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
+    manifest
+        .lines()
+        .find_map(|l| {
+            let l = l.trim();
+            l.strip_prefix("wasm-bindgen = \"=")
+                .and_then(|r| r.strip_suffix('"'))
+                .map(str::to_owned)
+        })
+        .ok_or_else(|| "Cargo.toml must pin wasm-bindgen = \"=X.Y.Z\"".to_owned())
+}
+
+fn wasm_bindgen_cli() -> Result<(), String> {
+    let want = wasm_bindgen_version()?;
+    let have = run::probe("wasm-bindgen", &["--version"]).unwrap_or_default();
+    let runner = run::probe("wasm-bindgen-test-runner", &["--version"]).unwrap_or_default();
+    if have.split_whitespace().nth(1) == Some(want.as_str())
+        && runner.split_whitespace().nth(1) == Some(want.as_str())
+    {
+        return ok(&format!("wasm-bindgen-cli {want}"));
+    }
+    println!("(compiling wasm-bindgen-cli takes about 5 minutes; it happens once)");
+    // Not --locked: the registry index here lacks the webpki-roots its lockfile names.
+    step(
+        &format!("wasm-bindgen-cli {want}"),
+        &[
+            "cargo",
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &want,
+            "--force",
+        ],
+    )
+}
+
+fn npm_packages() -> Result<(), String> {
+    let root = run::root();
+    let opt = run::probe("wasm-opt", &["--version"]).unwrap_or_default();
+    let playwright = root.join("node_modules/playwright-core/package.json");
+    if opt.contains(WASM_OPT_VERSION) && playwright.exists() && lock_is_current(&root) {
+        return ok("npm packages (binaryen 132, playwright-core) in ./node_modules");
+    }
+    step(
+        "npm packages from package-lock.json (binaryen 132, playwright-core) into ./node_modules",
+        &["npm", "ci", "--no-audit", "--no-fund"],
+    )
+}
+
+/// npm writes node_modules/.package-lock.json; reinstall when the committed lock is newer.
+fn lock_is_current(root: &Path) -> bool {
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    match (
+        modified(&root.join("package-lock.json")),
+        modified(&root.join("node_modules/.package-lock.json")),
+    ) {
+        (Some(lock), Some(installed)) => installed >= lock,
+        _ => false,
+    }
+}
+
+fn chromium() -> Result<(), String> {
+    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+        return ok("chromium and chromium-driver (Debian)");
+    }
+    let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
+    let mut update = sudo.to_vec();
+    update.extend(["apt-get", "update"]);
+    step("apt package index", &update)?;
+    let mut install = sudo.to_vec();
+    install.extend([
+        "apt-get",
+        "install",
+        "-y",
+        "--no-install-recommends",
+        "chromium",
+        "chromium-driver",
+    ]);
+    step("chromium and chromium-driver (Debian)", &install)
+}
+
+fn is_root() -> bool {
+    run::probe("id", &["-u"]).is_some_and(|s| s.trim() == "0")
+}
+
+fn ok(what: &str) -> Result<(), String> {
+    println!("[ok] {what}: present");
+    Ok(())
+}
+
+/// Installs one thing; on failure explains how to run the step by hand.
+fn step(what: &str, argv: &[&str]) -> Result<(), String> {
+    println!("[install] {what}");
+    let mut c = run::command(argv[0]);
+    c.args(&argv[1..]);
+    if argv[0] == "apt-get" || argv.get(1) == Some(&"apt-get") {
+        c.env("DEBIAN_FRONTEND", "noninteractive");
+    }
+    run::status(&mut c).map_err(|e| {
+        format!(
+            "installing {what} failed: {e}\n  to run this step by hand: cd {} && {}",
+            run::root().display(),
+            argv.join(" ")
+        )
+    })
+}
