@@ -150,8 +150,7 @@ impl DataReader {
                     self.scan(content);
                     self.line_len += content.len() as u64;
                     if crlf {
-                        self.push(content);
-                        self.push(b"\r\n");
+                        self.push(&rest[..=lf]); // content and CRLF are contiguous
                         self.end_line(2);
                         self.at_crlf_line_start = true;
                     } else {
@@ -184,8 +183,7 @@ impl DataReader {
                     let content = &rest[..take];
                     self.scan(content);
                     self.line_len += take as u64;
-                    let owned: Vec<u8> = content.to_vec();
-                    self.push(&owned);
+                    self.push(content);
                     pos += take;
                     break false;
                 }
@@ -197,11 +195,14 @@ impl DataReader {
 
     /// Bare CRs, NULs and 8-bit bytes inside a piece of line content.
     fn scan(&mut self, content: &[u8]) {
-        if !content.is_ascii() {
+        if !self.facts.eight_bit && !content.is_ascii() {
             self.facts.eight_bit = true;
         }
-        self.facts.nul += memchr::memchr_iter(0, content).count() as u32;
-        self.facts.bare_cr += memchr::memchr_iter(b'\r', content).count() as u32;
+        // One pass finds either; counting happens only on the rare lines that have them.
+        if memchr::memchr2(0, b'\r', content).is_some() {
+            self.facts.nul += memchr::memchr_iter(0, content).count() as u32;
+            self.facts.bare_cr += memchr::memchr_iter(b'\r', content).count() as u32;
+        }
     }
 
     fn end_line(&mut self, terminator: u64) {

@@ -227,6 +227,14 @@ impl Session {
         self.last_envelope.as_ref()
     }
 
+    /// Octets the session holds for the client: unprocessed input plus message content.
+    /// Bounded by the command line limit and the message size cap, whatever the client sends.
+    pub fn buffered_bytes(&self) -> usize {
+        self.input.len()
+            + self.bdat_message.len()
+            + self.data.as_ref().map_or(0, |d| d.message.len())
+    }
+
     pub fn is_closed(&self) -> bool {
         self.state == State::Closed
     }
