@@ -586,7 +586,7 @@ mod tests {
     #[test]
     fn forms() {
         let (l, d) = ids(
-            r#" "Mr. Foo" <foo@example.com>, bar@example.org, Group: a@b.c, "q x"@d.e;, (c) [x] <z@[1.2.3.4]>"#,
+            r#" "Mr. Foo" <foo@example.com>, bar@example.org, Group: a@b.c, "q x"@d.e;, (c) x <z@[1.2.3.4]>"#,
         );
         assert!(d.is_empty(), "{d:?}");
         let a: Vec<_> = l.mailboxes.iter().map(|m| m.address.as_str()).collect();

@@ -103,11 +103,7 @@ pub(crate) fn b64_decode_strict(
     }
     dec.flush(&mut out);
     if problem.is_none() {
-        let ok = match (data % 4, pads) {
-            (0, 0) => true,
-            (2, 2) | (3, 1) => true,
-            _ => false,
-        };
+        let ok = matches!((data % 4, pads), (0, 0) | (2, 2) | (3, 1));
         if !ok {
             problem = Some((
                 s.len(),

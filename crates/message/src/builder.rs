@@ -126,16 +126,27 @@ fn display_name(name: &str) -> Vec<String> {
     encoded_words(name)
 }
 
-/// Splits a compose entry into (display name, address).
+/// Splits a compose entry into (display name, address): `Name <addr>`, `"Quoted \"Name\"" <addr>` or `addr`.
 fn split_entry(s: &str) -> (Option<String>, String) {
     let t = s.trim();
     if let (Some(lt), true) = (t.rfind('<'), t.ends_with('>')) {
         let addr = t.get(lt + 1..t.len() - 1).unwrap_or("").trim().to_string();
-        let mut name = t.get(..lt).unwrap_or("").trim();
-        if name.len() >= 2 && name.starts_with('"') && name.ends_with('"') {
-            name = name.get(1..name.len() - 1).unwrap_or("");
-        }
-        let name = name.replace("\\\"", "\"").replace("\\\\", "\\");
+        let raw = t.get(..lt).unwrap_or("").trim();
+        // A quoted name ("Mr. Foo") is unquoted and its backslash escapes resolved.
+        let name = match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+            Some(inner) if raw.len() >= 2 => {
+                let mut out = String::with_capacity(inner.len());
+                let mut chars = inner.chars();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => out.extend(chars.next()),
+                        _ => out.push(c),
+                    }
+                }
+                out
+            }
+            _ => raw.to_string(),
+        };
         return ((!name.is_empty()).then_some(name), addr);
     }
     (None, t.to_string())

@@ -296,23 +296,23 @@ pub(crate) trait DiagExt {
 }
 
 impl DiagExt for Option<&mut Diagnostic> {
-    fn sev(self, s: Severity) -> Self {
-        self.map(|d| {
+    fn sev(mut self, s: Severity) -> Self {
+        if let Some(d) = self.as_deref_mut() {
             d.severity = s;
-            d
-        })
+        }
+        self
     }
-    fn rfc(self, rfc: &'static str) -> Self {
-        self.map(|d| {
+    fn rfc(mut self, rfc: &'static str) -> Self {
+        if let Some(d) = self.as_deref_mut() {
             d.rfc = rfc;
-            d
-        })
+        }
+        self
     }
-    fn hint(self, en: &str, ja: &str) -> Self {
-        self.map(|d| {
+    fn hint(mut self, en: &str, ja: &str) -> Self {
+        if let Some(d) = self.as_deref_mut() {
             d.hint = en.to_string();
             d.hint_ja = ja.to_string();
-            d
-        })
+        }
+        self
     }
 }

@@ -7,7 +7,7 @@
 
 use crate::b64::{b64_decode_strict, hex_value};
 use crate::charset;
-use crate::diag::{rule, Sink};
+use crate::diag::{rule, DiagExt, Sink};
 
 /// A syntactically recognised encoded word `buf[start..end]`.
 #[derive(Debug, Clone, Copy)]
@@ -161,7 +161,7 @@ pub(crate) fn decode_field(
             continue;
         }
         if mode == Mode::Structured {
-            if in_quote {
+            if in_quote && b != b'"' {
                 // Copy the quoted string raw; look for encoded words inside.
                 let q_start = i;
                 let mut j = i;
@@ -281,7 +281,7 @@ fn decode_checked(ew: &Ew, mut sink: Option<&mut Sink>) -> Option<String> {
         );
     }
     let (text, bad) = charset::decode(cs, &bytes);
-    if let (Some(_), Some(s)) = (bad, sink.as_deref_mut()) {
+    if let (Some(_), Some(s)) = (bad, sink) {
         s.add(
             &rule::CHARSET_DECODE_ERROR,
             ew.start,
@@ -292,7 +292,7 @@ fn decode_checked(ew: &Ew, mut sink: Option<&mut Sink>) -> Option<String> {
                 ew.charset
             ),
         )
-        .map(|d| d.rfc = "RFC 2047 6.2");
+        .rfc("RFC 2047 6.2");
     }
     Some(text)
 }

@@ -86,8 +86,7 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
     let mut done = false;
     let mut last_line: Option<Line> = None;
 
-    let mut it = lines(buf, start, end);
-    while let Some(l) = it.next() {
+    for l in lines(buf, start, end) {
         last_line = Some(l);
         if l.is_empty() && l.terminated {
             finish(cx, &mut fields, cur.take());
@@ -333,7 +332,7 @@ fn finish(cx: &mut Cx, fields: &mut Vec<Field>, f: Option<Field>) {
                         cx.sink.add(
                             &rule::EIGHTBIT_HEADER,
                             p,
-                            p + 1,
+                            crate::lines::non_ascii_end(buf, p),
                             format!("raw non-ASCII (UTF-8) text in the {} field: valid only when the message travels with SMTPUTF8 (RFC 6532)", f.name),
                             format!("{} フィールドに生の非 ASCII（UTF-8）文字があります。SMTPUTF8 で運ばれる場合（RFC 6532）にのみ有効です", f.name),
                         );
@@ -342,7 +341,7 @@ fn finish(cx: &mut Cx, fields: &mut Vec<Field>, f: Option<Field>) {
                         cx.sink.add(
                             &rule::SMTPUTF8_REQUIRED,
                             p,
-                            p + 1,
+                            crate::lines::non_ascii_end(buf, p),
                             format!("raw UTF-8 in the {} field needs the SMTPUTF8 extension, but the envelope does not use it", f.name),
                             format!("{} フィールドの生の UTF-8 には SMTPUTF8 拡張が必要ですが、エンベロープで使われていません", f.name),
                         );

@@ -235,11 +235,9 @@ fn line_endings(cx: &mut cx::Cx) {
     for p in memchr::memchr2_iter(b'\r', b'\n', buf) {
         let b = buf.get(p).copied().unwrap_or(0);
         if b == b'\n' {
-            if p == 0 || buf.get(p - 1) != Some(&b'\r') {
-                if !exempt(p) {
-                    lf_n += 1;
-                    lf_first.get_or_insert(p);
-                }
+            if (p == 0 || buf.get(p - 1) != Some(&b'\r')) && !exempt(p) {
+                lf_n += 1;
+                lf_first.get_or_insert(p);
             }
         } else if buf.get(p + 1) != Some(&b'\n') && !exempt(p) {
             cr_n += 1;

@@ -75,6 +75,15 @@ impl Iterator for Lines<'_> {
     }
 }
 
+/// End of the run of non-ASCII bytes at `p`, so a span covers whole UTF-8 characters
+/// (a caret under half a character is unreadable). At least `p + 1`.
+pub(crate) fn non_ascii_end(buf: &[u8], p: usize) -> usize {
+    let n = buf
+        .get(p..)
+        .map_or(0, |s| s.iter().take_while(|&&b| b >= 0x80).count());
+    p + n.max(1)
+}
+
 /// Resolves byte offsets to 1-based (line, column), column counted in bytes. Offsets past
 /// the end resolve to the end of input.
 pub(crate) fn resolve(buf: &[u8], offsets: &[usize]) -> Vec<(u32, u32)> {

@@ -47,6 +47,12 @@ pub(crate) fn mode_for(lname: &str) -> Mode {
 
 /// Builds the header views (decoding RFC 2047 words, reporting their problems).
 fn views(cx: &mut Cx, h: &Header, addresses: &[(usize, Vec<Mailbox>)]) -> Vec<HeaderView> {
+    let mut by_field: Vec<Option<&Vec<Mailbox>>> = vec![None; h.fields.len()];
+    for (k, v) in addresses {
+        if let Some(slot) = by_field.get_mut(*k) {
+            *slot = Some(v);
+        }
+    }
     h.fields
         .iter()
         .enumerate()
@@ -71,10 +77,11 @@ fn views(cx: &mut Cx, h: &Header, addresses: &[(usize, Vec<Mailbox>)]) -> Vec<He
                 line: 0,
                 start: f.start,
                 end: f.end,
-                addresses: addresses
-                    .iter()
-                    .find(|(i, _)| *i == k)
-                    .map(|(_, v)| v.clone())
+                addresses: by_field
+                    .get(k)
+                    .copied()
+                    .flatten()
+                    .cloned()
                     .unwrap_or_default(),
             }
         })
@@ -205,7 +212,9 @@ pub(crate) fn entity(
     if too_deep && composite {
         node.depth_capped = true;
     }
-    if mtype == "multipart" && !too_deep && cte.identity() {
+    if mtype == "multipart" && !too_deep {
+        // An illegal encoding on a multipart was reported above; readers ignore it.
+        let cte = if cte.identity() { cte } else { Cte::SevenBit };
         let boundary = ct.param("boundary").map(|p| p.value.clone());
         match boundary {
             None => {

@@ -87,7 +87,7 @@ pub(crate) fn scan_identity(
             cx.sink.add(
                 &rule::EIGHTBIT_IN_7BIT,
                 p,
-                p + 1,
+                crate::lines::non_ascii_end(buf, p).min(l.content_end),
                 format!("8-bit byte in the {what}, which is 7bit (no Content-Transfer-Encoding says otherwise)"),
                 format!("{what_ja}に 8 ビットのバイトがありますが、7bit 扱いです（Content-Transfer-Encoding で別の指定がありません）"),
             );
@@ -196,7 +196,7 @@ pub(crate) fn check_base64(cx: &mut Cx, start: usize, end: usize, keep: bool) ->
         cx.sink.add(
             &rule::EIGHTBIT_IN_7BIT,
             p,
-            p + 1,
+            crate::lines::non_ascii_end(buf, p),
             "8-bit byte in base64 data, which must be 7bit".into(),
             "base64 のデータに 8 ビットのバイトがあります。7bit でなければなりません".into(),
         );
@@ -221,6 +221,8 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
         }
         let mut k = 0;
         let mut soft = false;
+        // Start of a run of literal (not =20-escaped) trailing whitespace in `out`.
+        let mut ws_run: Option<usize> = None;
         while let Some(&b) = s.get(k) {
             match b {
                 b'=' => {
@@ -240,6 +242,7 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
                             }
                             if keep && out.len() < MAX_DECODED {
                                 out.push(a << 4 | c);
+                                ws_run = None;
                             }
                             k += 3;
                             continue;
@@ -260,6 +263,11 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
                         nul.get_or_insert(l.start + k);
                     }
                     if keep && out.len() < MAX_DECODED {
+                        if b == b' ' || b == b'\t' {
+                            ws_run.get_or_insert(out.len());
+                        } else {
+                            ws_run = None;
+                        }
                         out.push(b);
                     }
                 }
@@ -268,8 +276,8 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
         }
         if keep && !soft && l.terminated && out.len() < MAX_DECODED {
             // Trailing whitespace on a hard line break is transport padding (6.7 rule 3).
-            while out.last().is_some_and(|&c| c == b' ' || c == b'\t') {
-                out.pop();
+            if let Some(w) = ws_run {
+                out.truncate(w);
             }
             out.extend_from_slice(b"\r\n");
         }
@@ -307,7 +315,7 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
         cx.sink.add(
             &rule::EIGHTBIT_IN_7BIT,
             p,
-            p + 1,
+            crate::lines::non_ascii_end(buf, p),
             "raw 8-bit byte in quoted-printable data, which must be 7bit (encode it as =XX)".into(),
             "quoted-printable のデータに生の 8 ビットのバイトがあります。7bit でなければなりません（=XX でエンコード）".into(),
         );

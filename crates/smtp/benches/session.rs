@@ -11,7 +11,8 @@ fn main() {
 }
 
 fn body(size: usize) -> Vec<u8> {
-    let line = b"Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.\r\n";
+    let line =
+        b"Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.\r\n";
     let mut out = Vec::with_capacity(size + line.len());
     let mut i = 0;
     while out.len() < size {
@@ -66,7 +67,10 @@ fn memory_bound_per_session() {
     cfg.extensions.retain(|e| e.keyword() != "SIZE");
     cfg.limits.max_message_size = 1024 * 1024;
     let mut s = Session::new(cfg, 0);
-    s.handle_input(0, b"EHLO c\r\nMAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");
+    s.handle_input(
+        0,
+        b"EHLO c\r\nMAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n",
+    );
     let chunk = body(64 * 1024);
     let mut peak = 0;
     for _ in 0..160 {
@@ -74,5 +78,7 @@ fn memory_bound_per_session() {
         peak = peak.max(s.buffered_bytes());
     }
     s.handle_input(0, b".\r\n");
-    println!("memory_bound_per_session: peak {peak} octets buffered for a 10 MB message with a 1 MB cap");
+    println!(
+        "memory_bound_per_session: peak {peak} octets buffered for a 10 MB message with a 1 MB cap"
+    );
 }

@@ -312,7 +312,7 @@ impl Session {
         }
         v.push((Verb::Rset, "RSET".into()));
         v.push((Verb::Noop, "NOOP".into()));
-        if self.flags.esmtp && has("VRFY") || !self.flags.esmtp {
+        if !self.flags.esmtp || has("VRFY") {
             v.push((Verb::Vrfy, "VRFY postmaster".into()));
         }
         v.push((Verb::Help, "HELP".into()));

@@ -1,4 +1,5 @@
 //! Runs every dialogue fixture in `dialogues/` against the session.
+#![cfg(not(target_arch = "wasm32"))]
 
 use mailroom_smtp::transcript::Fixture;
 use std::path::Path;

@@ -1,4 +1,5 @@
 //! Properties of the session: chunking invariance, no panics, bounded memory.
+#![cfg(not(target_arch = "wasm32"))]
 
 use mailroom_smtp::transcript::{Fixture, Step};
 use mailroom_smtp::{profile, Config, Event, Session};
@@ -21,13 +22,20 @@ fn dialogues() -> Vec<(String, Config, Vec<Vec<u8>>)> {
         let mut segments = vec![Vec::new()];
         for (_, step) in &f.steps {
             if let Step::Client(b) = step {
-                segments.last_mut().expect("one segment").extend_from_slice(b);
+                segments
+                    .last_mut()
+                    .expect("one segment")
+                    .extend_from_slice(b);
                 if b.eq_ignore_ascii_case(b"STARTTLS\r\n") {
                     segments.push(Vec::new());
                 }
             }
         }
-        out.push((entry.file_name().to_string_lossy().into_owned(), cfg, segments));
+        out.push((
+            entry.file_name().to_string_lossy().into_owned(),
+            cfg,
+            segments,
+        ));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
@@ -115,7 +123,10 @@ fn message_memory_is_bounded_by_the_size_limit() {
     let mut cfg = profile::profile("foo-edu").expect("profile");
     cfg.limits.max_message_size = 100_000;
     let mut s = Session::new(cfg, 0);
-    s.handle_input(0, b"EHLO x\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\n");
+    s.handle_input(
+        0,
+        b"EHLO x\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\n",
+    );
     let line = [vec![b'x'; 998], b"\r\n".to_vec()].concat();
     let mut peak = 0;
     for _ in 0..2_000 {
@@ -124,18 +135,38 @@ fn message_memory_is_bounded_by_the_size_limit() {
     }
     s.handle_input(0, b".\r\n");
     let wire = String::from_utf8(s.poll_transmit().unwrap_or_default()).expect("ascii");
-    assert!(peak <= 100_000 + 1000, "buffered {peak} octets for a 2 MB message");
-    assert!(wire.ends_with("552 Message size exceeds fixed maximum message size\r\n"), "{wire}");
+    assert!(
+        peak <= 100_000 + 1000,
+        "buffered {peak} octets for a 2 MB message"
+    );
+    assert!(
+        wire.ends_with("552 Message size exceeds fixed maximum message size\r\n"),
+        "{wire}"
+    );
 }
 
 #[test]
 fn each_smuggling_vector_alone_never_ends_data() {
-    for vector in [&b"\n.\n"[..], b"\n.\r\n", b"\r.\r", b"\r\n\x00.\r\n", b"\r\n.\n", b"\n.\r"] {
+    for vector in [
+        &b"\n.\n"[..],
+        b"\n.\r\n",
+        b"\r.\r",
+        b"\r\n\x00.\r\n",
+        b"\r\n.\n",
+        b"\n.\r",
+    ] {
         let mut s = Session::new(profile::profile("foo-edu").expect("profile"), 0);
-        s.handle_input(0, b"EHLO x\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\nx");
+        s.handle_input(
+            0,
+            b"EHLO x\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\nx",
+        );
         s.handle_input(0, vector);
         s.handle_input(0, b"MAIL FROM:<evil@b.example>\r\n");
-        assert_eq!(s.state(), mailroom_smtp::State::Data, "{vector:?} ended DATA");
+        assert_eq!(
+            s.state(),
+            mailroom_smtp::State::Data,
+            "{vector:?} ended DATA"
+        );
         s.handle_input(0, b"\r\n.\r\n");
         let wire = String::from_utf8(s.poll_transmit().unwrap_or_default()).expect("ascii");
         let expected = if vector.contains(&0) {

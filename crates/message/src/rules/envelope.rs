@@ -7,6 +7,7 @@ use crate::cx::Cx;
 use crate::diag::{rule, DiagExt};
 use crate::header::Header;
 use crate::{BodyType, Envelope, EnvelopeComparison, RecipientRow};
+use std::collections::btree_map::{BTreeMap, Entry};
 
 fn strip_angle(s: &str) -> &str {
     let t = s.trim();
@@ -38,7 +39,7 @@ pub(crate) fn check(
             cx.sink.add(
                 &rule::EIGHTBIT_WITHOUT_8BITMIME,
                 p,
-                p + 1,
+                crate::lines::non_ascii_end(buf, p),
                 "the message has 8-bit bytes but MAIL FROM did not declare BODY=8BITMIME".into(),
                 "メッセージに 8 ビットのバイトがありますが、MAIL FROM で BODY=8BITMIME が宣言されていません".into(),
             );
@@ -78,9 +79,12 @@ pub(crate) fn check(
     // Comparison table.
     let field_of = |k: usize| hdr.fields.get(k).map(|f| f.lname.as_str()).unwrap_or("");
     let mut rows: Vec<RecipientRow> = Vec::new();
+    // Lower-cased address -> row, so thousands of recipients stay linear.
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for r in &env.rcpt_to {
         let a = strip_angle(r);
-        if !rows.iter().any(|x| same(&x.address, a)) {
+        if let Entry::Vacant(v) = index.entry(a.to_ascii_lowercase()) {
+            v.insert(rows.len());
             rows.push(RecipientRow {
                 address: a.to_string(),
                 rcpt_to: true,
@@ -100,9 +104,9 @@ pub(crate) fn check(
             if !matches!(which, "to" | "cc" | "bcc") {
                 continue;
             }
-            let idx = match rows.iter().position(|x| same(&x.address, &m.address)) {
-                Some(i) => i,
-                None => {
+            let idx = *index
+                .entry(m.address.to_ascii_lowercase())
+                .or_insert_with(|| {
                     rows.push(RecipientRow {
                         address: m.address.clone(),
                         rcpt_to: false,
@@ -111,8 +115,7 @@ pub(crate) fn check(
                         bcc: false,
                     });
                     rows.len() - 1
-                }
-            };
+                });
             if let Some(row) = rows.get_mut(idx) {
                 match which {
                     "to" => row.to = true,

@@ -1,0 +1,779 @@
+//! Every rule id of DESIGN.md section 3: one message that fires it and a near miss that
+//! must not. Messages are written with "\n" and sent with CRLF unless a case says `raw`.
+
+use mailroom_message::{lint, BodyType, Envelope, LintOptions, Report, Severity, RULES};
+
+/// A clean message; cases edit it with [`with`].
+const BASE: &str = "From: Alice <alice@example.com>
+To: bob@example.org
+Subject: Hello
+Date: Thu, 26 Oct 2023 00:07:56 +0900
+Message-ID: <20231026.1@example.com>
+
+Hi Bob.
+";
+
+fn crlf(s: &str) -> Vec<u8> {
+    s.replace("\r\n", "\n").replace('\n', "\r\n").into_bytes()
+}
+
+/// BASE with header lines replaced (`"Name:" => "Name: new"`, or removed with ""),
+/// extra header lines appended, and optionally a new body.
+fn with(replace: &[(&str, &str)], add: &[&str], body: Option<&str>) -> String {
+    let (head, base_body) = BASE.split_once("\n\n").unwrap();
+    let mut lines: Vec<String> = Vec::new();
+    for l in head.lines() {
+        match replace.iter().find(|(n, _)| l.starts_with(n)) {
+            Some((_, "")) => {}
+            Some((_, new)) => lines.push(new.to_string()),
+            None => lines.push(l.to_string()),
+        }
+    }
+    lines.extend(add.iter().map(|s| s.to_string()));
+    format!("{}\n\n{}", lines.join("\n"), body.unwrap_or(base_body))
+}
+
+fn mime(add: &[&str], body: &str) -> String {
+    let mut h = vec!["MIME-Version: 1.0"];
+    h.extend_from_slice(add);
+    with(&[], &h, Some(body))
+}
+
+struct Case {
+    rule: &'static str,
+    fires: Vec<u8>,
+    near_miss: Vec<u8>,
+    envelope: Option<Envelope>,
+}
+
+fn case(rule: &'static str, fires: &str, near_miss: &str) -> Case {
+    Case {
+        rule,
+        fires: crlf(fires),
+        near_miss: crlf(near_miss),
+        envelope: None,
+    }
+}
+
+fn raw(rule: &'static str, fires: Vec<u8>, near_miss: Vec<u8>) -> Case {
+    Case {
+        rule,
+        fires,
+        near_miss,
+        envelope: None,
+    }
+}
+
+fn env(body: BodyType, smtputf8: bool, rcpt: &[&str]) -> Envelope {
+    Envelope {
+        mail_from: "alice@example.com".into(),
+        rcpt_to: rcpt.iter().map(|s| s.to_string()).collect(),
+        body,
+        smtputf8,
+    }
+}
+
+fn run(input: &[u8], envelope: Option<Envelope>) -> Report {
+    lint(input, &LintOptions { envelope })
+}
+
+fn cases() -> Vec<Case> {
+    let long = "a".repeat(1000);
+    let ok_long = "a".repeat(990);
+    let b64_long = "QUJD".repeat(20);
+    let qp_long = "a".repeat(80);
+    let ew_long = format!("=?UTF-8?Q?{}?=", "a".repeat(70));
+    let multipart = |ct: &str, body: &str| mime(&[ct], body);
+    let mp_body = "preamble\n--abc\nContent-Type: text/plain; charset=us-ascii\n\nhello\n--abc--\n";
+    vec![
+        // lines, bytes
+        case(
+            "line-too-long",
+            &with(&[], &[&format!("X-Long: {long}")], None),
+            &with(&[], &[&format!("X-Long: {ok_long}")], None),
+        ),
+        case(
+            "header-line-over-78",
+            &with(
+                &[("Subject:", &format!("Subject: {}", "word ".repeat(17)))],
+                &[],
+                None,
+            ),
+            &with(
+                &[(
+                    "Subject:",
+                    &format!(
+                        "Subject: {}\n {}",
+                        "word ".repeat(9).trim(),
+                        "word ".repeat(8).trim()
+                    ),
+                )],
+                &[],
+                None,
+            ),
+        ),
+        raw("bare-lf", BASE.as_bytes().to_vec(), crlf(BASE)),
+        raw(
+            "bare-cr",
+            crlf(&with(&[], &[], Some("a\rb\n"))),
+            crlf(&with(&[], &[], Some("a\nb\n"))),
+        ),
+        raw(
+            "nul-byte",
+            crlf(&with(&[], &[], Some("a\0b\n"))),
+            crlf(&with(&[], &[], Some("a0b\n"))),
+        ),
+        case(
+            "invalid-field-name",
+            &with(&[], &["X Bad: value"], None),
+            &with(&[], &["X-Good: value"], None),
+        ),
+        case(
+            "missing-colon",
+            &with(
+                &[("To:", "To: bob@example.org\ngarbage line\nX-After: 1")],
+                &[],
+                None,
+            ),
+            &with(&[], &[], Some("garbage line\n")),
+        ),
+        case(
+            "missing-header-body-separator",
+            &BASE.replace("\n\nHi", "\nHi"),
+            BASE,
+        ),
+        case(
+            "8bit-header",
+            &with(&[("Subject:", "Subject: héllo")], &[], None),
+            &with(
+                &[("Subject:", "Subject: =?UTF-8?Q?h=C3=A9llo?=")],
+                &[],
+                None,
+            ),
+        ),
+        raw(
+            "invalid-utf8",
+            [
+                b"Subject: h\xe9llo\r\n".as_slice(),
+                &crlf(&with(&[("Subject:", "")], &[], None)),
+            ]
+            .concat(),
+            crlf(&with(&[("Subject:", "Subject: héllo")], &[], None)),
+        ),
+        // field counts
+        case("missing-date", &with(&[("Date:", "")], &[], None), BASE),
+        case("missing-from", &with(&[("From:", "")], &[], None), BASE),
+        case(
+            "missing-message-id",
+            &with(&[("Message-ID:", "")], &[], None),
+            BASE,
+        ),
+        case(
+            "duplicate-field",
+            &with(&[], &["Subject: again"], None),
+            &with(&[], &["Comments: one", "Comments: two"], None),
+        ),
+        case(
+            "sender-required",
+            &with(
+                &[("From:", "From: alice@example.com, carol@example.com")],
+                &[],
+                None,
+            ),
+            &with(
+                &[("From:", "From: alice@example.com, carol@example.com")],
+                &["Sender: alice@example.com"],
+                None,
+            ),
+        ),
+        case(
+            "redundant-sender",
+            &with(&[], &["Sender: alice@example.com"], None),
+            &with(&[], &["Sender: secretary@example.com"], None),
+        ),
+        case(
+            "resent-date-missing",
+            &with(
+                &[],
+                &[
+                    "Resent-From: carol@example.com",
+                    "Resent-To: dave@example.com",
+                ],
+                None,
+            ),
+            &with(
+                &[],
+                &[
+                    "Resent-Date: Fri, 27 Oct 2023 10:00:00 +0000",
+                    "Resent-From: carol@example.com",
+                    "Resent-To: dave@example.com",
+                ],
+                None,
+            ),
+        ),
+        // field syntax
+        case(
+            "invalid-date",
+            &with(&[("Date:", "Date: 2023-10-26T00:07:56+09:00")], &[], None),
+            BASE,
+        ),
+        case(
+            "obsolete-date",
+            &with(&[("Date:", "Date: Thu, 26 Oct 23 00:07:56 GMT")], &[], None),
+            BASE,
+        ),
+        case(
+            "date-weekday-mismatch",
+            &with(
+                &[("Date:", "Date: Fri, 26 Oct 2023 00:07:56 +0900")],
+                &[],
+                None,
+            ),
+            BASE,
+        ),
+        case(
+            "invalid-address",
+            &with(&[("To:", "To: bob")], &[], None),
+            BASE,
+        ),
+        case(
+            "empty-address-field",
+            &with(&[], &["Cc:"], None),
+            &with(&[], &["Bcc:"], None),
+        ),
+        case(
+            "bcc-present",
+            &with(&[], &["Bcc: <bar@example.com>"], None),
+            &with(&[], &["Bcc:"], None),
+        ),
+        case(
+            "address-whitespace",
+            &with(&[("To:", "To: \"Mr. Foo\" <foo@example.com >")], &[], None),
+            &with(&[("To:", "To: \"Mr. Foo\" <foo@example.com>")], &[], None),
+        ),
+        case(
+            "invalid-msg-id",
+            &with(
+                &[("Message-ID:", "Message-ID: 20231026.1@example.com")],
+                &[],
+                None,
+            ),
+            BASE,
+        ),
+        case(
+            "msg-id-unqualified",
+            &with(
+                &[("Message-ID:", "Message-ID: <20231026.1@localhost>")],
+                &[],
+                None,
+            ),
+            BASE,
+        ),
+        case(
+            "missing-subject",
+            &with(&[("Subject:", "")], &[], None),
+            BASE,
+        ),
+        // encoded words
+        case(
+            "invalid-encoded-word",
+            &with(&[("Subject:", "Subject: =?UTF-8?X?abc?=")], &[], None),
+            &with(&[("Subject:", "Subject: =?UTF-8?Q?abc?=")], &[], None),
+        ),
+        case(
+            "encoded-word-too-long",
+            &with(&[("Subject:", &format!("Subject: {ew_long}"))], &[], None),
+            &with(
+                &[(
+                    "Subject:",
+                    &format!("Subject: =?UTF-8?Q?{}?=", "a".repeat(60)),
+                )],
+                &[],
+                None,
+            ),
+        ),
+        case(
+            "encoded-word-in-quoted-string",
+            &with(
+                &[(
+                    "From:",
+                    "From: \"=?UTF-8?Q?Al=C3=AFce?=\" <alice@example.com>",
+                )],
+                &[],
+                None,
+            ),
+            &with(
+                &[("From:", "From: =?UTF-8?Q?Al=C3=AFce?= <alice@example.com>")],
+                &[],
+                None,
+            ),
+        ),
+        case(
+            "unknown-charset",
+            &with(&[("Subject:", "Subject: =?x-klingon?Q?abc?=")], &[], None),
+            &with(&[("Subject:", "Subject: =?iso-8859-1?Q?abc?=")], &[], None),
+        ),
+        // MIME
+        case(
+            "missing-mime-version",
+            &with(&[], &["Content-Type: text/plain; charset=us-ascii"], None),
+            &mime(&["Content-Type: text/plain; charset=us-ascii"], "Hi\n"),
+        ),
+        case(
+            "invalid-mime-version",
+            &with(&[], &["MIME-Version: 2.0"], None),
+            &with(&[], &["MIME-Version: 1.0 (produced by hand)"], None),
+        ),
+        case(
+            "invalid-content-type",
+            &mime(&["Content-Type: text"], "Hi\n"),
+            &mime(&["Content-Type: text/plain; charset=us-ascii"], "Hi\n"),
+        ),
+        case(
+            "missing-boundary",
+            &multipart("Content-Type: multipart/mixed", mp_body),
+            &multipart("Content-Type: multipart/mixed; boundary=abc", mp_body),
+        ),
+        case(
+            "invalid-boundary",
+            &multipart(
+                "Content-Type: multipart/mixed; boundary=\"abc \"",
+                &mp_body.replace("--abc", "--abc "),
+            ),
+            &multipart("Content-Type: multipart/mixed; boundary=\"abc\"", mp_body),
+        ),
+        case(
+            "boundary-not-found",
+            &multipart("Content-Type: multipart/mixed; boundary=xyz", mp_body),
+            &multipart("Content-Type: multipart/mixed; boundary=abc", mp_body),
+        ),
+        case(
+            "missing-close-delimiter",
+            &multipart(
+                "Content-Type: multipart/mixed; boundary=abc",
+                &mp_body.replace("--abc--\n", ""),
+            ),
+            &multipart("Content-Type: multipart/mixed; boundary=abc", mp_body),
+        ),
+        case(
+            "invalid-cte",
+            &mime(&["Content-Transfer-Encoding: 7-bit"], "Hi\n"),
+            &mime(&["Content-Transfer-Encoding: 7bit"], "Hi\n"),
+        ),
+        case(
+            "cte-on-composite",
+            &mime(
+                &[
+                    "Content-Type: multipart/mixed; boundary=abc",
+                    "Content-Transfer-Encoding: base64",
+                ],
+                mp_body,
+            ),
+            &mime(
+                &[
+                    "Content-Type: multipart/mixed; boundary=abc",
+                    "Content-Transfer-Encoding: 7bit",
+                ],
+                mp_body,
+            ),
+        ),
+        case(
+            "base64-invalid-char",
+            &mime(
+                &[
+                    "Content-Type: application/octet-stream",
+                    "Content-Transfer-Encoding: base64",
+                ],
+                "QU*JD\n",
+            ),
+            &mime(
+                &[
+                    "Content-Type: application/octet-stream",
+                    "Content-Transfer-Encoding: base64",
+                ],
+                "QUJD\n",
+            ),
+        ),
+        case(
+            "base64-bad-padding",
+            &mime(
+                &[
+                    "Content-Type: application/octet-stream",
+                    "Content-Transfer-Encoding: base64",
+                ],
+                "QUI\n",
+            ),
+            &mime(
+                &[
+                    "Content-Type: application/octet-stream",
+                    "Content-Transfer-Encoding: base64",
+                ],
+                "QUI=\n",
+            ),
+        ),
+        case(
+            "base64-line-too-long",
+            &mime(
+                &[
+                    "Content-Type: application/octet-stream",
+                    "Content-Transfer-Encoding: base64",
+                ],
+                &format!("{b64_long}\n"),
+            ),
+            &mime(
+                &[
+                    "Content-Type: application/octet-stream",
+                    "Content-Transfer-Encoding: base64",
+                ],
+                &format!("{}\n{}\n", &b64_long[..76], &b64_long[76..]),
+            ),
+        ),
+        case(
+            "qp-invalid-escape",
+            &mime(
+                &[
+                    "Content-Type: text/plain; charset=us-ascii",
+                    "Content-Transfer-Encoding: quoted-printable",
+                ],
+                "a=ZZb\n",
+            ),
+            &mime(
+                &[
+                    "Content-Type: text/plain; charset=us-ascii",
+                    "Content-Transfer-Encoding: quoted-printable",
+                ],
+                "a=3Db=\nc\n",
+            ),
+        ),
+        case(
+            "qp-line-too-long",
+            &mime(
+                &[
+                    "Content-Type: text/plain; charset=us-ascii",
+                    "Content-Transfer-Encoding: quoted-printable",
+                ],
+                &format!("{qp_long}\n"),
+            ),
+            &mime(
+                &[
+                    "Content-Type: text/plain; charset=us-ascii",
+                    "Content-Transfer-Encoding: quoted-printable",
+                ],
+                &format!("{}=\n{}\n", &qp_long[..75], &qp_long[75..]),
+            ),
+        ),
+        case(
+            "8bit-in-7bit",
+            &mime(&["Content-Type: text/plain; charset=utf-8"], "héllo\n"),
+            &mime(
+                &[
+                    "Content-Type: text/plain; charset=utf-8",
+                    "Content-Transfer-Encoding: 8bit",
+                ],
+                "héllo\n",
+            ),
+        ),
+        case(
+            "missing-charset",
+            &mime(&["Content-Type: text/plain"], "Hi\n"),
+            &mime(&["Content-Type: text/plain; charset=us-ascii"], "Hi\n"),
+        ),
+        raw(
+            "charset-decode-error",
+            crlf(&mime(
+                &[
+                    "Content-Type: text/plain; charset=utf-8",
+                    "Content-Transfer-Encoding: base64",
+                ],
+                "/w==\n",
+            )),
+            crlf(&mime(
+                &[
+                    "Content-Type: text/plain; charset=utf-8",
+                    "Content-Transfer-Encoding: base64",
+                ],
+                "w6k=\n",
+            )),
+        ),
+        // with an envelope
+        Case {
+            rule: "8bit-without-8bitmime",
+            fires: crlf(&mime(
+                &[
+                    "Content-Type: text/plain; charset=utf-8",
+                    "Content-Transfer-Encoding: 8bit",
+                ],
+                "héllo\n",
+            )),
+            near_miss: crlf(&mime(
+                &[
+                    "Content-Type: text/plain; charset=utf-8",
+                    "Content-Transfer-Encoding: quoted-printable",
+                ],
+                "h=C3=A9llo\n",
+            )),
+            envelope: Some(env(BodyType::SevenBit, false, &["bob@example.org"])),
+        },
+        Case {
+            rule: "smtputf8-required",
+            fires: crlf(&with(&[("Subject:", "Subject: héllo")], &[], None)),
+            near_miss: crlf(&with(
+                &[("Subject:", "Subject: =?UTF-8?Q?h=C3=A9llo?=")],
+                &[],
+                None,
+            )),
+            envelope: Some(env(BodyType::EightBitMime, false, &["bob@example.org"])),
+        },
+        Case {
+            rule: "envelope-header-mismatch",
+            fires: crlf(BASE),
+            near_miss: crlf(BASE),
+            envelope: None, // set per side below
+        },
+    ]
+}
+
+/// Envelopes for cases whose two sides differ in the envelope, not the message.
+fn envelopes(c: &Case) -> (Option<Envelope>, Option<Envelope>) {
+    match c.rule {
+        "envelope-header-mismatch" => (
+            Some(env(
+                BodyType::SevenBit,
+                false,
+                &["bob@example.org", "eve@example.net"],
+            )),
+            Some(env(BodyType::SevenBit, false, &["bob@example.org"])),
+        ),
+        _ => (c.envelope.clone(), c.envelope.clone()),
+    }
+}
+
+#[test]
+fn base_message_is_clean() {
+    let r = run(&crlf(BASE), None);
+    assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
+    let r = run(
+        &crlf(BASE),
+        Some(env(BodyType::SevenBit, false, &["bob@example.org"])),
+    );
+    assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
+}
+
+#[test]
+fn every_rule_fires_and_has_a_near_miss() {
+    let cases = cases();
+    for r in RULES {
+        assert!(
+            cases.iter().any(|c| c.rule == r.id),
+            "no test case for rule {}",
+            r.id
+        );
+    }
+    for c in &cases {
+        let (fe, ne) = envelopes(c);
+        let fired = run(&c.fires, fe);
+        let hit: Vec<_> = fired
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == c.rule)
+            .collect();
+        assert!(
+            !hit.is_empty(),
+            "{} did not fire on\n{}\ngot: {:#?}",
+            c.rule,
+            String::from_utf8_lossy(&c.fires),
+            fired.diagnostics
+        );
+        for d in &hit {
+            assert!(
+                d.line >= 1 && d.column >= 1 && d.start <= d.end && d.end <= c.fires.len(),
+                "{d:?}"
+            );
+            assert!(
+                !d.message.is_empty()
+                    && !d.message_ja.is_empty()
+                    && !d.hint.is_empty()
+                    && d.rfc.starts_with("RFC "),
+                "{d:?}"
+            );
+        }
+        let missed = run(&c.near_miss, ne);
+        let bad: Vec<_> = missed
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == c.rule)
+            .collect();
+        assert!(
+            bad.is_empty(),
+            "{} fired on its near miss\n{}\n{:#?}",
+            c.rule,
+            String::from_utf8_lossy(&c.near_miss),
+            bad
+        );
+    }
+}
+
+#[test]
+fn default_severities_follow_design() {
+    let sev = |id: &str| RULES.iter().find(|r| r.id == id).unwrap().severity;
+    assert_eq!(sev("missing-date"), Severity::Error);
+    assert_eq!(sev("missing-from"), Severity::Error);
+    assert_eq!(sev("missing-message-id"), Severity::Warning);
+    assert_eq!(sev("missing-subject"), Severity::Info);
+    assert_eq!(sev("address-whitespace"), Severity::Warning);
+    assert_eq!(sev("unknown-charset"), Severity::Warning);
+    assert_eq!(sev("obsolete-date"), Severity::Warning);
+    assert_eq!(sev("envelope-header-mismatch"), Severity::Info);
+    // Ids are kebab-case and unique.
+    for (i, r) in RULES.iter().enumerate() {
+        assert!(
+            r.id.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            "{}",
+            r.id
+        );
+        assert!(RULES.iter().skip(i + 1).all(|o| o.id != r.id), "{}", r.id);
+    }
+    // Exactly the ids of DESIGN.md section 3 (a public interface).
+    let design = [
+        "line-too-long",
+        "header-line-over-78",
+        "bare-lf",
+        "bare-cr",
+        "nul-byte",
+        "invalid-field-name",
+        "missing-colon",
+        "missing-header-body-separator",
+        "8bit-header",
+        "invalid-utf8",
+        "missing-date",
+        "missing-from",
+        "missing-message-id",
+        "duplicate-field",
+        "sender-required",
+        "redundant-sender",
+        "resent-date-missing",
+        "invalid-date",
+        "obsolete-date",
+        "date-weekday-mismatch",
+        "invalid-address",
+        "empty-address-field",
+        "bcc-present",
+        "address-whitespace",
+        "invalid-msg-id",
+        "msg-id-unqualified",
+        "missing-subject",
+        "invalid-encoded-word",
+        "encoded-word-too-long",
+        "encoded-word-in-quoted-string",
+        "unknown-charset",
+        "missing-mime-version",
+        "invalid-mime-version",
+        "invalid-content-type",
+        "missing-boundary",
+        "invalid-boundary",
+        "boundary-not-found",
+        "missing-close-delimiter",
+        "invalid-cte",
+        "cte-on-composite",
+        "base64-invalid-char",
+        "base64-bad-padding",
+        "base64-line-too-long",
+        "qp-invalid-escape",
+        "qp-line-too-long",
+        "8bit-in-7bit",
+        "missing-charset",
+        "charset-decode-error",
+        "8bit-without-8bitmime",
+        "smtputf8-required",
+        "envelope-header-mismatch",
+    ];
+    let ours: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+    assert_eq!(ours, design);
+}
+
+#[test]
+fn duplicate_field_points_at_each_later_occurrence() {
+    let m = crlf(&with(
+        &[],
+        &["Subject: two", "X-Other: 1", "Subject: three"],
+        None,
+    ));
+    let r = run(&m, None);
+    let lines: Vec<u32> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "duplicate-field")
+        .map(|d| (d.line, d.column))
+        .map(|(l, c)| {
+            assert_eq!(c, 1);
+            l
+        })
+        .collect();
+    assert_eq!(lines, vec![6, 8]);
+}
+
+#[test]
+fn missing_separator_points_at_first_body_line() {
+    let r = run(&crlf(&BASE.replace("\n\nHi", "\nHi")), None);
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "missing-header-body-separator")
+        .unwrap();
+    assert_eq!((d.line, d.column, d.severity), (6, 1, Severity::Error));
+}
+
+#[test]
+fn parsing_goes_on_after_a_bad_line() {
+    let m = crlf("From: alice@example.com\nBad Line Without Colon\nDate: Thu, 26 Oct 2023 00:07:56 +0900\nTo: bob\nMessage-ID: <1@example.com>\nSubject: x\n\nbody\n");
+    let r = run(&m, None);
+    let ids: Vec<_> = r.diagnostics.iter().map(|d| (d.rule, d.line)).collect();
+    assert_eq!(ids, vec![("missing-colon", 2), ("invalid-address", 4)]);
+}
+
+#[test]
+fn obsolete_forms_are_warnings_not_errors() {
+    for (name, v) in [
+        ("Date:", "Date: 26 Oct 23 00:07:56 PST"),
+        ("To:", "To: Mr. Foo <foo@example.com>"),
+        ("To:", "To: <@relay.example:foo@example.com>"),
+        ("To:", "To: foo@example.com,,bar@example.com"),
+        ("Message-ID:", "Message-ID: <\"quoted\"@example.com>"),
+        ("Subject:", "Subject : obsolete space before colon"),
+    ] {
+        let r = run(&crlf(&with(&[(name, v)], &[], None)), None);
+        assert_eq!(r.errors(), 0, "{v}: {:#?}", r.diagnostics);
+        assert!(r.warnings() >= 1, "{v}");
+    }
+}
+
+#[test]
+fn nested_message_needs_one_of_from_subject_date() {
+    let outer = |inner: &str| crlf(&mime(&["Content-Type: message/rfc822"], inner));
+    let r = run(&outer("Subject: only a subject\n\nbody\n"), None);
+    assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
+    let r = run(&outer("X-Nothing: here\n\nbody\n"), None);
+    let d: Vec<_> = r.diagnostics.iter().map(|d| (d.rule, d.rfc)).collect();
+    assert_eq!(d, vec![("missing-from", "RFC 2046 5.2.1")]);
+}
+
+#[test]
+fn decoded_view_and_mime_tree() {
+    let m = crlf(&mime(
+        &["Content-Type: multipart/mixed; boundary=\"b1\""],
+        "--b1\nContent-Type: text/plain; charset=ISO-2022-JP\nContent-Transfer-Encoding: 7bit\n\n\x1b$B%F%9%H\x1b(B\n--b1\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename*=UTF-8''%E8%A1%A8.txt\nContent-Transfer-Encoding: base64\n\nQUJD\n--b1--\n",
+    ));
+    let r = run(&m, None);
+    assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
+    let root = r.mime.as_ref().unwrap();
+    assert_eq!(root.content_type, "multipart/mixed");
+    assert_eq!(root.children.len(), 2);
+    let text = &root.children[0];
+    assert_eq!(text.charset.as_deref(), Some("ISO-2022-JP"));
+    assert_eq!(text.text.as_deref(), Some("テスト"));
+    assert_eq!(text.line, 10); // the part header, after the "--b1" line
+    let att = &root.children[1];
+    assert_eq!(att.filename.as_deref(), Some("表.txt"));
+    assert_eq!(att.transfer_encoding, "base64");
+}
