@@ -92,7 +92,17 @@ proptest! {
             let cfg = profile::profile(p).expect("profile");
             let mut input = prefix.as_bytes().to_vec();
             input.extend_from_slice(&data);
-            let (wire, _) = run(&cfg, &split(&input, &cuts));
+            let (wire, events) = run(&cfg, &split(&input, &cuts));
+            for e in &events {
+                if let Event::Reply(r) = e {
+                    // RFC 2034: never on 3xx, never on the greeting or EHLO reply, class = code.
+                    if let Some(enh) = r.enhanced {
+                        prop_assert!(r.code / 100 != 3, "enhanced code on {}", r.code);
+                        prop_assert_eq!(u16::from(enh.class), r.code / 100);
+                        prop_assert!(!matches!(r.rule, "greeting" | "ehlo-ok" | "lhlo-ok" | "helo-ok"));
+                    }
+                }
+            }
             let text = String::from_utf8_lossy(&wire);
             for line in text.split_terminator("\r\n") {
                 let code = line.get(..3).and_then(|c| c.parse::<u16>().ok());
@@ -175,5 +185,25 @@ fn each_smuggling_vector_alone_never_ends_data() {
             "550 Error: bare <LF> or <CR> received; lines end with CRLF\r\n"
         };
         assert!(wire.ends_with(expected), "{vector:?}: {wire}");
+    }
+}
+
+#[test]
+fn next_commands_follow_the_state() {
+    let mut s = Session::new(profile::profile("everything").expect("profile"), 0);
+    let verbs = |s: &Session| s.next_commands().iter().map(|h| h.verb).collect::<Vec<_>>();
+    assert!(verbs(&s).contains(&"EHLO") && !verbs(&s).contains(&"MAIL"));
+    s.handle_input(0, b"EHLO x.example\r\n");
+    let v = verbs(&s);
+    assert!(v.contains(&"MAIL") && v.contains(&"STARTTLS") && !v.contains(&"AUTH"), "{v:?}");
+    s.handle_input(0, b"STARTTLS\r\n");
+    s.handle_input(0, b"EHLO x.example\r\n");
+    let v = verbs(&s);
+    assert!(v.contains(&"AUTH") && !v.contains(&"STARTTLS"), "{v:?}");
+    s.handle_input(0, b"MAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\n");
+    let v = verbs(&s);
+    assert!(v.contains(&"DATA") && v.contains(&"BDAT") && v.contains(&"RCPT"), "{v:?}");
+    for hint in s.next_commands() {
+        assert!(!hint.syntax.is_empty() && !hint.example.is_empty());
     }
 }

@@ -1,0 +1,107 @@
+//! Large and deep inputs: they finish (in debug builds too), the nesting cap holds, and
+//! nothing recurses without bound. Throughput figures belong to `cargo xtask bench`.
+
+use mailroom_message::{lint, LintOptions, MimeNode, MAX_DEPTH};
+use std::time::{Duration, Instant};
+
+const HEAD: &str = "From: a@example.com\r\nTo: b@example.com\r\nSubject: x\r\nDate: Thu, 26 Oct 2023 00:07:56 +0900\r\nMessage-ID: <1@example.com>\r\nMIME-Version: 1.0\r\n";
+
+fn timed(input: &[u8]) -> (mailroom_message::Report, Duration) {
+    let t = Instant::now();
+    let r = lint(input, &LintOptions::default());
+    (r, t.elapsed())
+}
+
+fn depth(n: &MimeNode) -> usize {
+    1 + n.children.iter().map(depth).max().unwrap_or(0)
+}
+
+#[test]
+fn one_megabyte_header_line() {
+    let m = format!("{HEAD}X-Long: {}\r\n\r\nbody\r\n", "a".repeat(1 << 20));
+    let (r, t) = timed(m.as_bytes());
+    assert!(t < Duration::from_secs(5), "{t:?}");
+    assert_eq!(r.diagnostics.iter().map(|d| d.rule).collect::<Vec<_>>(), vec!["line-too-long"]);
+}
+
+#[test]
+fn ten_thousand_fields() {
+    let mut m = String::from(HEAD);
+    for i in 0..10_000 {
+        m.push_str(&format!("X-F{i}: value {i}\r\n"));
+    }
+    m.push_str("\r\nbody\r\n");
+    let (r, t) = timed(m.as_bytes());
+    assert!(t < Duration::from_secs(5), "{t:?}");
+    assert_eq!(r.headers.len(), 10_006);
+    assert!(r.diagnostics.is_empty());
+}
+
+fn nested_multiparts(n: usize) -> String {
+    let mut m = format!("{HEAD}Content-Type: multipart/mixed; boundary=b0\r\n\r\n");
+    for i in 0..n {
+        m.push_str(&format!("--b{i}\r\nContent-Type: multipart/mixed; boundary=b{}\r\n\r\n", i + 1));
+    }
+    m.push_str(&format!("--b{n}\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nleaf\r\n--b{n}--\r\n"));
+    for i in (0..n).rev() {
+        m.push_str(&format!("--b{i}--\r\n"));
+    }
+    m
+}
+
+#[test]
+fn hundred_nested_multiparts_and_the_cap() {
+    let run = || {
+        let (r, t) = timed(nested_multiparts(99).as_bytes());
+        assert!(t < Duration::from_secs(5), "{t:?}");
+        assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
+        let root = r.mime.unwrap();
+        assert_eq!(depth(&root), 101);
+        // Past the cap: parsing stops (no stack growth), no bogus diagnostics.
+        let (r, _) = timed(nested_multiparts(1000).as_bytes());
+        assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
+        assert_eq!(depth(&r.mime.unwrap()), MAX_DEPTH + 1);
+    };
+    // wasm32 gives the main thread 1 MiB of stack; check the cap fits in that.
+    std::thread::Builder::new().stack_size(1 << 20).spawn(run).unwrap().join().unwrap();
+}
+
+#[test]
+fn deeply_nested_rfc822_is_capped() {
+    let run = || {
+        let mut m = String::new();
+        for _ in 0..1000 {
+            m.push_str("Subject: layer\r\nMIME-Version: 1.0\r\nContent-Type: message/rfc822\r\n\r\n");
+        }
+        m.push_str("Subject: core\r\n\r\nbody\r\n");
+        let (r, t) = timed(m.as_bytes());
+        assert!(t < Duration::from_secs(5), "{t:?}");
+        assert_eq!(depth(&r.mime.unwrap()), MAX_DEPTH + 1);
+    };
+    std::thread::Builder::new().stack_size(1 << 20).spawn(run).unwrap().join().unwrap();
+}
+
+#[test]
+fn ten_megabyte_base64_attachment() {
+    let mut m = format!("{HEAD}Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n").into_bytes();
+    let line = b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0\r\n";
+    while m.len() < 10 << 20 {
+        m.extend_from_slice(line);
+    }
+    let (r, t) = timed(&m);
+    assert!(t < Duration::from_secs(10), "{t:?}");
+    assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
+}
+
+#[test]
+fn binary_garbage_is_capped_per_rule() {
+    let mut m = format!("{HEAD}\r\n").into_bytes();
+    for i in 0..200_000u32 {
+        m.extend_from_slice(&[0, 0x80, b'\r', (i % 251) as u8]);
+        m.extend_from_slice(&[b'x'; 1000]);
+        m.push(b'\n');
+    }
+    let (r, _) = timed(&m);
+    assert!(r.diagnostics.len() <= 10 * mailroom_message::diag::MAX_PER_RULE as usize);
+    assert!(r.suppressed.iter().any(|s| s.rule == "line-too-long"));
+}
