@@ -195,14 +195,20 @@ fn next_commands_follow_the_state() {
     assert!(verbs(&s).contains(&"EHLO") && !verbs(&s).contains(&"MAIL"));
     s.handle_input(0, b"EHLO x.example\r\n");
     let v = verbs(&s);
-    assert!(v.contains(&"MAIL") && v.contains(&"STARTTLS") && !v.contains(&"AUTH"), "{v:?}");
+    assert!(
+        v.contains(&"MAIL") && v.contains(&"STARTTLS") && !v.contains(&"AUTH"),
+        "{v:?}"
+    );
     s.handle_input(0, b"STARTTLS\r\n");
     s.handle_input(0, b"EHLO x.example\r\n");
     let v = verbs(&s);
     assert!(v.contains(&"AUTH") && !v.contains(&"STARTTLS"), "{v:?}");
     s.handle_input(0, b"MAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\n");
     let v = verbs(&s);
-    assert!(v.contains(&"DATA") && v.contains(&"BDAT") && v.contains(&"RCPT"), "{v:?}");
+    assert!(
+        v.contains(&"DATA") && v.contains(&"BDAT") && v.contains(&"RCPT"),
+        "{v:?}"
+    );
     for hint in s.next_commands() {
         assert!(!hint.syntax.is_empty() && !hint.example.is_empty());
     }

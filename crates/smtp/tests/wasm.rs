@@ -19,6 +19,10 @@ const FIXTURES: &[(&str, &str)] = &[
         include_str!("../dialogues/dsn-smtputf8.txt"),
     ),
     ("eight-bit", include_str!("../dialogues/eight-bit.txt")),
+    (
+        "extensions-misc",
+        include_str!("../dialogues/extensions-misc.txt"),
+    ),
     ("faults", include_str!("../dialogues/faults.txt")),
     (
         "helo-and-classic",
@@ -29,6 +33,7 @@ const FIXTURES: &[(&str, &str)] = &[
         "lmtp-refusals",
         include_str!("../dialogues/lmtp-refusals.txt"),
     ),
+    ("long-lines", include_str!("../dialogues/long-lines.txt")),
     (
         "reply-table-errors",
         include_str!("../dialogues/reply-table-errors.txt"),

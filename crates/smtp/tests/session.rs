@@ -1,0 +1,130 @@
+//! Session behaviour that a transcript cannot show: time, real TLS, events and deliveries.
+#![cfg(not(target_arch = "wasm32"))]
+
+use mailroom_smtp::{profile, Event, Session, State};
+
+fn wire(s: &mut Session) -> String {
+    String::from_utf8(s.poll_transmit().unwrap_or_default()).expect("ascii")
+}
+
+fn events(s: &mut Session) -> Vec<Event> {
+    std::iter::from_fn(|| s.poll_event()).collect()
+}
+
+#[test]
+fn time_is_an_input_and_the_server_times_out() {
+    let mut s = Session::new(profile::profile("foo-edu").expect("profile"), 1_000);
+    assert_eq!(
+        s.poll_timeout(),
+        Some(1_000 + 300_000),
+        "RFC 5321 4.5.3.2.7: 5 minutes"
+    );
+    s.handle_timeout(200_000);
+    assert!(!s.is_closed());
+    s.handle_input(
+        250_000,
+        b"EHLO x\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\n",
+    );
+    assert_eq!(
+        s.poll_timeout(),
+        Some(250_000 + 180_000),
+        "data block: 3 minutes"
+    );
+    let _ = wire(&mut s);
+    s.handle_timeout(430_000);
+    assert!(s.is_closed());
+    assert!(wire(&mut s).starts_with("421 foo.edu Error: timeout exceeded"));
+    assert_eq!(s.poll_timeout(), None);
+}
+
+#[test]
+fn real_tls_waits_for_the_handshake_and_drops_pipelined_plaintext() {
+    let mut cfg = profile::profile("gmail").expect("profile");
+    cfg.policy.simulate_tls = false;
+    let mut s = Session::new(cfg, 0);
+    s.handle_input(0, b"EHLO x\r\n");
+    let _ = events(&mut s);
+    // An attacker-injected command pipelined after STARTTLS (CVE-2011-0411) is discarded.
+    s.handle_input(0, b"STARTTLS\r\nMAIL FROM:<evil@b.example>\r\n");
+    let ev = events(&mut s);
+    assert!(ev.contains(&Event::StartTls));
+    assert!(ev
+        .iter()
+        .any(|e| matches!(e, Event::Warning(w) if w.detail.contains("discarded"))));
+    assert_eq!(s.state(), State::TlsNegotiation);
+    assert!(wire(&mut s).ends_with("220 2.0.0 Ready to start TLS\r\n"));
+    s.handle_tls_established();
+    assert_eq!(s.state(), State::Connected);
+    assert!(s.flags().tls && !s.flags().esmtp);
+    s.handle_input(0, b"EHLO x\r\n");
+    let after = wire(&mut s);
+    assert!(!after.contains("STARTTLS"), "{after}");
+    assert!(!after.contains("evil"));
+}
+
+#[test]
+fn a_delivery_carries_envelope_trace_fields_and_per_recipient_results() {
+    let mut s = Session::new(
+        profile::profile("lmtp").expect("profile"),
+        1_795_813_480_000,
+    );
+    s.handle_input(
+        1_795_813_480_000,
+        b"LHLO c.example\r\nMAIL FROM:<chris@bar.com>\r\nRCPT TO:<pat@foo.edu>\r\nRCPT TO:<green@foo.edu>\r\nDATA\r\nSubject: t\r\n\r\nhi\r\n.\r\n",
+    );
+    let ev = events(&mut s);
+    let d = ev
+        .iter()
+        .find_map(|e| match e {
+            Event::Delivered(d) => Some(d.clone()),
+            _ => None,
+        })
+        .expect("a delivery");
+    assert_eq!(d.with, "LMTP");
+    assert_eq!(d.recipients.len(), 2);
+    assert!(d.recipients[0].delivered && d.recipients[0].code == 250);
+    assert!(!d.recipients[1].delivered && d.recipients[1].code == 452);
+    let text = String::from_utf8(d.data).expect("utf8");
+    assert!(text.starts_with("Return-Path: <chris@bar.com>\r\nReceived: from c.example (client.example [192.0.2.10])\r\n\tby foo.edu (Mailroom) with LMTP id "));
+    assert!(
+        text.contains(";\r\n\tFri, 27 Nov 2026 21:04:40 +0000\r\nSubject: t\r\n\r\nhi\r\n"),
+        "{text}"
+    );
+    assert!(!text.contains("for <"), "two recipients: no for clause");
+    // per-recipient replies name their recipient, in RCPT order
+    let per: Vec<_> = ev
+        .iter()
+        .filter_map(|e| match e {
+            Event::Reply(r) if r.recipient.is_some() => Some((r.code, r.recipient.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        per,
+        vec![
+            (250, Some("pat@foo.edu".into())),
+            (452, Some("green@foo.edu".into()))
+        ]
+    );
+    let env = s.last_envelope().expect("envelope kept");
+    assert_eq!(
+        env.recipients.iter().map(|r| r.result).collect::<Vec<_>>(),
+        vec![Some(250), Some(452)]
+    );
+}
+
+#[test]
+fn every_transition_is_a_legal_edge() {
+    let mut s = Session::new(profile::profile("everything").expect("profile"), 0);
+    s.handle_input(0, b"EHLO x\r\nSTARTTLS\r\n");
+    s.handle_input(0, b"EHLO x\r\nAUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nBDAT 3 LAST\r\nabcQUIT\r\n");
+    let mut seen = 0;
+    for e in events(&mut s) {
+        if let Event::Transition { from, to, .. } = e {
+            assert!(from.can_move_to(to) || from == to, "{from:?} -> {to:?}");
+            seen += 1;
+        }
+    }
+    assert!(seen >= 8, "only {seen} transitions");
+    assert!(s.is_closed());
+}
