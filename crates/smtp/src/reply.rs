@@ -92,10 +92,14 @@ impl Reply {
         let n = self.lines.len();
         for (i, line) in self.lines.iter().enumerate() {
             let sep = if i + 1 == n { ' ' } else { '-' };
-            out.extend_from_slice(self.code.to_string().as_bytes());
+            push_number(out, u32::from(self.code));
             out.push(sep as u8);
             if let Some(e) = self.enhanced {
-                out.extend_from_slice(e.to_string().as_bytes());
+                push_number(out, u32::from(e.class));
+                out.push(b'.');
+                push_number(out, u32::from(e.subject));
+                out.push(b'.');
+                push_number(out, u32::from(e.detail));
                 if !line.is_empty() {
                     out.push(b' ');
                 }
@@ -113,6 +117,21 @@ impl Reply {
             .map(str::to_owned)
             .collect()
     }
+}
+
+/// Decimal digits without a temporary String (replies are written on every command).
+fn push_number(out: &mut Vec<u8>, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
 }
 
 impl fmt::Display for Reply {

@@ -241,18 +241,22 @@ impl Session {
 
     /// The extensions the next EHLO/LHLO reply lists (they change after STARTTLS).
     pub fn advertised(&self) -> Vec<&Extension> {
-        let tls = self.flags.tls;
-        let auth_ok = tls || !self.config.policy.auth_requires_tls;
         self.config
             .extensions
             .iter()
-            .filter(|e| match e {
-                Extension::StartTls => !tls,
-                Extension::RequireTls => tls,
-                Extension::Auth(_) => auth_ok,
-                _ => true,
-            })
+            .filter(|e| self.is_advertised(e))
             .collect()
+    }
+
+    /// STARTTLS disappears inside TLS; REQUIRETLS and (by policy) AUTH appear only there.
+    fn is_advertised(&self, e: &Extension) -> bool {
+        let tls = self.flags.tls;
+        match e {
+            Extension::StartTls => !tls,
+            Extension::RequireTls => tls,
+            Extension::Auth(_) => tls || !self.config.policy.auth_requires_tls,
+            _ => true,
+        }
     }
 
     /// What the client may send now, with its syntax (for quick buttons).
@@ -1552,7 +1556,10 @@ impl Session {
     // ---- helpers -----------------------------------------------------------------------
 
     fn advertises(&self, keyword: &str) -> bool {
-        self.advertised().iter().any(|e| e.keyword() == keyword)
+        self.config
+            .extensions
+            .iter()
+            .any(|e| e.keyword() == keyword && self.is_advertised(e))
     }
 
     fn max_message_size(&self) -> u64 {
