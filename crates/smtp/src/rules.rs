@@ -16,6 +16,11 @@ macro_rules! rules {
             /// All rules, for documentation and the UI's glossary.
             pub const ALL: &'static [Rule] = &[ $( Rule::$variant, )* ];
 
+            /// The rule with this id (events carry ids; the UI looks explanations up).
+            pub fn by_id(id: &str) -> Option<Rule> {
+                Rule::ALL.iter().copied().find(|r| r.id() == id)
+            }
+
             /// Stable kebab-case id.
             pub const fn id(self) -> &'static str {
                 match self { $( Rule::$variant => $id, )* }
