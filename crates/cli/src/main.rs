@@ -1,5 +1,6 @@
 //! `mailroom`: the Mailroom core on the command line.
 
+mod lint;
 mod session;
 
 use clap::{Parser, Subcommand};
@@ -18,6 +19,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Cmd {
+    /// Lint messages (RFC 5322, MIME, RFC 2047): a CI gate for outgoing mail.
+    Lint(lint::LintArgs),
     /// The simulated server on stdin/stdout, raw bytes both ways (like `sendmail -bs`).
     Session(session::SessionArgs),
 }
@@ -25,6 +28,7 @@ enum Cmd {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Cmd::Lint(args) => lint::run(&args),
         Cmd::Session(args) => session::run(&args),
     }
 }
