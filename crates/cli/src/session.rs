@@ -18,7 +18,8 @@ use std::process::ExitCode;
 ///   profile = "gmail"
 ///   mode = "smtp"                       # or "lmtp"
 ///   hostname = "mx.example.com"
-///   extensions = ["PIPELINING",           # [] = a classic RFC 821 server (EHLO refused) "SIZE 1000000", "8BITMIME", "ENHANCEDSTATUSCODES",
+///   # the EHLO list in order; [] makes a classic RFC 821 server (EHLO refused)
+///   extensions = ["PIPELINING", "SIZE 1000000", "8BITMIME", "ENHANCEDSTATUSCODES",
 ///                 "STARTTLS", "CHUNKING", "BINARYMIME", "DSN", "AUTH PLAIN LOGIN",
 ///                 "SMTPUTF8", "REQUIRETLS", "DELIVERBY 60", "ETRN", "VRFY", "HELP"]
 ///   domains = ["example.com"]
