@@ -4,16 +4,29 @@
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+/// Base64 value of each byte, 0xFF for bytes outside the alphabet (a table, so the body
+/// check runs at memory speed).
+static B64_TABLE: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut i = 0;
+    while i < 64 {
+        t[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
 /// Value of a base64 alphabet byte.
 pub(crate) fn b64_value(b: u8) -> Option<u8> {
-    match b {
-        b'A'..=b'Z' => Some(b - b'A'),
-        b'a'..=b'z' => Some(b - b'a' + 26),
-        b'0'..=b'9' => Some(b - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    }
+    let v = B64_TABLE[usize::from(b)];
+    (v < 64).then_some(v)
+}
+
+/// True when every byte is in the base64 alphabet (no padding, no whitespace).
+pub(crate) fn all_b64_alpha(s: &[u8]) -> bool {
+    s.iter()
+        .fold(0u8, |acc, &b| acc | B64_TABLE[usize::from(b)])
+        < 64
 }
 
 pub(crate) fn hex_value(b: u8) -> Option<u8> {

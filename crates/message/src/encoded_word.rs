@@ -134,6 +134,17 @@ pub(crate) fn decode_field(
     mut sink: Option<&mut Sink>,
 ) -> String {
     let end = end.min(buf.len());
+    let raw = buf.get(start.min(end)..end).unwrap_or(&[]);
+    if memchr::memmem::find(raw, b"=?").is_none() {
+        // Nothing to decode (the common case): unfold and trim.
+        let s = String::from_utf8_lossy(raw);
+        let t = s.trim_matches(|c| c == ' ' || c == '\t' || c == '\r' || c == '\n');
+        return if t.contains(['\r', '\n']) {
+            t.replace(['\r', '\n'], "")
+        } else {
+            t.to_string()
+        };
+    }
     let mut out = String::new();
     let mut pending_ws = String::new();
     let mut last_was_ew = false;

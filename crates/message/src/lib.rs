@@ -34,10 +34,10 @@ pub use date::format as format_date;
 pub use diag::{Diagnostic, Rule, Severity, Suppressed, RULES};
 pub use mime::MAX_DEPTH;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The SMTP BODY parameter in effect (RFC 6152, RFC 3030).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum BodyType {
     /// No BODY parameter: 7-bit content only.
     #[default]
@@ -47,7 +47,7 @@ pub enum BodyType {
 }
 
 /// The SMTP envelope the message travelled with.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Envelope {
     /// MAIL FROM path (with or without angle brackets; empty = null path).
     pub mail_from: String,
@@ -57,7 +57,7 @@ pub struct Envelope {
     pub smtputf8: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct LintOptions {
     pub envelope: Option<Envelope>,
 }

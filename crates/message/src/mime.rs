@@ -208,6 +208,25 @@ pub(crate) fn entity(
         }
     }
 
+    // message/partial and message/external-body must stay 7bit even where 8bit/binary
+    // transport exists (RFC 2046 5.2.2, 5.2.3).
+    let seven_only = match ct.head.as_str() {
+        "message/partial" => Some("RFC 2046 5.2.2"),
+        "message/external-body" => Some("RFC 2046 5.2.3"),
+        _ => None,
+    };
+    if let (Some(rfc), Some(f), Cte::EightBit | Cte::Binary) = (seven_only, &cte_field, cte) {
+        cx.sink
+            .add(
+                &rule::CTE_ON_COMPOSITE,
+                f.start,
+                f.end,
+                format!("Content-Transfer-Encoding: {} on {}; it must be 7bit", cte.name(), ct.head),
+                format!("{} に Content-Transfer-Encoding: {} が指定されています。7bit でなければなりません", ct.head, cte.name()),
+            )
+            .rfc(rfc);
+    }
+
     let too_deep = depth >= MAX_DEPTH;
     if too_deep && composite {
         node.depth_capped = true;

@@ -759,6 +759,25 @@ fn nested_message_needs_one_of_from_subject_date() {
 }
 
 #[test]
+fn message_partial_must_be_7bit() {
+    let m = |cte: &str| {
+        crlf(&mime(
+            &[
+                "Content-Type: message/partial; id=\"x@y.z\"; number=1; total=2",
+                cte,
+            ],
+            "Subject: part\n\nbody\n",
+        ))
+    };
+    let r = run(&m("Content-Transfer-Encoding: 8bit"), None);
+    let d: Vec<_> = r.diagnostics.iter().map(|d| (d.rule, d.rfc)).collect();
+    assert_eq!(d, vec![("cte-on-composite", "RFC 2046 5.2.2")]);
+    assert!(run(&m("Content-Transfer-Encoding: 7bit"), None)
+        .diagnostics
+        .is_empty());
+}
+
+#[test]
 fn decoded_view_and_mime_tree() {
     let m = crlf(&mime(
         &["Content-Type: multipart/mixed; boundary=\"b1\""],

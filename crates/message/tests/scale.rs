@@ -21,7 +21,10 @@ fn one_megabyte_header_line() {
     let m = format!("{HEAD}X-Long: {}\r\n\r\nbody\r\n", "a".repeat(1 << 20));
     let (r, t) = timed(m.as_bytes());
     assert!(t < Duration::from_secs(5), "{t:?}");
-    assert_eq!(r.diagnostics.iter().map(|d| d.rule).collect::<Vec<_>>(), vec!["line-too-long"]);
+    assert_eq!(
+        r.diagnostics.iter().map(|d| d.rule).collect::<Vec<_>>(),
+        vec!["line-too-long"]
+    );
 }
 
 #[test]
@@ -40,9 +43,14 @@ fn ten_thousand_fields() {
 fn nested_multiparts(n: usize) -> String {
     let mut m = format!("{HEAD}Content-Type: multipart/mixed; boundary=b0\r\n\r\n");
     for i in 0..n {
-        m.push_str(&format!("--b{i}\r\nContent-Type: multipart/mixed; boundary=b{}\r\n\r\n", i + 1));
+        m.push_str(&format!(
+            "--b{i}\r\nContent-Type: multipart/mixed; boundary=b{}\r\n\r\n",
+            i + 1
+        ));
     }
-    m.push_str(&format!("--b{n}\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nleaf\r\n--b{n}--\r\n"));
+    m.push_str(&format!(
+        "--b{n}\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nleaf\r\n--b{n}--\r\n"
+    ));
     for i in (0..n).rev() {
         m.push_str(&format!("--b{i}--\r\n"));
     }
@@ -63,7 +71,12 @@ fn hundred_nested_multiparts_and_the_cap() {
         assert_eq!(depth(&r.mime.unwrap()), MAX_DEPTH + 1);
     };
     // wasm32 gives the main thread 1 MiB of stack; check the cap fits in that.
-    std::thread::Builder::new().stack_size(1 << 20).spawn(run).unwrap().join().unwrap();
+    std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(run)
+        .unwrap()
+        .join()
+        .unwrap();
 }
 
 #[test]
@@ -71,19 +84,29 @@ fn deeply_nested_rfc822_is_capped() {
     let run = || {
         let mut m = String::new();
         for _ in 0..1000 {
-            m.push_str("Subject: layer\r\nMIME-Version: 1.0\r\nContent-Type: message/rfc822\r\n\r\n");
+            m.push_str(
+                "Subject: layer\r\nMIME-Version: 1.0\r\nContent-Type: message/rfc822\r\n\r\n",
+            );
         }
         m.push_str("Subject: core\r\n\r\nbody\r\n");
         let (r, t) = timed(m.as_bytes());
         assert!(t < Duration::from_secs(5), "{t:?}");
         assert_eq!(depth(&r.mime.unwrap()), MAX_DEPTH + 1);
     };
-    std::thread::Builder::new().stack_size(1 << 20).spawn(run).unwrap().join().unwrap();
+    std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(run)
+        .unwrap()
+        .join()
+        .unwrap();
 }
 
 #[test]
 fn ten_megabyte_base64_attachment() {
-    let mut m = format!("{HEAD}Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n").into_bytes();
+    let mut m = format!(
+        "{HEAD}Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+    )
+    .into_bytes();
     let line = b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0\r\n";
     while m.len() < 10 << 20 {
         m.extend_from_slice(line);
