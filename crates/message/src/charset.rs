@@ -1,14 +1,26 @@
-//! Charset names -> decoders (encoding_rs, WHATWG labels), plus the MIME names the
+//! Charset names -> decoders (WHATWG Encoding Standard labels), plus the MIME names the
 //! WHATWG list lacks. US-ASCII is checked strictly: WHATWG maps it to windows-1252,
 //! which would hide 8-bit bytes in a part that promised ASCII.
-
-use encoding_rs::Encoding;
+//!
+//! The decoder is encoding_rs natively, and in the browser (feature `browser-charsets`
+//! without `encoding_rs`) the platform's TextDecoder: the same standard, without shipping
+//! its tables in the page.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Charset {
     Ascii,
     Utf8,
-    Other(&'static Encoding),
+    Other(backend::Enc),
+}
+
+/// MIME aliases the WHATWG label list does not have, mapped to a WHATWG label.
+fn mime_alias(lower: &str) -> Option<&'static str> {
+    Some(match lower {
+        "cp932" | "ms932" | "windows-31j" | "x-ms-cp932" | "sjis" | "shift-jis" => "shift_jis",
+        "iso-2022-jp-2" | "iso-2022-jp-3" | "csiso2022jp" => "iso-2022-jp",
+        "x-euc-jp" | "eucjp" => "euc-jp",
+        _ => return None,
+    })
 }
 
 /// Looks up a MIME charset name (case-insensitive; an RFC 2231 `*language` suffix is
@@ -20,29 +32,17 @@ pub(crate) fn lookup(name: &str) -> Option<Charset> {
         "us-ascii" | "ascii" | "ansi_x3.4-1968" | "iso646-us" | "us" | "iso-ir-6" | "cp367"
         | "ibm367" => return Some(Charset::Ascii),
         "utf-8" | "utf8" | "unicode-1-1-utf-8" => return Some(Charset::Utf8),
-        "cp932" | "ms932" | "windows-31j" | "x-ms-cp932" => {
-            return Some(Charset::Other(encoding_rs::SHIFT_JIS))
-        }
-        "iso-2022-jp-2" | "iso-2022-jp-3" | "csiso2022jp" => {
-            return Some(Charset::Other(encoding_rs::ISO_2022_JP))
-        }
-        "x-euc-jp" | "eucjp" => return Some(Charset::Other(encoding_rs::EUC_JP)),
-        "sjis" | "shift-jis" => return Some(Charset::Other(encoding_rs::SHIFT_JIS)),
         _ => {}
     }
-    let enc = Encoding::for_label(lower.as_bytes())?;
-    if enc == encoding_rs::REPLACEMENT
-        || enc == encoding_rs::UTF_16BE
-        || enc == encoding_rs::UTF_16LE
-    {
-        // REPLACEMENT stands for charsets WHATWG refuses to decode (ISO-2022-KR, HZ...);
-        // UTF-16 is not a MIME text charset (RFC 2046 4.1.2 needs CRLF as octets 13 10).
-        return None;
+    let label = mime_alias(&lower).unwrap_or(&lower);
+    // The replacement encoding stands for charsets WHATWG refuses to decode (ISO-2022-KR,
+    // HZ...); UTF-16 is not a MIME text charset (RFC 2046 4.1.2 needs CRLF as octets 13 10).
+    let enc = backend::for_label(label)?;
+    match backend::name(enc) {
+        "replacement" | "UTF-16BE" | "UTF-16LE" | "utf-16be" | "utf-16le" => None,
+        "UTF-8" | "utf-8" => Some(Charset::Utf8),
+        _ => Some(Charset::Other(enc)),
     }
-    if enc == encoding_rs::UTF_8 {
-        return Some(Charset::Utf8);
-    }
-    Some(Charset::Other(enc))
 }
 
 /// Decodes bytes. Returns the text and the offset (into `bytes`) of the first byte that
@@ -60,41 +60,141 @@ pub(crate) fn decode(cs: Charset, bytes: &[u8]) -> (String, Option<usize>) {
                 Some(e.valid_up_to()),
             ),
         },
-        Charset::Other(enc) => {
-            let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-            let bad = if had_errors {
-                Some(first_error(enc, bytes))
+        Charset::Other(enc) => backend::decode(enc, bytes),
+    }
+}
+
+#[cfg(feature = "encoding_rs")]
+mod backend {
+    pub(crate) type Enc = &'static encoding_rs::Encoding;
+
+    pub(super) fn for_label(label: &str) -> Option<Enc> {
+        encoding_rs::Encoding::for_label(label.as_bytes())
+    }
+
+    pub(super) fn name(enc: Enc) -> &'static str {
+        enc.name()
+    }
+
+    pub(super) fn decode(enc: Enc, bytes: &[u8]) -> (String, Option<usize>) {
+        let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+        let bad = had_errors.then(|| first_error(enc, bytes));
+        (text.into_owned(), bad)
+    }
+
+    /// Offset of the first malformed byte sequence, found with a non-replacing decoder.
+    fn first_error(enc: Enc, bytes: &[u8]) -> usize {
+        let mut dec = enc.new_decoder_without_bom_handling();
+        let mut out = String::with_capacity(bytes.len().saturating_mul(3).min(1 << 20) + 16);
+        let mut read_total = 0usize;
+        loop {
+            let input = bytes.get(read_total..).unwrap_or(&[]);
+            let (res, read) = dec.decode_to_string_without_replacement(input, &mut out, true);
+            read_total += read;
+            match res {
+                encoding_rs::DecoderResult::InputEmpty => return 0,
+                encoding_rs::DecoderResult::Malformed(bad, consumed_after) => {
+                    return read_total.saturating_sub(bad as usize + consumed_after as usize)
+                }
+                encoding_rs::DecoderResult::OutputFull => {
+                    out.clear();
+                    out.reserve(4096);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(all(not(feature = "encoding_rs"), feature = "browser-charsets", target_arch = "wasm32"))]
+mod backend {
+    use web_sys::{TextDecoder, TextDecoderOptions};
+
+    /// The canonical name of a WHATWG encoding, as TextDecoder reports it.
+    pub(crate) type Enc = &'static str;
+
+    /// Every encoding of the Encoding Standard that TextDecoder may name.
+    const NAMES: &[&str] = &[
+        "utf-8", "ibm866", "iso-8859-2", "iso-8859-3", "iso-8859-4", "iso-8859-5", "iso-8859-6",
+        "iso-8859-7", "iso-8859-8", "iso-8859-8-i", "iso-8859-10", "iso-8859-13", "iso-8859-14",
+        "iso-8859-15", "iso-8859-16", "koi8-r", "koi8-u", "macintosh", "windows-874",
+        "windows-1250", "windows-1251", "windows-1252", "windows-1253", "windows-1254",
+        "windows-1255", "windows-1256", "windows-1257", "windows-1258", "x-mac-cyrillic", "gbk",
+        "gb18030", "big5", "euc-jp", "iso-2022-jp", "shift_jis", "euc-kr", "utf-16be",
+        "utf-16le", "x-user-defined",
+    ];
+
+    pub(super) fn for_label(label: &str) -> Option<Enc> {
+        // The constructor throws for unknown labels and for the replacement encoding.
+        let d = TextDecoder::new_with_label(label).ok()?;
+        let name = d.encoding();
+        NAMES.iter().copied().find(|n| *n == name)
+    }
+
+    pub(super) fn name(enc: Enc) -> &'static str {
+        enc
+    }
+
+    fn decoder(enc: Enc, fatal: bool) -> Option<TextDecoder> {
+        let opts = TextDecoderOptions::new();
+        opts.set_fatal(fatal);
+        TextDecoder::new_with_label_and_options(enc, &opts).ok()
+    }
+
+    pub(super) fn decode(enc: Enc, bytes: &[u8]) -> (String, Option<usize>) {
+        let Some(lenient) = decoder(enc, false) else {
+            return (String::from_utf8_lossy(bytes).into_owned(), Some(0));
+        };
+        let text = lenient.decode_with_u8_array(bytes).unwrap_or_default();
+        let strict_ok = decoder(enc, true).is_some_and(|d| d.decode_with_u8_array(bytes).is_ok());
+        let bad = (!strict_ok).then(|| first_error(enc, bytes));
+        (text, bad)
+    }
+
+    /// The shortest failing prefix, by bisection with a streaming strict decoder (a
+    /// streaming decoder does not fail on a sequence cut at the end of its input).
+    fn first_error(enc: Enc, bytes: &[u8]) -> usize {
+        let fails = |n: usize| {
+            let Some(d) = decoder(enc, true) else { return true };
+            let opts = web_sys::TextDecodeOptions::new();
+            opts.set_stream(true);
+            let mut prefix = bytes[..n].to_vec();
+            d.decode_with_u8_array_and_options(&mut prefix, &opts).is_err()
+        };
+        let (mut lo, mut hi) = (0, bytes.len());
+        if !fails(hi) {
+            return hi.saturating_sub(1); // only the final flush failed: a truncated sequence
+        }
+        while lo + 1 < hi {
+            let mid = lo + (hi - lo) / 2;
+            if fails(mid) {
+                hi = mid;
             } else {
-                None
-            };
-            (text.into_owned(), bad)
+                lo = mid;
+            }
         }
+        hi.saturating_sub(1)
     }
 }
 
-/// Offset of the first malformed byte sequence, found with a non-replacing decoder.
-fn first_error(enc: &'static Encoding, bytes: &[u8]) -> usize {
-    let mut dec = enc.new_decoder_without_bom_handling();
-    let mut out = String::with_capacity(bytes.len().saturating_mul(3).min(1 << 20) + 16);
-    let mut read_total = 0usize;
-    loop {
-        let input = bytes.get(read_total..).unwrap_or(&[]);
-        let (res, read) = dec.decode_to_string_without_replacement(input, &mut out, true);
-        read_total += read;
-        match res {
-            encoding_rs::DecoderResult::InputEmpty => return 0,
-            encoding_rs::DecoderResult::Malformed(bad, consumed_after) => {
-                return read_total.saturating_sub(bad as usize + consumed_after as usize)
-            }
-            encoding_rs::DecoderResult::OutputFull => {
-                out.clear();
-                out.reserve(4096);
-            }
-        }
+/// Neither decoder: only US-ASCII and UTF-8 are known (other charsets read as unknown).
+#[cfg(all(not(feature = "encoding_rs"), not(all(feature = "browser-charsets", target_arch = "wasm32"))))]
+mod backend {
+    pub(crate) type Enc = &'static str;
+
+    pub(super) fn for_label(_label: &str) -> Option<Enc> {
+        None
+    }
+
+    pub(super) fn name(enc: Enc) -> &'static str {
+        enc
+    }
+
+    pub(super) fn decode(_enc: Enc, bytes: &[u8]) -> (String, Option<usize>) {
+        (String::from_utf8_lossy(bytes).into_owned(), Some(0))
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "encoding_rs"))]
 mod tests {
     use super::*;
 
@@ -106,8 +206,11 @@ mod tests {
         assert!(matches!(lookup("Shift_JIS"), Some(Charset::Other(_))));
         assert!(matches!(lookup("euc-jp"), Some(Charset::Other(_))));
         assert!(matches!(lookup("windows-1252"), Some(Charset::Other(_))));
+        assert!(matches!(lookup("cp932"), Some(Charset::Other(_))));
         assert!(matches!(lookup("utf-8*ja"), Some(Charset::Utf8)));
         assert_eq!(lookup("utf-7"), None);
+        assert_eq!(lookup("utf-16"), None);
+        assert_eq!(lookup("iso-2022-kr"), None);
         assert_eq!(lookup("x-no-such"), None);
     }
 
