@@ -13,6 +13,13 @@ pub fn bench_all() -> Result<ExitCode, String> {
         "--bench",
         "session",
     ]))?;
+    run::status(run::command("cargo").args([
+        "bench",
+        "-p",
+        "mailroom-message",
+        "--bench",
+        "lint",
+    ]))?;
     run::status(run::command("trunk").args(["build", "--release"]))?;
     let r = bundle::report(&root.join("dist"))?;
     println!("\n{}", r.summary());

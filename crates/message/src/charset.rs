@@ -105,7 +105,11 @@ mod backend {
     }
 }
 
-#[cfg(all(not(feature = "encoding_rs"), feature = "browser-charsets", target_arch = "wasm32"))]
+#[cfg(all(
+    not(feature = "encoding_rs"),
+    feature = "browser-charsets",
+    target_arch = "wasm32"
+))]
 mod backend {
     use web_sys::{TextDecoder, TextDecoderOptions};
 
@@ -114,13 +118,45 @@ mod backend {
 
     /// Every encoding of the Encoding Standard that TextDecoder may name.
     const NAMES: &[&str] = &[
-        "utf-8", "ibm866", "iso-8859-2", "iso-8859-3", "iso-8859-4", "iso-8859-5", "iso-8859-6",
-        "iso-8859-7", "iso-8859-8", "iso-8859-8-i", "iso-8859-10", "iso-8859-13", "iso-8859-14",
-        "iso-8859-15", "iso-8859-16", "koi8-r", "koi8-u", "macintosh", "windows-874",
-        "windows-1250", "windows-1251", "windows-1252", "windows-1253", "windows-1254",
-        "windows-1255", "windows-1256", "windows-1257", "windows-1258", "x-mac-cyrillic", "gbk",
-        "gb18030", "big5", "euc-jp", "iso-2022-jp", "shift_jis", "euc-kr", "utf-16be",
-        "utf-16le", "x-user-defined",
+        "utf-8",
+        "ibm866",
+        "iso-8859-2",
+        "iso-8859-3",
+        "iso-8859-4",
+        "iso-8859-5",
+        "iso-8859-6",
+        "iso-8859-7",
+        "iso-8859-8",
+        "iso-8859-8-i",
+        "iso-8859-10",
+        "iso-8859-13",
+        "iso-8859-14",
+        "iso-8859-15",
+        "iso-8859-16",
+        "koi8-r",
+        "koi8-u",
+        "macintosh",
+        "windows-874",
+        "windows-1250",
+        "windows-1251",
+        "windows-1252",
+        "windows-1253",
+        "windows-1254",
+        "windows-1255",
+        "windows-1256",
+        "windows-1257",
+        "windows-1258",
+        "x-mac-cyrillic",
+        "gbk",
+        "gb18030",
+        "big5",
+        "euc-jp",
+        "iso-2022-jp",
+        "shift_jis",
+        "euc-kr",
+        "utf-16be",
+        "utf-16le",
+        "x-user-defined",
     ];
 
     pub(super) fn for_label(label: &str) -> Option<Enc> {
@@ -154,11 +190,14 @@ mod backend {
     /// streaming decoder does not fail on a sequence cut at the end of its input).
     fn first_error(enc: Enc, bytes: &[u8]) -> usize {
         let fails = |n: usize| {
-            let Some(d) = decoder(enc, true) else { return true };
+            let Some(d) = decoder(enc, true) else {
+                return true;
+            };
             let opts = web_sys::TextDecodeOptions::new();
             opts.set_stream(true);
             let mut prefix = bytes[..n].to_vec();
-            d.decode_with_u8_array_and_options(&mut prefix, &opts).is_err()
+            d.decode_with_u8_array_and_options(&mut prefix, &opts)
+                .is_err()
         };
         let (mut lo, mut hi) = (0, bytes.len());
         if !fails(hi) {
@@ -177,7 +216,10 @@ mod backend {
 }
 
 /// Neither decoder: only US-ASCII and UTF-8 are known (other charsets read as unknown).
-#[cfg(all(not(feature = "encoding_rs"), not(all(feature = "browser-charsets", target_arch = "wasm32"))))]
+#[cfg(all(
+    not(feature = "encoding_rs"),
+    not(all(feature = "browser-charsets", target_arch = "wasm32"))
+))]
 mod backend {
     pub(crate) type Enc = &'static str;
 

@@ -136,13 +136,16 @@ pub(crate) fn decode_field(
     let end = end.min(buf.len());
     let raw = buf.get(start.min(end)..end).unwrap_or(&[]);
     if memchr::memmem::find(raw, b"=?").is_none() {
-        // Nothing to decode (the common case): unfold and trim.
-        let s = String::from_utf8_lossy(raw);
-        let t = s.trim_matches(|c| c == ' ' || c == '\t' || c == '\r' || c == '\n');
-        return if t.contains(['\r', '\n']) {
-            t.replace(['\r', '\n'], "")
+        // Nothing to decode (the common case): unfold and trim, on bytes (the trimmed
+        // bytes are ASCII, so trimming before the lossy conversion gives the same text).
+        let is_ws = |b: &u8| matches!(*b, b' ' | b'\t' | b'\r' | b'\n');
+        let s = raw.iter().position(|b| !is_ws(b)).unwrap_or(raw.len());
+        let e = raw.iter().rposition(|b| !is_ws(b)).map_or(s, |p| p + 1);
+        let t = raw.get(s..e).unwrap_or(&[]);
+        return if memchr::memchr2(b'\r', b'\n', t).is_some() {
+            String::from_utf8_lossy(t).replace(['\r', '\n'], "")
         } else {
-            t.to_string()
+            String::from_utf8_lossy(t).into_owned()
         };
     }
     let mut out = String::new();

@@ -15,8 +15,8 @@ use crate::lines::{lines, Line};
 #[derive(Debug, Clone)]
 pub(crate) struct Field {
     /// Lower-cased name, trimmed of obsolete whitespace before the colon.
-    pub lname: String,
-    pub name: String,
+    pub lname: SmallStr,
+    pub name: SmallStr,
     pub start: usize,
     pub name_end: usize,
     pub value_start: usize,
@@ -47,7 +47,87 @@ pub(crate) struct Header {
 
 impl Header {
     pub fn get(&self, lname: &str) -> Option<&Field> {
-        self.fields.iter().find(|f| f.lname == lname)
+        self.fields.iter().find(|f| f.lname.is(lname))
+    }
+}
+
+/// Bytes kept inline by [`SmallStr`]; longer strings go to the heap.
+const INLINE: usize = 30;
+
+/// A field name: kept inline when short (nearly always), so scanning a header section
+/// does not allocate per field. Holds valid UTF-8 only.
+#[derive(Clone)]
+pub(crate) enum SmallStr {
+    Inline { len: u8, buf: [u8; INLINE] },
+    Heap(String),
+}
+
+impl SmallStr {
+    pub fn new(s: &str) -> Self {
+        match u8::try_from(s.len()) {
+            Ok(len) if s.len() <= INLINE => {
+                let mut buf = [0u8; INLINE];
+                if let Some(dst) = buf.get_mut(..s.len()) {
+                    dst.copy_from_slice(s.as_bytes());
+                }
+                SmallStr::Inline { len, buf }
+            }
+            _ => SmallStr::Heap(s.to_string()),
+        }
+    }
+
+    /// `s` in ASCII lower case.
+    pub fn lower(s: &str) -> Self {
+        let mut v = Self::new(s);
+        match &mut v {
+            SmallStr::Inline { len, buf } => {
+                if let Some(b) = buf.get_mut(..usize::from(*len)) {
+                    b.make_ascii_lowercase();
+                }
+            }
+            SmallStr::Heap(h) => h.make_ascii_lowercase(),
+        }
+        v
+    }
+
+    /// The bytes, without the UTF-8 check of [`SmallStr::as_str`]: for comparisons.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            SmallStr::Inline { len, buf } => buf.get(..usize::from(*len)).unwrap_or(&[]),
+            SmallStr::Heap(h) => h.as_bytes(),
+        }
+    }
+
+    pub fn is(&self, s: &str) -> bool {
+        self.as_bytes() == s.as_bytes()
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            SmallStr::Inline { len, buf } => {
+                std::str::from_utf8(buf.get(..usize::from(*len)).unwrap_or(&[])).unwrap_or("")
+            }
+            SmallStr::Heap(h) => h,
+        }
+    }
+}
+
+impl std::ops::Deref for SmallStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for SmallStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for SmallStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
@@ -189,14 +269,14 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
                         .sev(Severity::Warning)
                         .rfc("RFC 5322 4.5");
                 }
-                let name_s = String::from_utf8_lossy(name).into_owned();
+                let name_s = String::from_utf8_lossy(name);
                 if len > 78 && len <= 998 {
                     long_flagged_for_cur = true;
                     flag_over_78(cx, &l);
                 }
                 cur = Some(Field {
-                    lname: name_s.to_ascii_lowercase(),
-                    name: name_s,
+                    lname: SmallStr::lower(&name_s),
+                    name: SmallStr::new(&name_s),
                     start: l.start,
                     name_end: l.start + name.len(),
                     value_start: l.start + colon + 1,

@@ -47,7 +47,29 @@ pub(crate) struct LexError {
 
 /// RFC 5322 3.2.3 atext, plus UTF-8 non-ASCII (RFC 6532).
 pub(crate) fn is_atext(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b) || b >= 0x80
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'!' | b'#'
+                | b'$'
+                | b'%'
+                | b'&'
+                | b'\''
+                | b'*'
+                | b'+'
+                | b'-'
+                | b'/'
+                | b'='
+                | b'?'
+                | b'^'
+                | b'_'
+                | b'`'
+                | b'{'
+                | b'|'
+                | b'}'
+                | b'~'
+        )
+        || b >= 0x80
 }
 
 pub(crate) fn is_wsp(b: u8) -> bool {

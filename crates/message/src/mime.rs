@@ -70,7 +70,7 @@ fn views(cx: &mut Cx, h: &Header, addresses: &[(usize, Vec<Mailbox>)]) -> Vec<He
                 },
             );
             HeaderView {
-                name: f.name.clone(),
+                name: f.name.to_string(),
                 raw_value: String::from_utf8_lossy(cx.slice(f.value_start, f.value_end))
                     .into_owned(),
                 decoded_value: decoded,
@@ -314,7 +314,11 @@ pub(crate) fn entity(
 fn check_mime_version(cx: &mut Cx, h: &Header) {
     match h.get("mime-version") {
         None => {
-            if let Some(f) = h.fields.iter().find(|f| f.lname.starts_with("content-")) {
+            if let Some(f) = h
+                .fields
+                .iter()
+                .find(|f| f.lname.as_bytes().starts_with(b"content-"))
+            {
                 cx.sink.add(
                     &rule::MISSING_MIME_VERSION,
                     f.start,

@@ -10,7 +10,23 @@ use crate::lex::is_wsp;
 
 /// RFC 2045 5.1 tspecials.
 fn is_tspecial(b: u8) -> bool {
-    b"()<>@,;:\\\"/[]?=".contains(&b)
+    matches!(
+        b,
+        b'(' | b')'
+            | b'<'
+            | b'>'
+            | b'@'
+            | b','
+            | b';'
+            | b':'
+            | b'\\'
+            | b'"'
+            | b'/'
+            | b'['
+            | b']'
+            | b'?'
+            | b'='
+    )
 }
 
 fn is_token(b: u8) -> bool {

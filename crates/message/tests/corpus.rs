@@ -1,6 +1,8 @@
 //! Third-party corpora (../shared/corpus, see its README.md): every file parses without
 //! panic in bounded time, and MimeKit's expected compliance violations are compared
 //! with our diagnostics through a name -> rule-id table.
+// Reads files (std::fs): host only.
+#![cfg(not(target_arch = "wasm32"))]
 
 use mailroom_message::{lint, LintOptions};
 use std::path::{Path, PathBuf};

@@ -1,5 +1,7 @@
 //! Property tests: built messages lint clean and decode back to what was composed;
 //! arbitrary bytes never panic.
+// proptest is a host-only dev-dependency.
+#![cfg(not(target_arch = "wasm32"))]
 
 use mailroom_message::{build, lint, BodyType, Compose, Envelope, LintOptions, Severity};
 use proptest::prelude::*;

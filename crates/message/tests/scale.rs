@@ -1,5 +1,7 @@
 //! Large and deep inputs: they finish (in debug builds too), the nesting cap holds, and
 //! nothing recurses without bound. Throughput figures belong to `cargo xtask bench`.
+// Uses threads and Instant: host only (tests/wasm.rs has the wasm figure).
+#![cfg(not(target_arch = "wasm32"))]
 
 use mailroom_message::{lint, LintOptions, MimeNode, MAX_DEPTH};
 use std::time::{Duration, Instant};

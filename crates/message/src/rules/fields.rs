@@ -35,7 +35,7 @@ const SINGLE_MIME: &[&str] = &[
 fn duplicates(cx: &mut Cx, h: &Header, names: &[&[&str]]) {
     let mut seen: Vec<&str> = Vec::new();
     for f in &h.fields {
-        let Some(n) = names.iter().flat_map(|l| l.iter()).find(|n| **n == f.lname) else {
+        let Some(n) = names.iter().flat_map(|l| l.iter()).find(|n| f.lname.is(n)) else {
             continue;
         };
         if seen.contains(n) {
@@ -323,14 +323,17 @@ fn resent_blocks(cx: &mut Cx, h: &Header) {
     let mut i = 0;
     let fields = &h.fields;
     while let Some(f) = fields.get(i) {
-        if !f.lname.starts_with("resent-") {
+        if !f.lname.as_bytes().starts_with(b"resent-") {
             i += 1;
             continue;
         }
         let first = f;
         let mut has_date = false;
-        while let Some(g) = fields.get(i).filter(|g| g.lname.starts_with("resent-")) {
-            has_date |= g.lname == "resent-date";
+        while let Some(g) = fields
+            .get(i)
+            .filter(|g| g.lname.as_bytes().starts_with(b"resent-"))
+        {
+            has_date |= g.lname.is("resent-date");
             i += 1;
         }
         if !has_date {
