@@ -62,6 +62,8 @@ pub fn test_all() -> Result<ExitCode, String> {
         "wasm32-unknown-unknown",
         "-p",
         "mailroom-smtp",
+        "-p",
+        "mailroom-message",
         "--test",
         "wasm",
     ])
