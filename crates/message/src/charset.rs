@@ -51,7 +51,7 @@ pub(crate) fn decode(cs: Charset, bytes: &[u8]) -> (String, Option<usize>) {
     match cs {
         Charset::Ascii => {
             let bad = bytes.iter().position(|&b| b >= 0x80);
-            (String::from_utf8_lossy(bytes).into_owned(), bad)
+            (crate::lex::lossy(bytes), bad)
         }
         Charset::Utf8 => match std::str::from_utf8(bytes) {
             Ok(s) => (s.to_string(), None),
@@ -178,7 +178,7 @@ mod backend {
 
     pub(super) fn decode(enc: Enc, bytes: &[u8]) -> (String, Option<usize>) {
         let Some(lenient) = decoder(enc, false) else {
-            return (String::from_utf8_lossy(bytes).into_owned(), Some(0));
+            return (crate::lex::lossy(bytes), Some(0));
         };
         let text = lenient.decode_with_u8_array(bytes).unwrap_or_default();
         let strict_ok = decoder(enc, true).is_some_and(|d| d.decode_with_u8_array(bytes).is_ok());
@@ -195,8 +195,7 @@ mod backend {
             };
             let opts = web_sys::TextDecodeOptions::new();
             opts.set_stream(true);
-            let mut prefix = bytes[..n].to_vec();
-            d.decode_with_u8_array_and_options(&mut prefix, &opts)
+            d.decode_with_u8_array_and_options(&bytes[..n], &opts)
                 .is_err()
         };
         let (mut lo, mut hi) = (0, bytes.len());
@@ -232,7 +231,7 @@ mod backend {
     }
 
     pub(super) fn decode(_enc: Enc, bytes: &[u8]) -> (String, Option<usize>) {
-        (String::from_utf8_lossy(bytes).into_owned(), Some(0))
+        (crate::lex::lossy(bytes), Some(0))
     }
 }
 
