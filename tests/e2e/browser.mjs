@@ -11,11 +11,16 @@ export async function launch() {
   });
 }
 
-/// Opens the playground and fails the test on any page error (a wasm panic included).
+/// Opens the playground and fails the test on any page error (a wasm panic included) or
+/// Content-Security-Policy violation.
 export async function openPlayground(browser, query = '') {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  // A Content-Security-Policy violation (index.html's meta) counts as an error too.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text());
+  });
   await page.goto(BASE_URL + query);
   await page.getByRole('textbox', { name: 'Command' }).waitFor();
   return { page, errors };

@@ -1,7 +1,11 @@
 //! Mailroom's playground: a Yew app over the core crates. Everything it shows (replies,
 //! states, explanations) comes from `mailroom-smtp` / `mailroom-message`; the UI only lays
-//! it out. `state` is a pure reducer, tested natively; the components are wasm-only.
+//! it out. `state`, `settings`, `scenario` and `i18n` are pure and tested natively; the
+//! components are wasm-only.
 
+pub mod i18n;
+pub mod scenario;
+pub mod settings;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

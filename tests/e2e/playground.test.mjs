@@ -1,0 +1,343 @@
+// The playground's panels end to end in real Chromium: terminal (pipelined paste, DATA
+// mode, history, quick buttons, explanations), state diagram, envelope, settings,
+// scenarios, mailboxes, language, and user text rendered as text.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPlayground } from './browser.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function send(page, line) {
+  const command = page.getByRole('textbox', { name: 'Command' });
+  await command.fill(line);
+  await command.press('Enter');
+}
+
+/// Pastes text into the command input the way a browser does (a paste event with data).
+async function paste(page, text) {
+  await page.getByRole('textbox', { name: 'Command' }).focus();
+  await page.evaluate((t) => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', t);
+    document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, text);
+}
+
+test('a pasted multi-line text is one pipelined batch, replies split per RFC 2920 group', async () => {
+  const { page, errors } = await openPlayground(browser);
+  await paste(page, 'EHLO c.example\nMAIL FROM:<a@b.example>\nRCPT TO:<c@d.example>\nDATA\n');
+  const log = page.getByRole('log', { name: 'Transcript' });
+  await log.getByText('354 Start mail input').waitFor();
+  const text = await log.innerText();
+  // all four commands first, then the replies; EHLO's group ends before MAIL's reply
+  assert.match(text, /C:\s*EHLO c\.example\s*C:\s*MAIL FROM:<a@b\.example>\s*C:\s*RCPT TO:<c@d\.example>\s*C:\s*DATA\s*S:/);
+  assert.equal(await log.getByRole('separator').count(), 1);
+  assert.equal(await page.getByRole('textbox', { name: 'Command' }).inputValue(), '');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('after 354 the DATA editor stuffs dots visibly and ends with "."', async () => {
+  const { page, errors } = await openPlayground(browser);
+  await paste(page, 'EHLO c.example\nMAIL FROM:<a@b.example>\nRCPT TO:<c@d.example>\nDATA');
+  const data = page.getByRole('textbox', { name: 'Message data' });
+  await data.waitFor();
+  await data.fill('Subject: dots\n\n.hidden line\nhello');
+  const preview = page.locator('.stuffing');
+  await preview.getByText('.hidden line').waitFor();
+  assert.match(await preview.innerText(), /\.\.hidden line/);
+  await page.getByRole('button', { name: 'Send and end with "."' }).click();
+  const log = page.getByRole('log', { name: 'Transcript' });
+  await log.getByText('250 OK').last().waitFor();
+  assert.equal(await data.count(), 0, 'the editor goes away after the end of data');
+  const stuffed = log.locator('mark.stuffed');
+  assert.equal(await stuffed.count(), 1);
+  assert.match(await stuffed.getAttribute('title'), /RFC 5321 4\.5\.2/);
+  assert.match(await log.innerText(), /end of data/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Up/Down walk the command history; quick buttons fill in the next command', async () => {
+  const { page, errors } = await openPlayground(browser);
+  const command = page.getByRole('textbox', { name: 'Command' });
+  const quick = page.getByRole('group', { name: 'Commands you may send now' });
+  const ehlo = quick.getByRole('button', { name: 'EHLO' });
+  assert.ok((await ehlo.getAttribute('title')).length > 0, 'the syntax hint is the title');
+  await ehlo.click();
+  assert.equal(await command.inputValue(), 'EHLO client.example');
+  await command.press('Enter');
+  await quick.getByRole('button', { name: 'MAIL' }).waitFor();
+  await send(page, 'NOOP');
+  await command.fill('half typed');
+  await command.press('ArrowUp');
+  assert.equal(await command.inputValue(), 'NOOP');
+  await command.press('ArrowUp');
+  assert.equal(await command.inputValue(), 'EHLO client.example');
+  await command.press('ArrowDown');
+  await command.press('ArrowDown');
+  assert.equal(await command.inputValue(), 'half typed');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('each reply has a class badge in text and expands to its explanation and RFC section', async () => {
+  const { page, errors } = await openPlayground(browser);
+  await send(page, 'RCPT TO:<x@y.example>');
+  const log = page.getByRole('log', { name: 'Transcript' });
+  const reply = log.locator('details.server').last();
+  await reply.locator('summary').getByText('503').waitFor();
+  assert.match(await reply.locator('.badge').innerText(), /error/);
+  await reply.locator('summary').click();
+  const why = reply.locator('.why');
+  await why.waitFor();
+  assert.match(await why.innerText(), /RFC 5321/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the state diagram draws every core state and edge and follows the session', async () => {
+  const { page, errors } = await openPlayground(browser);
+  const img = page.getByRole('img', { name: /^Session state: Connected/ });
+  await img.waitFor();
+  assert.equal(await img.locator('g.node').count(), 9);
+  assert.equal(await img.locator('path.edge').count(), 21);
+  assert.equal(await img.locator('g.node.current').getAttribute('data-state'), 'Connected');
+  await send(page, 'EHLO client.example');
+  const greeted = page.getByRole('img', { name: /^Session state: Greeted/ });
+  await greeted.waitFor();
+  assert.match(await greeted.getAttribute('aria-label'), /Connected → Greeted: EHLO client\.example \(RFC 5321/);
+  assert.equal(await greeted.locator('path.edge.last').getAttribute('data-from'), 'Connected');
+  assert.match(await greeted.locator('.edge-label').textContent(), /EHLO client\.example · RFC 5321/);
+  assert.match(await page.locator('.flags').innerText(), /ESMTP: on/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('LMTP: the envelope panel shows each recipient and the per-recipient results', async () => {
+  const { page, errors } = await openPlayground(browser);
+  await page.getByRole('combobox', { name: 'Profile' }).selectOption('lmtp');
+  await page.getByRole('button', { name: 'Apply and restart' }).click();
+  const log = page.getByRole('log', { name: 'Transcript' });
+  await log.getByText('220 foo.edu LMTP server ready').waitFor();
+  await paste(page, 'LHLO foo.edu\nMAIL FROM:<chris@bar.com>\nRCPT TO:<pat@foo.edu>\nRCPT TO:<jones@foo.edu>\nRCPT TO:<green@foo.edu>\nDATA');
+  const table = page.locator('table.recipients');
+  await table.getByText('<green@foo.edu>').waitFor();
+  assert.match(await table.innerText(), /<jones@foo\.edu>.*550.*refused/s);
+  await page.getByRole('textbox', { name: 'Message data' }).fill('Subject: hi\n\nhello');
+  await page.getByRole('button', { name: 'Send and end with "."' }).click();
+  await log.getByText('452 4.2.2 <green@foo.edu>').waitFor();
+  await table.getByText('LMTP: one reply per accepted recipient').waitFor();
+  const text = await table.innerText();
+  assert.match(text, /<pat@foo\.edu>.*250.*accepted.*250/s);
+  assert.match(text, /<green@foo\.edu>.*250.*accepted.*452/s);
+  // the mailbox got the message, with the trace fields the server added
+  const mail = page.locator('.mailboxes .message').first();
+  await mail.locator('summary').click();
+  assert.match(await mail.locator('mark.trace').innerText(), /^Return-Path: <chris@bar\.com>\s+Received: from foo\.edu/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('settings: changing them mid-transaction asks first; fault rules apply', async () => {
+  const { page, errors } = await openPlayground(browser);
+  await paste(page, 'EHLO c.example\nMAIL FROM:<a@b.example>');
+  const log = page.getByRole('log', { name: 'Transcript' });
+  await log.getByText('250 OK').waitFor();
+  await page.getByRole('textbox', { name: 'Fault rules' }).fill('on RCPT matching *@spam.example reply 550 5.7.1 Blocked');
+  page.once('dialog', (d) => d.dismiss());
+  await page.getByRole('button', { name: 'Apply and restart' }).click();
+  await page.waitForTimeout(100);
+  assert.equal(await log.getByText('A new session started.').count(), 0, 'dismissed: same session');
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Apply and restart' }).click();
+  await log.getByText('A new session started.').waitFor();
+  await paste(page, 'HELO c.example\nMAIL FROM:<a@b.example>\nRCPT TO:<x@spam.example>');
+  await log.getByText('550 Blocked').waitFor();
+  // a bad rule is reported, not applied
+  await page.getByRole('textbox', { name: 'Fault rules' }).fill('on RCPT reply 999 nope');
+  await page.getByRole('button', { name: 'Apply and restart' }).click();
+  await page.getByRole('alert').getByText(/faults line 1/).waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a guided scenario steps one write at a time with explanations in English and Japanese', async () => {
+  const { page, errors } = await openPlayground(browser);
+  await page.getByRole('combobox', { name: 'Scenario' }).selectOption({ label: 'LMTP vs SMTP: pat, jones and green' });
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  const panel = page.locator('.scenarios');
+  await panel.getByText('Step 1 of').waitFor();
+  assert.match(await panel.locator('.explain').innerText(), /LHLO instead of EHLO/);
+  const next = page.getByRole('button', { name: 'Next step' });
+  await next.click();
+  const log = page.getByRole('log', { name: 'Transcript' });
+  await log.getByText('250 ENHANCEDSTATUSCODES').waitFor();
+  while (await next.count() > 0) await next.click();
+  await log.getByText('452 4.2.2 <green@foo.edu> is temporarily over quota').waitFor();
+  await log.getByText('221 2.0.0 Goodbye').waitFor();
+  await page.getByRole('button', { name: '日本語' }).click();
+  await panel.getByText('シナリオは終わりです').waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'ja');
+  assert.match(await page.locator('#terminal-title').innerText(), /セッション/);
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.locator('#terminal-title').getByText('Session').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('every scenario runs to its end without a page error', async () => {
+  const { page, errors } = await openPlayground(browser);
+  const select = page.getByRole('combobox', { name: 'Scenario' });
+  const count = await select.locator('option').count();
+  assert.ok(count >= 12, `${count} scenarios`);
+  for (let i = 0; i < count; i++) {
+    await select.selectOption({ index: i });
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    const next = page.getByRole('button', { name: 'Next step' });
+    while (await next.count() > 0) await next.click();
+    await page.locator('.scenarios').getByText('The scenario is complete').waitFor();
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('user text is rendered as text: markup in commands, data and settings never runs', async () => {
+  const { page, errors } = await openPlayground(browser);
+  const evil = '<img src=x onerror="window.__xss=1">';
+  await send(page, evil);
+  await paste(page, `EHLO c.example\nMAIL FROM:<a@b.example>\nRCPT TO:<c@d.example>\nDATA`);
+  await page.getByRole('textbox', { name: 'Message data' }).fill(`Subject: ${evil}\n\n${evil}`);
+  await page.getByRole('button', { name: 'Send and end with "."' }).click();
+  await page.getByRole('textbox', { name: 'Mailboxes' }).fill(`${evil} ok`);
+  await page.getByRole('button', { name: 'Apply and restart' }).click();
+  const log = page.getByRole('log', { name: 'Transcript' });
+  await log.getByText(evil).first().waitFor();
+  await page.locator('.mailboxes .message summary').first().click();
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  assert.equal(await page.locator('main img').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// The validator and compose panels are left out of a lean build (web/Cargo.toml, feature
+// "validator"); these tests skip themselves there.
+async function validatorOrSkip(t, page) {
+  if (await page.getByRole('textbox', { name: 'Message', exact: true }).count() === 0) {
+    t.skip('built without the validator (see web/Cargo.toml)');
+    return false;
+  }
+  return true;
+}
+
+test('validator: live diagnostics with rule, severity and RFC; a click selects the span', async (t) => {
+  const { page, errors } = await openPlayground(browser);
+  if (!await validatorOrSkip(t, page)) { await page.close(); return; }
+  const message = page.getByRole('textbox', { name: 'Message', exact: true });
+  await message.fill('From: chris@foo.edu\nSubject: no date\n\nhello\n');
+  const list = page.getByRole('list', { name: 'Diagnostics' });
+  const missingDate = list.getByRole('listitem').filter({ hasText: 'missing-date' });
+  await missingDate.waitFor();
+  assert.match(await missingDate.innerText(), /error/);
+  assert.match(await missingDate.innerText(), /RFC 5322/);
+  await missingDate.getByRole('button').click();
+  const focused = await page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+  assert.equal(focused, 'Message');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('validator: a delivered message opens with its envelope; markup stays text', async (t) => {
+  const { page, errors } = await openPlayground(browser);
+  if (!await validatorOrSkip(t, page)) { await page.close(); return; }
+  const evil = '<img src=x onerror="window.__xss=1">';
+  await paste(page, 'EHLO c.example\nMAIL FROM:<a@b.example>\nRCPT TO:<c@d.example>\nDATA');
+  await page.getByRole('textbox', { name: 'Message data' }).fill(`From: a@b.example\nTo: other@d.example\nSubject: ${evil}\n\nhi`);
+  await page.getByRole('button', { name: 'Send and end with "."' }).click();
+  const mail = page.locator('.mailboxes .message').first();
+  await mail.locator('summary').click();
+  await mail.getByRole('button', { name: 'Validate' }).click();
+  const message = page.getByRole('textbox', { name: 'Message', exact: true });
+  assert.match(await message.inputValue(), /^Return-Path: <a@b\.example>/);
+  await page.locator('table.compare').getByText('c@d.example').waitFor();
+  await page.getByRole('list', { name: 'Diagnostics' }).getByText('envelope-header-mismatch').first().waitFor();
+  await message.fill(`Subject: ${evil}\n\n${evil}`);
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  assert.equal(await page.locator('main img').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('compose: Japanese subject, Bcc only in the envelope, played step by step', async (t) => {
+  const { page, errors } = await openPlayground(browser);
+  if (!await validatorOrSkip(t, page)) { await page.close(); return; }
+  await page.getByRole('textbox', { name: 'Bcc' }).fill('secret@bar.com');
+  await page.getByRole('button', { name: 'Build and send step by step' }).click();
+  const next = page.getByRole('button', { name: 'Next step' });
+  while (await next.count() > 0) await next.click();
+  const log = page.getByRole('log', { name: 'Transcript' });
+  await log.getByText('RCPT TO:<secret@bar.com>').waitFor();
+  const text = await log.innerText();
+  assert.match(text, /Subject: =\?UTF-8\?B\?/);
+  assert.doesNotMatch(text, /^C:\s*Bcc:/m);
+  assert.equal((await page.locator('.mailboxes .message').count()) >= 1, true);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('keyboard only: quick buttons, reply explanations and the DATA editor work without a mouse', async () => {
+  const { page, errors } = await openPlayground(browser);
+  const command = page.getByRole('textbox', { name: 'Command' });
+  await command.focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'EHLO');
+  await page.keyboard.press('Enter');
+  assert.equal(await command.inputValue(), 'EHLO client.example');
+  await page.keyboard.press('Enter');
+  const log = page.getByRole('log', { name: 'Transcript' });
+  await log.getByText('250 SIZE').waitFor();
+  const summary = log.locator('details.server summary').last();
+  await summary.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await log.locator('details.server').last().getAttribute('open'), '');
+  await command.focus();
+  for (const l of ['MAIL FROM:<a@b.example>', 'RCPT TO:<c@d.example>', 'DATA']) {
+    await page.keyboard.type(l);
+    await page.keyboard.press('Enter');
+  }
+  const data = page.getByRole('textbox', { name: 'Message data' });
+  await data.focus();
+  await page.keyboard.type('Subject: keys\n\nhello');
+  await page.keyboard.press('Control+Enter');
+  await log.getByText('250 OK').last().waitFor();
+  assert.equal(await data.count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('bad input: every corpus message loads in the validator without a page error', async (t) => {
+  const { readdirSync, readFileSync, statSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const root = process.env.CORPUS ?? '/work/shared/corpus';
+  const files = [];
+  const walk = (d) => { for (const f of readdirSync(d)) { const p = join(d, f); if (statSync(p).isDirectory()) walk(p); else if (p.endsWith('.eml')) files.push(p); } };
+  try { walk(root); } catch { t.skip(`no corpus at ${root}`); return; }
+  const { page, errors } = await openPlayground(browser);
+  if (!await validatorOrSkip(t, page)) { await page.close(); return; }
+  const message = page.getByRole('textbox', { name: 'Message', exact: true });
+  const status = page.locator('.validator .summary');
+  for (const f of files) {
+    const text = readFileSync(f).toString('utf8');
+    await message.evaluate((el, v) => { el.value = v; el.dispatchEvent(new InputEvent('input', { bubbles: true })); }, text);
+    await page.waitForTimeout(160);
+    if (text.length > 0) await status.waitFor();
+  }
+  console.log(`# corpus: ${files.length} messages`);
+  assert.ok(files.length > 50);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,92 @@
+//! Guided scenarios: pick one of the talk's dialogues, then send it one step at a time,
+//! with each step's explanation in the current language.
+
+use crate::i18n::{Lang, T};
+use crate::scenario::{self, Scenario};
+use crate::state::{Action, Playground};
+use std::rc::Rc;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub playground: UseReducerHandle<Playground>,
+    pub dispatch: Callback<Action>,
+    pub lang: Lang,
+}
+
+#[function_component(ScenarioPanel)]
+pub fn scenario_panel(props: &Props) -> Html {
+    let lang = props.lang;
+    let all = use_memo((), |_| scenario::all());
+    let chosen = use_state(|| 0usize);
+    let onchange = {
+        let chosen = chosen.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            chosen.set(v.parse().unwrap_or(0));
+        })
+    };
+    let start = {
+        let all = all.clone();
+        let chosen = chosen.clone();
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(s) = all.get(*chosen) {
+                dispatch.emit(Action::StartScenario(Rc::clone(s)));
+            }
+        })
+    };
+    let options = all.iter().enumerate().map(|(i, s)| {
+        html! { <option value={i.to_string()} selected={i == *chosen}>{ lang.pick(&s.title_en, &s.title_ja).to_owned() }</option> }
+    });
+    let run = props.playground.scenario.as_ref().map(|run| {
+        let s: &Scenario = &run.scenario;
+        let next = {
+            let dispatch = props.dispatch.clone();
+            Callback::from(move |_: MouseEvent| dispatch.emit(Action::StepScenario))
+        };
+        let stop = {
+            let dispatch = props.dispatch.clone();
+            Callback::from(move |_: MouseEvent| dispatch.emit(Action::StopScenario))
+        };
+        let total = s.steps.len();
+        let body = match s.steps.get(run.done) {
+            Some(step) => {
+                let wire = String::from_utf8_lossy(&step.bytes)
+                    .split_inclusive("\r\n")
+                    .map(|l| mailroom_smtp::transcript::escape(l.trim_end_matches("\r\n").as_bytes()))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                html! {
+                    <>
+                    <p class="step-count">{ format!("{} {} {} {total}", T::Step.get(lang), run.done + 1, T::Of.get(lang)) }</p>
+                    <p class="explain">{ lang.pick(&step.en, &step.ja).to_owned() }</p>
+                    <p class="small">{ T::NextSends.get(lang) }</p>
+                    <pre class="wire">{ wire }</pre>
+                    <button type="button" class="primary" onclick={next}>{ T::NextStep.get(lang) }</button>
+                    </>
+                }
+            }
+            None => html! { <p class="explain" role="status">{ T::ScenarioDone.get(lang) }</p> },
+        };
+        html! {
+            <div class="scenario-run" aria-live="polite">
+                <h3>{ lang.pick(&s.title_en, &s.title_ja).to_owned() }</h3>
+                <p>{ lang.pick(&s.intro_en, &s.intro_ja).to_owned() }</p>
+                { body }
+                <button type="button" onclick={stop}>{ T::StopScenario.get(lang) }</button>
+            </div>
+        }
+    });
+    html! {
+        <section class="panel scenarios" aria-labelledby="scenarios-title">
+            <h2 id="scenarios-title">{ T::Scenarios.get(lang) }</h2>
+            <div class="row">
+                <label>{ T::Scenario.get(lang) }{ " " }<select {onchange}>{ for options }</select></label>
+                <button type="button" onclick={start}>{ T::Start.get(lang) }</button>
+            </div>
+            { for run }
+        </section>
+    }
+}

@@ -1,0 +1,191 @@
+//! The message validator: a textbox ("Message") linted by `mailroom-message` while typing
+//! (debounced), the diagnostics ("Diagnostics", each selects its span in the message),
+//! the decoded header fields, the MIME tree and, when the message came with an envelope,
+//! the envelope-vs-header comparison.
+
+use crate::i18n::{Lang, T};
+use crate::state::{utf16_offset, Inspect};
+use mailroom_message::{lint, Envelope, LintOptions, MimeNode, Report};
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The message handed over by the mailboxes or the compose form (the component is
+    /// keyed by its `seq`, so a new hand-over starts afresh).
+    pub inspect: Option<Rc<Inspect>>,
+    pub lang: Lang,
+}
+
+/// Milliseconds of quiet typing before the message is checked again.
+const DEBOUNCE_MS: i32 = 120;
+
+fn check(text: &str, envelope: &Option<Envelope>) -> Rc<Report> {
+    Rc::new(lint(
+        text.as_bytes(),
+        &LintOptions {
+            envelope: envelope.clone(),
+        },
+    ))
+}
+
+#[function_component(Validator)]
+pub fn validator(props: &Props) -> Html {
+    let lang = props.lang;
+    let envelope = props.inspect.as_ref().and_then(|i| i.envelope.clone());
+    let initial = props.inspect.as_ref().map(|i| i.text.clone());
+    let report = {
+        let (t, e) = (initial.clone(), envelope.clone());
+        use_state(move || t.filter(|t| !t.is_empty()).map(|t| check(&t, &e)))
+    };
+    let timer = use_mut_ref(|| None::<i32>);
+    let area = use_node_ref();
+    // The textarea is not a controlled input: re-setting a large value on every render
+    // is slow in the browser. Its text is set once, when a message is handed over.
+    {
+        let area = area.clone();
+        use_effect_with((), move |_| {
+            if let (Some(el), Some(text)) = (area.cast::<HtmlTextAreaElement>(), initial) {
+                el.set_value(&text);
+            }
+        });
+    }
+
+    let oninput = {
+        let report = report.clone();
+        let envelope = envelope.clone();
+        let timer = timer.clone();
+        Callback::from(move |e: InputEvent| {
+            let value = e.target_unchecked_into::<HtmlTextAreaElement>().value();
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            if let Some(id) = timer.borrow_mut().take() {
+                window.clear_timeout_with_handle(id);
+            }
+            let report = report.clone();
+            let envelope = envelope.clone();
+            let run = Closure::once_into_js(move || {
+                report.set((!value.is_empty()).then(|| check(&value, &envelope)));
+            });
+            *timer.borrow_mut() = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    run.unchecked_ref(),
+                    DEBOUNCE_MS,
+                )
+                .ok();
+        })
+    };
+
+    let select = |start: usize, end: usize| {
+        let area = area.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(el) = area.cast::<HtmlTextAreaElement>() {
+                let text = el.value();
+                let (s, e) = (
+                    utf16_offset(&text, start),
+                    utf16_offset(&text, end.max(start)),
+                );
+                let _ = el.focus();
+                let _ = el.set_selection_range(s, e.max(s));
+            }
+        })
+    };
+
+    let body = report.as_ref().map(|r| {
+        let items = r.diagnostics.iter().map(|d| {
+            let onclick = select(d.start, d.end);
+            html! {
+                <li class={classes!("diag", d.severity.as_str())}>
+                    <button type="button" class="diag-go" {onclick}>
+                        <span class="badge">{ d.severity.as_str() }</span>
+                        <code>{ d.rule }</code>
+                        { format!(" {}:{} ", d.line, d.column) }
+                        { lang.pick(&d.message, &d.message_ja).to_owned() }
+                    </button>
+                    <span class="rfc">{ format!(" {}", d.rfc) }</span>
+                    if !d.hint.is_empty() {
+                        <p class="hint">{ lang.pick(d.hint, d.hint_ja).to_owned() }</p>
+                    }
+                </li>
+            }
+        });
+        let headers = r.headers.iter().map(|h| {
+            html! {
+                <tr><th scope="row">{ h.name.clone() }</th><td title={h.raw_value.clone()}>{ h.decoded_value.clone() }</td></tr>
+            }
+        });
+        let comparison = r.envelope_comparison.as_ref().map(|c| {
+            let mark = |b: bool| if b { "✓" } else { "—" };
+            let rows = c.recipients.iter().map(|row| {
+                html! {
+                    <tr class={classes!((row.rcpt_to != (row.to || row.cc || row.bcc)).then_some("differs"))}>
+                        <td><code>{ row.address.clone() }</code></td>
+                        <td>{ mark(row.rcpt_to) }</td><td>{ mark(row.to) }</td>
+                        <td>{ mark(row.cc) }</td><td>{ mark(row.bcc) }</td>
+                    </tr>
+                }
+            });
+            html! {
+                <>
+                <h3>{ T::EnvelopeVsHeader.get(lang) }</h3>
+                <p class="small">{ format!("MAIL FROM:<{}> · From: {}", c.mail_from, c.from_header.join(", ")) }</p>
+                <table class="compare">
+                    <thead><tr><th scope="col">{ T::Address.get(lang) }</th><th scope="col">{ "RCPT TO" }</th>
+                        <th scope="col">{ "To:" }</th><th scope="col">{ "Cc:" }</th><th scope="col">{ "Bcc:" }</th></tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+                </>
+            }
+        });
+        html! {
+            <>
+            <p class="summary" role="status">{ format!("{} {} · {} {} · {} {}",
+                r.errors(), T::Errors.get(lang), r.warnings(), T::Warnings.get(lang),
+                r.diagnostics.len() - r.errors() - r.warnings(), T::Infos.get(lang)) }</p>
+            <ul class="diagnostics" aria-label="Diagnostics">{ for items }</ul>
+            { for comparison }
+            <details>
+                <summary>{ T::DecodedHeaders.get(lang) }</summary>
+                <table class="headers"><tbody>{ for headers }</tbody></table>
+            </details>
+            if let Some(root) = &r.mime {
+                <details>
+                    <summary>{ T::MimeTree.get(lang) }</summary>
+                    <ul class="mime">{ mime(root) }</ul>
+                </details>
+            }
+            </>
+        }
+    });
+    html! {
+        <section class="panel validator" aria-labelledby="validator-title">
+            <h2 id="validator-title">{ T::Validator.get(lang) }</h2>
+            <textarea ref={area} aria-label="Message" rows="10" spellcheck="false" {oninput}
+                placeholder={ T::MessagePlaceholder.get(lang) } />
+            { for body }
+        </section>
+    }
+}
+
+fn mime(n: &MimeNode) -> Html {
+    let mut label = n.content_type.clone();
+    if let Some(c) = &n.charset {
+        label.push_str(&format!("; charset={c}"));
+    }
+    label.push_str(&format!(" · {} · {} B", n.transfer_encoding, n.size));
+    if let Some(f) = &n.filename {
+        label.push_str(&format!(" · {f}"));
+    }
+    html! {
+        <li>
+            <code>{ label }</code>
+            if !n.children.is_empty() {
+                <ul>{ for n.children.iter().map(mime) }</ul>
+            }
+        </li>
+    }
+}

@@ -1,0 +1,186 @@
+//! UI strings in English and Japanese. Texts that explain the protocol come from the core
+//! (each reply, warning and rule carries both languages); this module holds only the
+//! playground's own labels.
+
+/// The UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Ja,
+}
+
+impl Lang {
+    /// Picks one of a pair of texts the core provides in both languages.
+    pub fn pick<'a>(self, en: &'a str, ja: &'a str) -> &'a str {
+        match self {
+            Lang::En => en,
+            Lang::Ja if ja.is_empty() => en,
+            Lang::Ja => ja,
+        }
+    }
+
+    /// The `lang` attribute value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ja => "ja",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Ja,
+            Lang::Ja => Lang::En,
+        }
+    }
+}
+
+macro_rules! texts {
+    ($( $key:ident => $en:expr, $ja:expr; )*) => {
+        /// A UI label.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum T { $( $key, )* }
+
+        impl T {
+            pub const ALL: &'static [T] = &[ $( T::$key, )* ];
+
+            pub fn get(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $( (T::$key, Lang::En) => $en, (T::$key, Lang::Ja) => $ja, )*
+                }
+            }
+        }
+    };
+}
+
+texts! {
+    Tagline => "Talk to a simulated SMTP server and watch how mail travels.",
+        "模擬 SMTP サーバーと対話して、メールの届き方を見てみましょう。";
+    Language => "日本語", "English";
+    LanguageLabel => "Switch the interface to Japanese", "Switch the interface to English";
+    Session => "Session", "セッション";
+    CommandPlaceholder => "EHLO client.example", "EHLO client.example";
+    DataPlaceholder => "a message line, sent as is", "本文の 1 行（そのまま送信）";
+    Suggestions => "Commands you may send now", "今送れるコマンド";
+    DataMode => "DATA mode: the server reads message content until a line with only \".\"",
+        "DATA モード：サーバーは「.」だけの行まで本文として読みます";
+    MessageData => "Message data", "メッセージデータ";
+    EndWithDot => "Send and end with \".\"", "送信して「.」で終える";
+    StuffedPreview => "On the wire (lines starting with \".\" get one more dot, RFC 5321 4.5.2):",
+        "送信される形（「.」で始まる行にはドットが 1 つ足されます、RFC 5321 4.5.2）：";
+    StuffedDot => "transparency dot: the server removes it (RFC 5321 4.5.2)",
+        "透過性のためのドット：サーバーが取り除きます（RFC 5321 4.5.2）";
+    EndOfData => "end of data", "データの終わり";
+    GroupEnd => "end of a command group: the server flushes these replies (RFC 2920)",
+        "コマンドグループの終わり：サーバーはここまでの応答を送ります（RFC 2920）";
+    ContentReceived => "message content received", "本文を受信";
+    ChunkReceived => "BDAT chunk received", "BDAT チャンクを受信";
+    Octets => "octets", "オクテット";
+    DeliveredAs => "delivered, see Mailboxes:", "配送済み（メールボックス参照）：";
+    Sending => "Sending a large write, left:", "大きなデータを送信中。残り：";
+    Elided => "more content lines (not shown)", "行の本文（省略）";
+    Unread => "lines sent after the connection closed (never read)", "行は接続終了後に送られたため読まれません";
+    Closed => "The connection is closed. Restart the session to continue.",
+        "接続は閉じています。続けるにはセッションを再開してください。";
+    Restarted => "A new session started.", "新しいセッションを開始しました。";
+    Restart => "Restart session", "セッションを再開";
+    Warning => "warning", "警告";
+    ClassOk => "ok", "成功";
+    ClassGoOn => "go on", "続行";
+    ClassLater => "try later", "一時エラー";
+    ClassError => "error", "エラー";
+    Diagram => "State machine", "状態遷移";
+    SessionState => "Session state", "Session state";
+    Current => "current", "現在";
+    LastTransition => "Last transition", "直前の遷移";
+    NoTransition => "No transition yet.", "まだ遷移はありません。";
+    Flags => "Flags", "フラグ";
+    On => "on", "オン";
+    Off => "off", "オフ";
+    Envelope => "Envelope", "エンベロープ";
+    CurrentTransaction => "Open transaction", "進行中のトランザクション";
+    LastTransaction => "Last finished transaction", "直前に完了したトランザクション";
+    NoTransaction => "No transaction yet: send MAIL FROM.", "トランザクションはまだありません。MAIL FROM を送ってください。";
+    ReversePath => "Reverse-path (MAIL FROM)", "reverse-path（MAIL FROM）";
+    NullPath => "<> (null reverse-path)", "<>（空の reverse-path）";
+    Recipient => "Forward-path (RCPT TO)", "forward-path（RCPT TO）";
+    Parameters => "Parameters", "パラメータ";
+    RcptReply => "RCPT reply", "RCPT 応答";
+    Status => "Status", "状態";
+    Accepted => "accepted", "受付";
+    Refused => "refused", "拒否";
+    Result => "After the data", "データ後の結果";
+    LmtpResults => "LMTP: one reply per accepted recipient (RFC 2033 4.2)",
+        "LMTP：受け付けた受信者ごとの応答（RFC 2033 4.2）";
+    SmtpResult => "SMTP: one reply for all recipients", "SMTP：全受信者に 1 つの応答";
+    Body => "Body", "本文の種類";
+    DeclaredSize => "Declared SIZE", "宣言サイズ";
+    Settings => "Server settings", "サーバー設定";
+    Profile => "Profile", "プロファイル";
+    Mode => "Mode", "モード";
+    MaxRecipients => "Max recipients", "最大受信者数";
+    MaxErrors => "Max errors before 421", "421 までの最大エラー数";
+    MaxMessageSize => "Max message size (octets)", "最大メッセージサイズ（オクテット）";
+    Mailboxes => "Mailboxes", "メールボックス";
+    MailboxesHelp => "One a line: address [ok|unknown|over-quota|over-quota-at-data|full|disabled]. None: accept every valid recipient.",
+        "1 行に 1 つ：アドレス [ok|unknown|over-quota|over-quota-at-data|full|disabled]。空なら有効な宛先をすべて受け付けます。";
+    Faults => "Fault rules", "障害ルール";
+    FaultsHelp => "One a line, e.g. \"on RCPT matching *@spam.example reply 550 5.7.1 Blocked\" or \"close after 5 commands\".",
+        "1 行に 1 つ。例：「on RCPT matching *@spam.example reply 550 5.7.1 Blocked」「close after 5 commands」";
+    StrictPipelining => "Strict pipelining (refuse clients that do not wait, 554 5.5.0)",
+        "厳格なパイプライン（待たないクライアントを 554 5.5.0 で拒否）";
+    BareLfNormalize => "Bare LF: normalize instead of reject", "裸の LF：拒否せず正規化";
+    Lenient => "Lenient syntax (accept what Postfix accepts)", "寛容な構文（Postfix 相当）";
+    Apply => "Apply and restart", "適用して再開";
+    ConfirmRestart => "A transaction is open. Start a new session anyway?",
+        "トランザクションの途中です。新しいセッションを始めますか？";
+    Scenarios => "Guided scenarios", "ガイド付きシナリオ";
+    Scenario => "Scenario", "シナリオ";
+    Start => "Start", "開始";
+    NextStep => "Next step", "次のステップ";
+    StopScenario => "Leave scenario", "シナリオを終了";
+    Step => "Step", "ステップ";
+    Of => "of", "/";
+    ScenarioDone => "The scenario is complete. Keep typing, or pick another one.",
+        "シナリオは終わりです。続けて入力するか、別のシナリオを選んでください。";
+    NextSends => "Next, the client sends:", "次にクライアントが送るもの：";
+    MailboxesPanel => "Delivered messages", "配送されたメッセージ";
+    NoMail => "Nothing delivered yet.", "まだ配送されたメッセージはありません。";
+    Clear => "Empty the mailboxes", "メールボックスを空にする";
+    From => "from", "差出人";
+    To => "to", "宛先";
+    Validate => "Validate", "検証";
+    Validator => "Validator", "検証";
+    MessagePlaceholder => "Paste a message (header, blank line, body) to check it.",
+        "メッセージ（ヘッダー、空行、本文）を貼り付けて検査します。";
+    Errors => "errors", "エラー";
+    Warnings => "warnings", "警告";
+    Infos => "notes", "情報";
+    DecodedHeaders => "Header fields (decoded)", "ヘッダーフィールド（デコード済み）";
+    MimeTree => "MIME structure", "MIME 構造";
+    EnvelopeVsHeader => "Envelope vs header", "エンベロープとヘッダー";
+    Address => "Address", "アドレス";
+    Compose => "Compose", "メッセージ作成";
+    BodyField => "Body", "本文";
+    ComposeHelp => "Addresses separated by commas. The message gets Date, Message-ID, MIME-Version and encoded words for non-ASCII; Bcc is left out of the header.",
+        "アドレスはカンマ区切り。Date・Message-ID・MIME-Version と非 ASCII のエンコードが付き、Bcc はヘッダーから除かれます。";
+    BuildValidate => "Build and validate", "作成して検証";
+    BuildPlay => "Build and send step by step", "作成して 1 ステップずつ送信";
+    TraceFields => "Trace fields the server added (RFC 5321 4.4)", "サーバーが追加したトレースフィールド（RFC 5321 4.4）";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_label_exists_in_both_languages() {
+        for t in T::ALL {
+            assert!(!t.get(Lang::En).is_empty(), "{t:?}");
+            assert!(!t.get(Lang::Ja).is_empty(), "{t:?}");
+        }
+        assert_eq!(Lang::Ja.pick("a", ""), "a");
+        assert_eq!(Lang::En.other(), Lang::Ja);
+    }
+}
