@@ -10,6 +10,7 @@ use crate::diag::{rule, DiagExt, Severity, Sink};
 use crate::encoded_word;
 use crate::lex::{self, Kind, Token};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// A parsed mailbox. `address` is `local@domain` as written, without CFWS.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -47,7 +48,7 @@ struct P<'a, 's> {
     end: usize,
 }
 
-impl P<'_, '_> {
+impl<'a> P<'a, '_> {
     fn tok(&self) -> Option<Token> {
         self.toks.get(self.i).copied()
     }
@@ -101,8 +102,8 @@ impl P<'_, '_> {
             self.i += 1;
         }
     }
-    fn text(&self, t: &Token) -> String {
-        String::from_utf8_lossy(lex::text(self.buf, t)).into_owned()
+    fn text(&self, t: &Token) -> Cow<'a, str> {
+        String::from_utf8_lossy(lex::text(self.buf, t))
     }
 
     /// Display name from phrase tokens (RFC 2047 5(3) words decoded; whitespace between
@@ -134,13 +135,14 @@ impl P<'_, '_> {
         for (k, t) in toks.iter().enumerate() {
             let (piece, is_ew) = match t.kind {
                 Kind::Quoted => (
-                    String::from_utf8_lossy(&lex::quoted_content(self.buf, t)).into_owned(),
+                    Cow::Owned(crate::lex::lossy(&lex::quoted_content(self.buf, t))),
                     false,
                 ),
                 Kind::Atom => match encoded_word::scan_at(self.buf, t.start, t.end) {
-                    Some(ew) if ew.end == t.end => {
-                        (encoded_word::decode_lenient(lex::text(self.buf, t)), true)
-                    }
+                    Some(ew) if ew.end == t.end => (
+                        Cow::Owned(encoded_word::decode_lenient(lex::text(self.buf, t))),
+                        true,
+                    ),
                     _ => (self.text(t), false),
                 },
                 _ => (self.text(t), false),
@@ -281,8 +283,7 @@ impl P<'_, '_> {
         let Some(t) = self.tok() else {
             if phrase_end > start_i {
                 let end = self.toks.get(phrase_end - 1).map_or(self.end, |t| t.end);
-                let words =
-                    String::from_utf8_lossy(self.buf.get(start..end).unwrap_or(&[])).into_owned();
+                let words = crate::lex::lossy(self.buf.get(start..end).unwrap_or(&[]));
                 self.invalid(
                     start,
                     end,
@@ -456,8 +457,7 @@ impl P<'_, '_> {
             _ => {
                 if phrase_end > start_i {
                     let end = self.toks.get(phrase_end - 1).map_or(self.end, |t| t.end);
-                    let words = String::from_utf8_lossy(self.buf.get(start..end).unwrap_or(&[]))
-                        .into_owned();
+                    let words = crate::lex::lossy(self.buf.get(start..end).unwrap_or(&[]));
                     self.invalid(
                         start,
                         end,

@@ -1,33 +1,86 @@
 //! Shared state of one lint run.
 
 use crate::diag::Sink;
+use crate::lex::is_wsp;
 use crate::Envelope;
 
 pub(crate) struct Cx<'a> {
     pub buf: &'a [u8],
     pub sink: Sink,
     pub envelope: Option<&'a Envelope>,
-    /// Start offsets of all lines beginning with "--", found once (memmem), so each
-    /// multipart level only looks at candidate delimiter lines, not at every byte.
-    pub dash_lines: Vec<usize>,
+    /// Index of the lines beginning with "--" (see [`DashIndex`]), built on the first
+    /// multipart, so each multipart level only visits its own candidate delimiter lines.
+    dash_index: Option<DashIndex<'a>>,
     /// First raw UTF-8 (non-ASCII) byte seen in any header.
     pub header_utf8: Option<usize>,
     /// Bodies with Content-Transfer-Encoding: binary (no line rules apply there).
     pub binary_ranges: Vec<(usize, usize)>,
 }
 
+/// Every line of the message that begins with "--", found once (memchr), keyed by its
+/// text without terminator and trailing whitespace, sorted by (key, start). A delimiter
+/// line of boundary `b` (`--b *LWSP` or `--b-- *LWSP`, RFC 2046 5.1.1) has the key
+/// `trim_end(--b)` or `--b--`, so a multipart level looks up those two keys and visits
+/// only these lines: nested multiparts cost O(n), not O(depth x dash lines).
+struct DashIndex<'a> {
+    entries: Vec<(&'a [u8], usize)>,
+    /// Scratch space for the looked-up keys.
+    key: Vec<u8>,
+}
+
+fn trim_wsp_end(s: &[u8]) -> &[u8] {
+    let n = s.iter().rev().take_while(|&&c| is_wsp(c)).count();
+    s.get(..s.len() - n).unwrap_or(s)
+}
+
+impl<'a> DashIndex<'a> {
+    fn new(buf: &'a [u8]) -> Self {
+        let starts = buf.starts_with(b"--").then_some(0).into_iter().chain(
+            memchr::memchr_iter(b'\n', buf)
+                .map(|p| p + 1)
+                .filter(|&p| buf.get(p..p + 2) == Some(b"--")),
+        );
+        let mut entries: Vec<(&'a [u8], usize)> = starts
+            .map(|p| {
+                let rest = buf.get(p..).unwrap_or(&[]);
+                let mut line = match memchr::memchr(b'\n', rest) {
+                    Some(i) => rest.get(..i).unwrap_or(rest),
+                    None => rest,
+                };
+                if line.last() == Some(&b'\r') && line.len() < rest.len() {
+                    line = line.get(..line.len() - 1).unwrap_or(line);
+                }
+                (trim_wsp_end(line), p)
+            })
+            .collect();
+        entries.sort_unstable();
+        DashIndex {
+            entries,
+            key: Vec::new(),
+        }
+    }
+}
+
+/// The entries whose key is `key` (ascending start offsets), limited to starts in
+/// `start..end`.
+fn lookup<'e, 'a>(
+    entries: &'e [(&'a [u8], usize)],
+    key: &[u8],
+    start: usize,
+    end: usize,
+) -> &'e [(&'a [u8], usize)] {
+    let lo = entries.partition_point(|e| (e.0, e.1) < (key, start));
+    let hi = entries.partition_point(|e| (e.0, e.1) < (key, end));
+    entries.get(lo..hi.max(lo)).unwrap_or(&[])
+}
+
 impl<'a> Cx<'a> {
     pub fn new(buf: &'a [u8], envelope: Option<&'a Envelope>) -> Self {
-        let mut dash_lines = Vec::new();
-        if buf.starts_with(b"--") {
-            dash_lines.push(0);
-        }
-        dash_lines.extend(memchr::memmem::find_iter(buf, b"\n--").map(|p| p + 1));
         Cx {
             buf,
             sink: Sink::default(),
             envelope,
-            dash_lines,
+            dash_index: None,
             header_utf8: None,
             binary_ranges: Vec::new(),
         }
@@ -35,5 +88,76 @@ impl<'a> Cx<'a> {
 
     pub fn slice(&self, start: usize, end: usize) -> &'a [u8] {
         self.buf.get(start..end.min(self.buf.len())).unwrap_or(&[])
+    }
+
+    /// Start offsets, ascending, of the lines in `start..end` that may be delimiter lines
+    /// of `boundary`: a superset of them (the caller checks each line exactly).
+    pub fn delimiter_candidates(
+        &mut self,
+        boundary: &[u8],
+        start: usize,
+        end: usize,
+    ) -> Vec<usize> {
+        let buf = self.buf;
+        let index = self.dash_index.get_or_insert_with(|| DashIndex::new(buf));
+        let mut key = std::mem::take(&mut index.key);
+        key.clear();
+        key.extend_from_slice(b"--");
+        key.extend_from_slice(boundary);
+        key.extend_from_slice(b"--");
+        let b = lookup(&index.entries, &key, start, end);
+        let open = trim_wsp_end(key.get(..key.len() - 2).unwrap_or(&[]));
+        let a = lookup(&index.entries, open, start, end);
+        // Merge the two ascending lists (the keys differ, so no offset is in both).
+        let mut out = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+            if x.1 < y.1 {
+                out.push(x.1);
+                i += 1;
+            } else {
+                out.push(y.1);
+                j += 1;
+            }
+        }
+        out.extend(a.get(i..).unwrap_or(&[]).iter().map(|e| e.1));
+        out.extend(b.get(j..).unwrap_or(&[]).iter().map(|e| e.1));
+        index.key = key;
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiter_candidates_by_boundary() {
+        let buf = b"--a\r\nx\r\n--a--\r\n--a----\r\n--a  \t\r\n--a -- \n--a x\r\n--b\r\n--a";
+        let mut cx = Cx::new(buf, None);
+        let at = |s: &str| -> usize {
+            buf.windows(s.len())
+                .position(|w| w == s.as_bytes())
+                .unwrap_or(usize::MAX)
+        };
+        // "a": open lines (with trailing whitespace) and the close line, in order.
+        assert_eq!(
+            cx.delimiter_candidates(b"a", 0, buf.len()),
+            vec![0, at("--a--\r"), at("--a  "), buf.len() - 3]
+        );
+        // "a--" opens on "--a--" and closes on "--a----".
+        assert_eq!(
+            cx.delimiter_candidates(b"a--", 0, buf.len()),
+            vec![at("--a--\r"), at("--a----")]
+        );
+        // A boundary ending in a space: the lines of its trimmed key are candidates
+        // (the caller checks each exactly), and "--a --" closes it.
+        assert_eq!(
+            cx.delimiter_candidates(b"a ", 0, buf.len()),
+            vec![0, at("--a  "), at("--a --"), buf.len() - 3]
+        );
+        // Limited to the range.
+        assert_eq!(cx.delimiter_candidates(b"b", 1, buf.len()), vec![at("--b")]);
+        assert!(cx.delimiter_candidates(b"b", 0, at("--b")).is_empty());
     }
 }

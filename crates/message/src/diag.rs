@@ -37,8 +37,9 @@ pub struct Diagnostic {
     pub rfc: &'static str,
     pub message: String,
     pub message_ja: String,
-    pub hint: String,
-    pub hint_ja: String,
+    /// The rule's fix hint (or a more specific one set by the check): static text.
+    pub hint: &'static str,
+    pub hint_ja: &'static str,
 }
 
 /// A rule of the catalogue: its default severity, section and fix hint.
@@ -241,6 +242,19 @@ impl Sink {
         message: String,
         message_ja: String,
     ) -> Option<&mut Diagnostic> {
+        self.add_with(r, start, end, || (message, message_ja))
+    }
+
+    /// Like [`Sink::add`], but builds the (English, Japanese) messages only when the
+    /// finding is kept: past the rule's cap a finding costs a counter increment, not two
+    /// formatted strings (for rules that can fire once per line of a large input).
+    pub fn add_with(
+        &mut self,
+        r: &'static Rule,
+        start: usize,
+        end: usize,
+        messages: impl FnOnce() -> (String, String),
+    ) -> Option<&mut Diagnostic> {
         let slot = match self.counts.iter_mut().find(|(id, _)| *id == r.id) {
             Some(s) => s,
             None => {
@@ -252,6 +266,7 @@ impl Sink {
         if slot.1 > MAX_PER_RULE {
             return None;
         }
+        let (message, message_ja) = messages();
         self.diags.push(Diagnostic {
             rule: r.id,
             severity: r.severity,
@@ -262,8 +277,8 @@ impl Sink {
             rfc: r.rfc,
             message,
             message_ja,
-            hint: r.hint.to_string(),
-            hint_ja: r.hint_ja.to_string(),
+            hint: r.hint,
+            hint_ja: r.hint_ja,
         });
         self.diags.last_mut()
     }
@@ -292,7 +307,7 @@ pub struct Suppressed {
 pub(crate) trait DiagExt {
     fn sev(self, s: Severity) -> Self;
     fn rfc(self, rfc: &'static str) -> Self;
-    fn hint(self, en: &str, ja: &str) -> Self;
+    fn hint(self, en: &'static str, ja: &'static str) -> Self;
 }
 
 impl DiagExt for Option<&mut Diagnostic> {
@@ -308,10 +323,10 @@ impl DiagExt for Option<&mut Diagnostic> {
         }
         self
     }
-    fn hint(mut self, en: &str, ja: &str) -> Self {
+    fn hint(mut self, en: &'static str, ja: &'static str) -> Self {
         if let Some(d) = self.as_deref_mut() {
-            d.hint = en.to_string();
-            d.hint_ja = ja.to_string();
+            d.hint = en;
+            d.hint_ja = ja;
         }
         self
     }

@@ -19,6 +19,11 @@ pub(crate) struct Ew<'a> {
     pub text: &'a [u8],
 }
 
+/// Offset of the first "=?" in `s` (memchr on '=': no searcher to build per call).
+pub(crate) fn find_ew_start(s: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'=', s).find(|&i| s.get(i + 1) == Some(&b'?'))
+}
+
 /// RFC 2047 2: token chars exclude SPACE, CTLs and especials.
 fn is_token(b: u8) -> bool {
     b > 0x20 && b < 0x7f && !b"()<>@,;:\"/[]?.=".contains(&b)
@@ -123,6 +128,28 @@ fn is_special(b: u8) -> bool {
     b"()<>[]:;@\\,.\"".contains(&b)
 }
 
+/// What [`decode_field`] returns for a value without "=?", from the value's (lossy)
+/// text: trimmed of whitespace and line breaks, unfolded.
+pub(crate) fn unfold_trim(raw: &str) -> String {
+    // The trimmed characters are ASCII, so byte positions are character boundaries.
+    let is_ws = |b: &u8| matches!(*b, b' ' | b'\t' | b'\r' | b'\n');
+    let bytes = raw.as_bytes();
+    let s = bytes.iter().position(|b| !is_ws(b)).unwrap_or(bytes.len());
+    let e = bytes.iter().rposition(|b| !is_ws(b)).map_or(s, |p| p + 1);
+    let t = raw.get(s..e).unwrap_or("");
+    if memchr::memchr2(b'\r', b'\n', t.as_bytes()).is_none() {
+        return t.to_owned();
+    }
+    let mut out = String::with_capacity(t.len());
+    let mut last = 0;
+    for p in memchr::memchr2_iter(b'\r', b'\n', t.as_bytes()) {
+        out.push_str(t.get(last..p).unwrap_or(""));
+        last = p + 1;
+    }
+    out.push_str(t.get(last..).unwrap_or(""));
+    out
+}
+
 /// Unfolds `buf[start..end]` and decodes encoded words per `mode`. When `sink` is given,
 /// reports RFC 2047 problems with their byte ranges. Leading/trailing whitespace is
 /// trimmed from the result.
@@ -135,7 +162,7 @@ pub(crate) fn decode_field(
 ) -> String {
     let end = end.min(buf.len());
     let raw = buf.get(start.min(end)..end).unwrap_or(&[]);
-    if memchr::memmem::find(raw, b"=?").is_none() {
+    if find_ew_start(raw).is_none() {
         // Nothing to decode (the common case): unfold and trim, on bytes (the trimmed
         // bytes are ASCII, so trimming before the lossy conversion gives the same text).
         let is_ws = |b: &u8| matches!(*b, b' ' | b'\t' | b'\r' | b'\n');
@@ -318,7 +345,7 @@ fn decode_glued(buf: &[u8], ws: usize, we: usize, out: &mut String, mut sink: Op
     let mut copied = ws;
     let mut flagged = false;
     let mut k = ws;
-    while let Some(off) = buf.get(k..we).and_then(|s| memchr::memmem::find(s, b"=?")) {
+    while let Some(off) = buf.get(k..we).and_then(find_ew_start) {
         let p = k + off;
         if let Some(ew) = scan_at(buf, p, we) {
             out.push_str(&String::from_utf8_lossy(buf.get(copied..p).unwrap_or(&[])));
@@ -394,7 +421,7 @@ fn broken_attempt(word: &[u8]) -> Option<(&'static str, &'static str)> {
 pub(crate) fn flag_quoted(buf: &[u8], start: usize, end: usize, sink: Option<&mut Sink>) {
     let Some(sink) = sink else { return };
     let mut k = start;
-    while let Some(off) = buf.get(k..end).and_then(|s| memchr::memmem::find(s, b"=?")) {
+    while let Some(off) = buf.get(k..end).and_then(find_ew_start) {
         let p = k + off;
         if let Some(ew) = scan_at(buf, p, end) {
             sink.add(

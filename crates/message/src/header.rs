@@ -156,7 +156,7 @@ fn trim_end_wsp(s: &[u8]) -> &[u8] {
 /// Scans the header block in `start..end`.
 pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header {
     let buf = cx.buf;
-    let mut fields: Vec<Field> = Vec::new();
+    let mut fields: Vec<Field> = Vec::with_capacity(8);
     // Lazily computed: start of the last field-looking line before the first empty line.
     let mut last_fieldlike: Option<Option<usize>> = None;
     let mut cur: Option<Field> = None;
@@ -179,13 +179,12 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
         // Physical line checks.
         let len = l.len();
         if len > 998 {
-            cx.sink.add(
-                &rule::LINE_TOO_LONG,
-                l.start + 998,
-                l.content_end,
-                format!("header line is {len} octets long; the limit is 998 (plus CRLF)"),
-                format!("ヘッダー行が {len} オクテットあります。上限は 998 オクテット（CRLF を除く）です"),
-            );
+            cx.sink.add_with(&rule::LINE_TOO_LONG, l.start + 998, l.content_end, || {
+                (
+                    format!("header line is {len} octets long; the limit is 998 (plus CRLF)"),
+                    format!("ヘッダー行が {len} オクテットあります。上限は 998 オクテット（CRLF を除く）です"),
+                )
+            });
         }
         if is_wsp(first) {
             match cur.as_mut() {
@@ -227,36 +226,42 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
                     );
                 } else if let Some(bad) = name.iter().position(|&b| !is_ftext(b)) {
                     let c = name.get(bad).copied().unwrap_or(0);
-                    let what = if c == b' ' || c == b'\t' {
-                        "whitespace".to_string()
-                    } else {
-                        format!("byte 0x{c:02X}")
-                    };
-                    let what_ja = if c == b' ' || c == b'\t' {
-                        "空白".to_string()
-                    } else {
-                        format!("バイト 0x{c:02X}")
-                    };
                     let mbox = fields.is_empty() && kind == Kind::Top && s.starts_with(b"From ");
-                    let (en, ja) = if mbox {
-                        (
+                    let messages = || {
+                        let what = if c == b' ' || c == b'\t' {
+                            "whitespace".to_string()
+                        } else {
+                            format!("byte 0x{c:02X}")
+                        };
+                        let what_ja = if c == b' ' || c == b'\t' {
+                            "空白".to_string()
+                        } else {
+                            format!("バイト 0x{c:02X}")
+                        };
+                        if mbox {
+                            (
                             "this is an mbox 'From ' separator line, not a header field; strip it before sending".to_string(),
                             "これは mbox の 'From ' 区切り行でありヘッダーフィールドではありません。送信前に取り除いてください".to_string(),
                         )
-                    } else {
-                        (
-                            format!(
+                        } else {
+                            (
+                                format!(
                                 "invalid field name '{}': {what} is not allowed in a field name",
                                 String::from_utf8_lossy(name)
                             ),
-                            format!(
+                                format!(
                                 "フィールド名 '{}' が不正です: フィールド名に{what_ja}は使えません",
                                 String::from_utf8_lossy(name)
                             ),
-                        )
+                            )
+                        }
                     };
-                    cx.sink
-                        .add(&rule::INVALID_FIELD_NAME, l.start, l.start + colon, en, ja);
+                    cx.sink.add_with(
+                        &rule::INVALID_FIELD_NAME,
+                        l.start,
+                        l.start + colon,
+                        messages,
+                    );
                 } else if name.len() < raw_name.len() {
                     cx.sink
                         .add(
@@ -269,7 +274,10 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
                         .sev(Severity::Warning)
                         .rfc("RFC 5322 4.5");
                 }
-                let name_s = String::from_utf8_lossy(name);
+                let name_s = match std::str::from_utf8(name) {
+                    Ok(n) => std::borrow::Cow::Borrowed(n),
+                    Err(_) => String::from_utf8_lossy(name),
+                };
                 if len > 78 && len <= 998 {
                     long_flagged_for_cur = true;
                     flag_over_78(cx, &l);
@@ -366,12 +374,16 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
 
 fn flag_over_78(cx: &mut Cx, l: &Line) {
     let len = l.len();
-    cx.sink.add(
+    cx.sink.add_with(
         &rule::HEADER_LINE_OVER_78,
         l.start + 78,
         l.content_end,
-        format!("header line is {len} characters long; lines SHOULD be at most 78"),
-        format!("ヘッダー行が {len} 文字あります。78 文字以内にすべきです（SHOULD）"),
+        || {
+            (
+                format!("header line is {len} characters long; lines SHOULD be at most 78"),
+                format!("ヘッダー行が {len} 文字あります。78 文字以内にすべきです（SHOULD）"),
+            )
+        },
     );
 }
 

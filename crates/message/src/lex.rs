@@ -72,6 +72,15 @@ pub(crate) fn is_atext(b: u8) -> bool {
         || b >= 0x80
 }
 
+/// `String::from_utf8_lossy(b).into_owned()`, with a fast path for valid UTF-8 (nearly
+/// always: `from_utf8` checks ASCII a word at a time, the lossy chunker byte by byte).
+pub(crate) fn lossy(b: &[u8]) -> String {
+    match std::str::from_utf8(b) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(b).into_owned(),
+    }
+}
+
 pub(crate) fn is_wsp(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
@@ -80,7 +89,9 @@ pub(crate) fn is_wsp(b: u8) -> bool {
 /// whitespace after the last token).
 pub(crate) fn tokenize(buf: &[u8], start: usize, end: usize) -> (Vec<Token>, Vec<LexError>, usize) {
     let end = end.min(buf.len());
-    let mut toks = Vec::new();
+    // Roughly one token per few bytes: reserve for short values up front instead of
+    // growing (and copying) the vector several times.
+    let mut toks = Vec::with_capacity((end.saturating_sub(start) / 4).clamp(4, 16));
     let mut errs = Vec::new();
     let mut i = start.min(end);
     let at = |i: usize| buf.get(i).copied().unwrap_or(0);

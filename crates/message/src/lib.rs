@@ -180,7 +180,8 @@ pub fn lint(input: &[u8], opts: &LintOptions) -> Report {
     });
 
     // Resolve all line/column numbers in one sweep.
-    let mut offsets: Vec<usize> = diagnostics.iter().map(|d| d.start).collect();
+    let mut offsets: Vec<usize> = Vec::with_capacity(diagnostics.len() + 2 * headers.len() + 8);
+    offsets.extend(diagnostics.iter().map(|d| d.start));
     offsets.extend(headers.iter().map(|h| h.start));
     collect_node_offsets(&root, &mut offsets);
     let pos = lines::resolve(input, &offsets);

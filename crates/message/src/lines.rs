@@ -88,7 +88,8 @@ pub(crate) fn non_ascii_end(buf: &[u8], p: usize) -> usize {
 /// the end resolve to the end of input.
 pub(crate) fn resolve(buf: &[u8], offsets: &[usize]) -> Vec<(u32, u32)> {
     let mut order: Vec<usize> = (0..offsets.len()).collect();
-    order.sort_by_key(|&i| offsets.get(i).copied().unwrap_or(0));
+    // Ties resolve to the same position, so their order does not matter.
+    order.sort_unstable_by_key(|&i| offsets.get(i).copied().unwrap_or(0));
     let mut out = vec![(1u32, 1u32); offsets.len()];
     let (mut line, mut line_start, mut cursor) = (1u64, 0usize, 0usize);
     for i in order {

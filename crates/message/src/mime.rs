@@ -2,9 +2,9 @@
 //! multipart splitting, message/rfc822 recursion, or leaf checks and decoding.
 //!
 //! Cost: every byte is scanned once by exactly one leaf/preamble/epilogue/header check;
-//! multipart levels only visit the precomputed lines starting with "--" inside their
-//! range, so the total is O(n + depth x dash-lines). Nesting is capped at [`MAX_DEPTH`]:
-//! deeper entities are kept as opaque leaves (`depth_capped`).
+//! the lines starting with "--" are indexed once by their text, and each multipart level
+//! only visits the lines that can be its own delimiters, so the total is O(n). Nesting
+//! is capped at [`MAX_DEPTH`]: deeper entities are kept as opaque leaves (`depth_capped`).
 
 use crate::address::Mailbox;
 use crate::cx::Cx;
@@ -46,42 +46,49 @@ pub(crate) fn mode_for(lname: &str) -> Mode {
 }
 
 /// Builds the header views (decoding RFC 2047 words, reporting their problems).
-fn views(cx: &mut Cx, h: &Header, addresses: &[(usize, Vec<Mailbox>)]) -> Vec<HeaderView> {
-    let mut by_field: Vec<Option<&Vec<Mailbox>>> = vec![None; h.fields.len()];
-    for (k, v) in addresses {
-        if let Some(slot) = by_field.get_mut(*k) {
-            *slot = Some(v);
+fn views(cx: &mut Cx, h: &Header, addresses: Vec<(usize, Vec<Mailbox>)>) -> Vec<HeaderView> {
+    let mut by_field: Vec<Option<Vec<Mailbox>>> = Vec::new();
+    if !addresses.is_empty() {
+        by_field.resize(h.fields.len(), None);
+        for (k, v) in addresses {
+            if let Some(slot) = by_field.get_mut(k) {
+                *slot = Some(v);
+            }
         }
     }
     h.fields
         .iter()
         .enumerate()
         .map(|(k, f)| {
-            let mode = mode_for(&f.lname);
-            let decoded = encoded_word::decode_field(
-                cx.buf,
-                f.value_start,
-                f.value_end,
-                mode,
-                if mode == Mode::Raw {
-                    None
-                } else {
-                    Some(&mut cx.sink)
-                },
-            );
+            let raw = cx.slice(f.value_start, f.value_end);
+            let raw_value = lex::lossy(raw);
+            let decoded = if encoded_word::find_ew_start(raw).is_none() {
+                // The common case, without converting the bytes a second time.
+                encoded_word::unfold_trim(&raw_value)
+            } else {
+                let mode = mode_for(&f.lname);
+                encoded_word::decode_field(
+                    cx.buf,
+                    f.value_start,
+                    f.value_end,
+                    mode,
+                    if mode == Mode::Raw {
+                        None
+                    } else {
+                        Some(&mut cx.sink)
+                    },
+                )
+            };
             HeaderView {
-                name: f.name.to_string(),
-                raw_value: String::from_utf8_lossy(cx.slice(f.value_start, f.value_end))
-                    .into_owned(),
+                name: f.name.as_str().to_owned(),
+                raw_value,
                 decoded_value: decoded,
                 line: 0,
                 start: f.start,
                 end: f.end,
                 addresses: by_field
-                    .get(k)
-                    .copied()
-                    .flatten()
-                    .cloned()
+                    .get_mut(k)
+                    .and_then(Option::take)
                     .unwrap_or_default(),
             }
         })
@@ -112,7 +119,15 @@ pub(crate) fn entity(
             Vec::new()
         }
     };
-    let headers = views(cx, &hdr, &addrs);
+    // The caller only uses the mailboxes for the envelope comparison at the top level:
+    // otherwise they are moved into the views instead of copied.
+    let mut addrs = addrs;
+    let for_views = if kind == Kind::Top && cx.envelope.is_some() {
+        addrs.clone()
+    } else {
+        std::mem::take(&mut addrs)
+    };
+    let headers = views(cx, &hdr, for_views);
     if kind != Kind::Part {
         check_mime_version(cx, &hdr);
     }
@@ -141,12 +156,11 @@ pub(crate) fn entity(
             params: Vec::new(),
         });
     }
-    let ct = ct.unwrap_or(params::MimeValue {
+    let ct = ct.unwrap_or_else(|| params::MimeValue {
         head: "text/plain".into(),
         params: Vec::new(),
     });
     let (mtype, subtype) = ct.head.split_once('/').unwrap_or(("text", "plain"));
-    let (mtype, subtype) = (mtype.to_string(), subtype.to_string());
 
     // Content-Transfer-Encoding
     let cte_field = hdr.get("content-transfer-encoding").cloned();
@@ -171,14 +185,19 @@ pub(crate) fn entity(
         .or_else(|| ct.param("name").map(|p| p.value.clone()));
 
     let mut node = MimeNode {
-        content_type: ct.head.clone(),
-        charset: ct.param("charset").map(|p| p.value.clone()),
+        // Moved out of `ct` at the end.
+        content_type: String::new(),
+        charset: None,
         transfer_encoding: cte_field.as_ref().map_or_else(
             || "7bit".to_string(),
             |f| {
-                String::from_utf8_lossy(cx.slice(f.value_start, f.value_end))
-                    .trim()
-                    .to_ascii_lowercase()
+                let mut v = lex::lossy(cx.slice(f.value_start, f.value_end));
+                if v.trim().len() == v.len() {
+                    v.make_ascii_lowercase();
+                    v
+                } else {
+                    v.trim().to_ascii_lowercase()
+                }
             },
         ),
         size: end.saturating_sub(body_start),
@@ -234,7 +253,7 @@ pub(crate) fn entity(
     if mtype == "multipart" && !too_deep {
         // An illegal encoding on a multipart was reported above; readers ignore it.
         let cte = if cte.identity() { cte } else { Cte::SevenBit };
-        let boundary = ct.param("boundary").map(|p| p.value.clone());
+        let boundary = ct.param("boundary").map(|p| p.value.as_str());
         match boundary {
             None => {
                 let (s, e) = ct_field
@@ -263,7 +282,7 @@ pub(crate) fn entity(
                 );
             }
             Some(b) => {
-                check_boundary(cx, &b, ct_field.as_ref());
+                check_boundary(cx, b, ct_field.as_ref());
                 let child_default = if subtype == "digest" {
                     DefaultType::MessageRfc822
                 } else {
@@ -272,7 +291,7 @@ pub(crate) fn entity(
                 multipart(
                     cx,
                     &mut node,
-                    &b,
+                    b,
                     body_start,
                     end,
                     cte,
@@ -300,7 +319,7 @@ pub(crate) fn entity(
         leaf(
             cx,
             &mut node,
-            &mtype,
+            mtype,
             &ct,
             ct_field.as_ref(),
             cte,
@@ -308,6 +327,13 @@ pub(crate) fn entity(
             end,
         );
     }
+    let mut ct = ct;
+    node.charset = ct
+        .params
+        .iter_mut()
+        .find(|p| p.name == "charset")
+        .map(|p| std::mem::take(&mut p.value));
+    node.content_type = ct.head;
     (node, hdr, addrs)
 }
 
@@ -357,11 +383,11 @@ fn check_mime_version(cx: &mut Cx, h: &Header) {
 
 fn parse_cte(cx: &mut Cx, f: &Field) -> Cte {
     let (toks, _, _) = lex::tokenize(cx.buf, f.value_start, f.value_end);
-    let v: String = toks
-        .iter()
-        .map(|t| String::from_utf8_lossy(lex::text(cx.buf, t)).into_owned())
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let mut v = String::new();
+    for t in &toks {
+        v.push_str(&String::from_utf8_lossy(lex::text(cx.buf, t)));
+    }
+    v.make_ascii_lowercase();
     let cte = match v.as_str() {
         "7bit" => Cte::SevenBit,
         "8bit" => Cte::EightBit,
@@ -448,14 +474,8 @@ fn multipart(
     let mut dash = Vec::new();
     dash.extend_from_slice(b"--");
     dash.extend_from_slice(b.as_bytes());
-    let first = cx.dash_lines.partition_point(|&p| p < start);
     let mut delims: Vec<Delim> = Vec::new();
-    let mut k = first;
-    while let Some(&p) = cx.dash_lines.get(k) {
-        if p >= end {
-            break;
-        }
-        k += 1;
+    for p in cx.delimiter_candidates(b.as_bytes(), start, end) {
         let Some(l) = lines(buf, p, end).next() else {
             break;
         };
@@ -557,9 +577,9 @@ fn leaf(
     end: usize,
 ) {
     let is_text = mtype == "text";
-    let bytes: Vec<u8> = match cte {
-        Cte::Base64 => transfer::check_base64(cx, start, end, is_text),
-        Cte::QuotedPrintable => transfer::check_qp(cx, start, end, is_text),
+    let bytes: std::borrow::Cow<[u8]> = match cte {
+        Cte::Base64 => transfer::check_base64(cx, start, end, is_text).into(),
+        Cte::QuotedPrintable => transfer::check_qp(cx, start, end, is_text).into(),
         Cte::Unknown => {
             transfer::scan_identity(cx, start, end, Cte::EightBit, "body", "本文");
             return;
@@ -568,9 +588,9 @@ fn leaf(
             transfer::scan_identity(cx, start, end, cte, "body", "本文");
             if is_text {
                 cx.slice(start, end.min(start.saturating_add(transfer::MAX_DECODED)))
-                    .to_vec()
+                    .into()
             } else {
-                Vec::new()
+                Vec::new().into()
             }
         }
     };

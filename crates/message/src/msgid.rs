@@ -153,9 +153,11 @@ fn check_inner(
     let (left, rest) = inner.split_at(at_pos);
     let right = rest.get(1..).unwrap_or(&[]);
     let text = |ts: &[Token]| {
-        ts.iter()
-            .map(|t| String::from_utf8_lossy(lex::text(buf, t)).into_owned())
-            .collect::<String>()
+        let mut s = String::new();
+        for t in ts {
+            s.push_str(&String::from_utf8_lossy(lex::text(buf, t)));
+        }
+        s
     };
     // dot-atom-text: atoms separated by single dots.
     let dot_atom = |ts: &[Token]| {

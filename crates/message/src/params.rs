@@ -132,8 +132,25 @@ impl Lx<'_, '_> {
             .rfc(rfc);
         }
     }
-    fn lower(&self, (s, e): (usize, usize)) -> String {
-        String::from_utf8_lossy(self.buf.get(s..e).unwrap_or(&[])).to_ascii_lowercase()
+    /// A token in lower case. Tokens are ASCII (`is_token`), so no UTF-8 repair is needed
+    /// (a non-ASCII byte would still be kept as U+FFFD, as before).
+    fn lower(&self, r: (usize, usize)) -> String {
+        let mut v = String::new();
+        self.lower_into(r, &mut v);
+        v
+    }
+    fn lower_into(&self, (s, e): (usize, usize), out: &mut String) {
+        let b = self.buf.get(s..e).unwrap_or(&[]);
+        match std::str::from_utf8(b) {
+            Ok(t) => {
+                let at = out.len();
+                out.push_str(t);
+                if let Some(added) = out.get_mut(at..) {
+                    added.make_ascii_lowercase();
+                }
+            }
+            Err(_) => out.push_str(&String::from_utf8_lossy(b).to_ascii_lowercase()),
+        }
     }
 }
 
@@ -180,7 +197,8 @@ pub(crate) fn parse(
         );
         return None;
     };
-    let mut head = lx.lower(t);
+    let mut head = String::with_capacity(if type_subtype { 32 } else { t.1 - t.0 });
+    lx.lower_into(t, &mut head);
     if type_subtype {
         lx.skip_cfws();
         if lx.at() != Some(b'/') {
@@ -205,7 +223,8 @@ pub(crate) fn parse(
             );
             return None;
         };
-        head = format!("{head}/{}", lx.lower(st));
+        head.push('/');
+        lx.lower_into(st, &mut head);
     }
     let mut raws: Vec<RawParam> = Vec::new();
     loop {
@@ -261,7 +280,9 @@ pub(crate) fn parse(
         lx.skip_cfws();
         let (value, quoted) = if lx.at() == Some(b'"') {
             lx.i += 1;
-            let mut v = Vec::new();
+            // Most quoted values end at the next '"': size the buffer for that.
+            let rest = buf.get(lx.i..lx.end).unwrap_or(&[]);
+            let mut v = Vec::with_capacity(memchr::memchr(b'"', rest).unwrap_or(rest.len()));
             let mut closed = false;
             while let Some(c) = lx.at() {
                 lx.i += 1;
@@ -315,9 +336,13 @@ pub(crate) fn parse(
         };
         let pe = lx.i;
         // RFC 2231: name*, name*N, name*N*
-        let (base, section, extended) = match name.split_once('*') {
-            None => (name.clone(), None, false),
-            Some((b, rest)) => {
+        let (base, section, extended) = match name.find('*') {
+            None => (name, None, false),
+            Some(star) => {
+                let (b, rest) = (
+                    name.get(..star).unwrap_or(""),
+                    name.get(star + 1..).unwrap_or(""),
+                );
                 let (num, ext) = match rest.strip_suffix('*') {
                     Some(n) => (n, true),
                     None => (rest, rest.is_empty()),
@@ -374,8 +399,48 @@ fn trim(s: &[u8]) -> &[u8] {
     s.get(a..b).unwrap_or(&[])
 }
 
+/// A plain (not RFC 2231) parameter's value: lossy UTF-8, encoded words decoded
+/// leniently; quoted encoded words are flagged.
+fn plain_value(lx: &mut Lx, p: &RawParam, value: Vec<u8>) -> String {
+    if p.quoted {
+        if let Some(k) = lx.sink.as_deref_mut() {
+            encoded_word::flag_quoted(lx.buf, p.start, p.end, Some(k));
+        }
+    }
+    let s = String::from_utf8(value)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    if s.contains("=?") {
+        encoded_word::decode_lenient(s.as_bytes())
+    } else {
+        s
+    }
+}
+
 /// Joins RFC 2231 sections, decodes charsets, flags duplicates.
-fn assemble(lx: &mut Lx, raws: Vec<RawParam>) -> Vec<Param> {
+fn assemble(lx: &mut Lx, mut raws: Vec<RawParam>) -> Vec<Param> {
+    // The common case: no RFC 2231 sections or charsets, no name twice. Then each
+    // parameter stands alone and is moved into the result without regrouping.
+    let simple = raws.iter().enumerate().all(|(k, r)| {
+        r.section.is_none()
+            && !r.extended
+            && raws
+                .get(..k)
+                .is_some_and(|b| b.iter().all(|x| x.base != r.base))
+    });
+    if simple {
+        let mut out = Vec::with_capacity(raws.len());
+        for mut r in raws.drain(..) {
+            let value = std::mem::take(&mut r.value);
+            let value = plain_value(lx, &r, value);
+            out.push(Param {
+                name: r.base,
+                value,
+                start: r.start,
+                end: r.end,
+            });
+        }
+        return out;
+    }
     let mut out: Vec<Param> = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
     for (k, r) in raws.iter().enumerate() {
@@ -433,17 +498,7 @@ fn assemble(lx: &mut Lx, raws: Vec<RawParam>) -> Vec<Param> {
                 let bytes = pct_decode(lx, p, &v);
                 decode_cs(lx, p, cs.as_deref(), &bytes)
             } else {
-                if p.quoted {
-                    if let Some(k) = lx.sink.as_deref_mut() {
-                        encoded_word::flag_quoted(lx.buf, p.start, p.end, Some(k));
-                    }
-                }
-                let s = String::from_utf8_lossy(&p.value).into_owned();
-                if s.contains("=?") {
-                    encoded_word::decode_lenient(s.as_bytes())
-                } else {
-                    s
-                }
+                plain_value(lx, p, p.value.clone())
             }
         } else {
             String::new()
@@ -464,7 +519,7 @@ fn split_charset(lx: &mut Lx, p: &RawParam, cs: &mut Option<String>) -> Vec<u8> 
     let mut parts = v.splitn(3, |&b| b == b'\'');
     match (parts.next(), parts.next(), parts.next()) {
         (Some(c), Some(_lang), Some(rest)) => {
-            *cs = Some(String::from_utf8_lossy(c).into_owned()).filter(|s| !s.is_empty());
+            *cs = Some(crate::lex::lossy(c)).filter(|s| !s.is_empty());
             rest.to_vec()
         }
         _ => {
@@ -523,7 +578,7 @@ fn pct_decode(lx: &mut Lx, p: &RawParam, v: &[u8]) -> Vec<u8> {
 
 fn decode_cs(lx: &mut Lx, p: &RawParam, cs: Option<&str>, bytes: &[u8]) -> String {
     let Some(name) = cs else {
-        return String::from_utf8_lossy(bytes).into_owned();
+        return crate::lex::lossy(bytes);
     };
     match charset::lookup(name) {
         Some(c) => {
@@ -553,7 +608,7 @@ fn decode_cs(lx: &mut Lx, p: &RawParam, cs: Option<&str>, bytes: &[u8]) -> Strin
                 )
                 .rfc("RFC 2231 4");
             }
-            String::from_utf8_lossy(bytes).into_owned()
+            crate::lex::lossy(bytes)
         }
     }
 }

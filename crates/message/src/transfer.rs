@@ -59,13 +59,12 @@ pub(crate) fn scan_identity(
         let s = buf.get(l.start..l.content_end).unwrap_or(&[]);
         let len = s.len();
         if len > 998 {
-            cx.sink.add(
-                &rule::LINE_TOO_LONG,
-                l.start + 998,
-                l.content_end,
-                format!("line in the {what} is {len} octets long; the limit is 998 (plus CRLF)"),
-                format!("{what_ja}の行が {len} オクテットあります。上限は 998 オクテット（CRLF を除く）です"),
-            );
+            cx.sink.add_with(&rule::LINE_TOO_LONG, l.start + 998, l.content_end, || {
+                (
+                    format!("line in the {what} is {len} octets long; the limit is 998 (plus CRLF)"),
+                    format!("{what_ja}の行が {len} オクテットあります。上限は 998 オクテット（CRLF を除く）です"),
+                )
+            });
         }
         if !nul_done {
             if let Some(p) = memchr::memchr(0, s) {

@@ -10,6 +10,8 @@ use crate::msgid;
 
 /// Fields that may occur at most once in a message (RFC 5322 3.6 table) or in an
 /// entity (RFC 2045 3: each `entity-headers` item is optional, single).
+/// (The checks use [`single_field`]; a test keeps it in step with these lists.)
+#[cfg_attr(not(test), allow(dead_code))]
 const SINGLE_MESSAGE: &[&str] = &[
     "date",
     "from",
@@ -23,6 +25,7 @@ const SINGLE_MESSAGE: &[&str] = &[
     "references",
     "subject",
 ];
+#[cfg_attr(not(test), allow(dead_code))]
 const SINGLE_MIME: &[&str] = &[
     "mime-version",
     "content-type",
@@ -32,14 +35,46 @@ const SINGLE_MIME: &[&str] = &[
     "content-disposition",
 ];
 
-fn duplicates(cx: &mut Cx, h: &Header, names: &[&[&str]]) {
-    let mut seen: Vec<&str> = Vec::new();
+/// Where `lname` is in [`SINGLE_MESSAGE`] (`(false, i)`) or [`SINGLE_MIME`] (`(true, i)`):
+/// one `match` instead of comparing with each entry.
+fn single_field(lname: &[u8]) -> Option<(bool, usize)> {
+    Some(match lname {
+        b"date" => (false, 0),
+        b"from" => (false, 1),
+        b"sender" => (false, 2),
+        b"reply-to" => (false, 3),
+        b"to" => (false, 4),
+        b"cc" => (false, 5),
+        b"bcc" => (false, 6),
+        b"message-id" => (false, 7),
+        b"in-reply-to" => (false, 8),
+        b"references" => (false, 9),
+        b"subject" => (false, 10),
+        b"mime-version" => (true, 0),
+        b"content-type" => (true, 1),
+        b"content-transfer-encoding" => (true, 2),
+        b"content-id" => (true, 3),
+        b"content-description" => (true, 4),
+        b"content-disposition" => (true, 5),
+        _ => return None,
+    })
+}
+
+/// `duplicate-field` for the single-occurrence fields: those of [`SINGLE_MIME`], and
+/// with `message` those of [`SINGLE_MESSAGE`] too.
+fn duplicates(cx: &mut Cx, h: &Header, message: bool) {
+    // Names seen so far, as bits (MIME ones from bit 16).
+    let mut seen = 0u32;
     for f in &h.fields {
-        let Some(n) = names.iter().flat_map(|l| l.iter()).find(|n| f.lname.is(n)) else {
+        let Some((mime, i)) = single_field(f.lname.as_bytes()) else {
             continue;
         };
-        if seen.contains(n) {
-            let (rfc, why, why_ja) = if SINGLE_MIME.contains(n) {
+        if !mime && !message {
+            continue;
+        }
+        let bit = 1u32 << (i + if mime { 16 } else { 0 });
+        if seen & bit != 0 {
+            let (rfc, why, why_ja) = if mime {
                 (
                     "RFC 2045 3",
                     "readers disagree on which one applies",
@@ -62,7 +97,7 @@ fn duplicates(cx: &mut Cx, h: &Header, names: &[&[&str]]) {
                 )
                 .rfc(rfc);
         } else {
-            seen.push(n);
+            seen |= bit;
         }
     }
 }
@@ -70,7 +105,7 @@ fn duplicates(cx: &mut Cx, h: &Header, names: &[&[&str]]) {
 /// Checks for a message header (top level, or nested in message/rfc822). Returns the
 /// parsed mailboxes of address fields, by field index.
 pub(crate) fn check_message(cx: &mut Cx, h: &Header, nested: bool) -> Vec<(usize, Vec<Mailbox>)> {
-    duplicates(cx, h, &[SINGLE_MESSAGE, SINGLE_MIME]);
+    duplicates(cx, h, true);
     let at = h.insert_at;
     let has = |n: &str| h.get(n).is_some();
     if nested {
@@ -125,8 +160,9 @@ pub(crate) fn check_message(cx: &mut Cx, h: &Header, nested: bool) -> Vec<(usize
     }
 
     let mut out = Vec::new();
-    let mut from: Option<Vec<Mailbox>> = None;
-    let mut sender: Option<(usize, Vec<Mailbox>)> = None;
+    // Indexes into `out` of the first From and Sender lists (no copies of the mailboxes).
+    let mut from: Option<usize> = None;
+    let mut sender: Option<(usize, usize)> = None;
     for (k, f) in h.fields.iter().enumerate() {
         let name = f.lname.as_str();
         match name {
@@ -143,10 +179,10 @@ pub(crate) fn check_message(cx: &mut Cx, h: &Header, nested: bool) -> Vec<(usize
                 );
                 address_field_rules(cx, f, &list);
                 if name == "from" && from.is_none() {
-                    from = Some(list.mailboxes.clone());
+                    from = Some(out.len());
                 }
                 if name == "sender" && sender.is_none() {
-                    sender = Some((k, list.mailboxes.clone()));
+                    sender = Some((k, out.len()));
                 }
                 out.push((k, list.mailboxes));
             }
@@ -197,7 +233,12 @@ pub(crate) fn check_message(cx: &mut Cx, h: &Header, nested: bool) -> Vec<(usize
         }
     }
     // Sender (RFC 5322 3.6.2)
-    if let Some(from) = &from {
+    let list = |i: usize| {
+        out.get(i)
+            .map_or(&[][..], |(_, v): &(usize, Vec<Mailbox>)| v)
+    };
+    let sender = sender.map(|(k, i)| (k, list(i)));
+    if let Some(from) = from.map(list) {
         if from.len() > 1 && sender.is_none() {
             if let Some(f) = h.get("from") {
                 cx.sink.add(
@@ -215,8 +256,8 @@ pub(crate) fn check_message(cx: &mut Cx, h: &Header, nested: bool) -> Vec<(usize
                 );
             }
         }
-        if let (Some((k, s)), [only]) = (&sender, from.as_slice()) {
-            if let ([s1], Some(f)) = (s.as_slice(), h.fields.get(*k)) {
+        if let (Some((k, s)), [only]) = (sender, from) {
+            if let ([s1], Some(f)) = (s, h.fields.get(k)) {
                 if s1.address.eq_ignore_ascii_case(&only.address) {
                     cx.sink.add(
                         &rule::REDUNDANT_SENDER,
@@ -235,7 +276,7 @@ pub(crate) fn check_message(cx: &mut Cx, h: &Header, nested: bool) -> Vec<(usize
 
 /// Checks for a MIME body part header.
 pub(crate) fn check_part(cx: &mut Cx, h: &Header) {
-    duplicates(cx, h, &[SINGLE_MIME]);
+    duplicates(cx, h, false);
     if let Some(f) = h.get("content-id") {
         msgid::parse(
             cx.buf,
@@ -345,5 +386,22 @@ fn resent_blocks(cx: &mut Cx, h: &Header) {
                 "この Resent- フィールドのブロックに Resent-Date: がありません".into(),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_field_matches_the_lists() {
+        for (i, n) in SINGLE_MESSAGE.iter().enumerate() {
+            assert_eq!(single_field(n.as_bytes()), Some((false, i)));
+        }
+        for (i, n) in SINGLE_MIME.iter().enumerate() {
+            assert_eq!(single_field(n.as_bytes()), Some((true, i)));
+        }
+        assert_eq!(single_field(b"x-date"), None);
+        assert!(SINGLE_MESSAGE.len() <= 16 && SINGLE_MIME.len() <= 16);
     }
 }
