@@ -16,7 +16,7 @@ pub fn setup_web() -> Result<(), String> {
     npm_packages()?;
     // Not an install: downloads only what Cargo.lock names and the cache lacks.
     println!("[fetch] crates for the offline Trunk build");
-    run::status(&mut run::command("cargo").arg("fetch"))
+    run::status(run::command("cargo").arg("fetch"))
 }
 
 /// Everything `test` needs.
