@@ -260,8 +260,8 @@ fn json_diag(d: &Diagnostic) -> JsonDiag<'_> {
         rfc: d.rfc,
         message: &d.message,
         message_ja: &d.message_ja,
-        hint: &d.hint,
-        hint_ja: &d.hint_ja,
+        hint: d.hint,
+        hint_ja: d.hint_ja,
     }
 }
 
