@@ -39,3 +39,19 @@ test('the basic transaction from the talk runs to 221', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the Content-Security-Policy forbids inline scripts, and the app still starts', async () => {
+  const { page, errors } = await openPlayground(browser);
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  // An inline script added at run time must be refused by the browser.
+  await page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__inline = 1';
+    document.body.append(s);
+  });
+  assert.equal(await page.evaluate(() => window.__inline), undefined);
+  assert.ok(errors.some((e) => /Content Security Policy/i.test(e)), 'the refusal is reported');
+  await page.close();
+});
