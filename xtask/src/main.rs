@@ -60,8 +60,18 @@ fn serve() -> Result<ExitCode, String> {
     install::setup_web()?;
     let root = run::root();
     println!("\nMailroom playground: http://127.0.0.1:8080/  (Ctrl-C to stop)\n");
+    // No autoreload / error-reporting scripts: Trunk injects them inline, and the page's
+    // Content-Security-Policy refuses inline scripts. Reload the page by hand after a change.
     let status = run::command("trunk")
-        .args(["serve", "--address", "127.0.0.1", "--port", "8080"])
+        .args([
+            "serve",
+            "--address",
+            "127.0.0.1",
+            "--port",
+            "8080",
+            "--no-autoreload",
+            "--no-error-reporting",
+        ])
         .current_dir(&root)
         .status()
         .map_err(|e| format!("could not start trunk: {e}"))?;
