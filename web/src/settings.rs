@@ -143,16 +143,13 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
         .filter(|(_, l)| !l.is_empty())
 }
 
-/// The core's own (serde) spelling of a mailbox state.
+/// The core's own spelling of a mailbox state.
 fn state_name(s: MailboxState) -> String {
-    match serde_json::to_value(s) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => "ok".into(),
-    }
+    s.as_str().to_owned()
 }
 
 fn parse_state(s: &str) -> Option<MailboxState> {
-    serde_json::from_value(serde_json::Value::String(s.to_ascii_lowercase())).ok()
+    s.parse().ok()
 }
 
 #[cfg(test)]

@@ -183,6 +183,45 @@ pub enum MailboxState {
     Disabled,
 }
 
+impl MailboxState {
+    pub const ALL: [MailboxState; 6] = [
+        MailboxState::Ok,
+        MailboxState::Unknown,
+        MailboxState::OverQuota,
+        MailboxState::OverQuotaAtData,
+        MailboxState::Full,
+        MailboxState::Disabled,
+    ];
+
+    /// The spelling used in configs and fixtures (the serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailboxState::Ok => "ok",
+            MailboxState::Unknown => "unknown",
+            MailboxState::OverQuota => "over-quota",
+            MailboxState::OverQuotaAtData => "over-quota-at-data",
+            MailboxState::Full => "full",
+            MailboxState::Disabled => "disabled",
+        }
+    }
+}
+
+impl FromStr for MailboxState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        MailboxState::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("unknown mailbox state \"{s}\""))
+    }
+}
+
+impl fmt::Display for MailboxState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MailboxConfig {
@@ -532,5 +571,17 @@ mod tests {
         );
         assert!("on RCPT reply 550 4.7.1 x".parse::<Fault>().is_err());
         assert!("on RCPT reply 999 x".parse::<Fault>().is_err());
+    }
+
+    #[test]
+    fn mailbox_state_names_match_serde() {
+        for st in MailboxState::ALL {
+            let via_serde: MailboxState =
+                serde_json::from_value(serde_json::Value::String(st.as_str().into()))
+                    .expect("serde name");
+            assert_eq!(via_serde, st);
+            assert_eq!(st.to_string().parse::<MailboxState>(), Ok(st));
+        }
+        assert!("sometimes".parse::<MailboxState>().is_err());
     }
 }

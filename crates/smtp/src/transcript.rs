@@ -273,15 +273,7 @@ fn apply_directive(cfg: &mut Config, d: &str) -> Result<(), String> {
         "mailbox" => {
             let mut it = value.split_whitespace();
             let address = it.next().ok_or("mailbox needs an address")?.to_owned();
-            let state = match it.next().unwrap_or("ok") {
-                "ok" => MailboxState::Ok,
-                "unknown" => MailboxState::Unknown,
-                "over-quota" => MailboxState::OverQuota,
-                "over-quota-at-data" => MailboxState::OverQuotaAtData,
-                "full" => MailboxState::Full,
-                "disabled" => MailboxState::Disabled,
-                other => return Err(format!("unknown mailbox state \"{other}\"")),
-            };
+            let state: MailboxState = it.next().unwrap_or("ok").parse()?;
             cfg.mailboxes.push(MailboxConfig { address, state });
         }
         "domain" => cfg.domains.push(value.to_owned()),
