@@ -21,6 +21,9 @@ use base64::Engine as _;
 use serde::Serialize;
 use std::collections::VecDeque;
 
+/// A parameter value's validator and the grammar quoted when it fails.
+type ParamGrammar = (fn(&str) -> bool, &'static str);
+
 /// RFC 4954 4: an AUTH line (command or response) may be up to 12288 octets.
 const AUTH_LINE_MAX: usize = 12_288;
 
@@ -103,6 +106,9 @@ pub struct Session {
     transmit: Vec<u8>,
     now: u64,
     last_activity: u64,
+    /// The longest line the framing accepts: the largest per-command limit (fixed by the
+    /// config, so computed once).
+    max_line: usize,
 }
 
 impl Session {
@@ -140,7 +146,13 @@ impl Session {
             transmit: Vec::new(),
             now: now_ms,
             last_activity: now_ms,
+            max_line: 0,
         };
+        s.max_line = [Verb::Mail, Verb::Rcpt, Verb::Auth]
+            .into_iter()
+            .map(|v| s.command_limit(v))
+            .max()
+            .unwrap_or(s.config.limits.command_line);
         let proto = if s.flags.lmtp { "LMTP" } else { "SMTP" };
         let text = format!("{} {proto} server ready", s.config.hostname);
         s.emit(Reply::new(220, Rule::Greeting, text));
@@ -375,7 +387,7 @@ impl Session {
                     Some(LineFrame::Line { bytes, .. }) => self.on_auth_line(&bytes),
                 },
                 _ => {
-                    let max = self.max_command_line();
+                    let max = self.max_line;
                     match self.lines.take(&mut self.input, max) {
                         None => return,
                         Some(LineFrame::TooLong) => {
@@ -392,8 +404,12 @@ impl Session {
     }
 
     fn on_line(&mut self, bytes: Vec<u8>, bare_lf: bool) {
-        let line = String::from_utf8_lossy(&bytes).into_owned();
-        self.push(Event::Command { line: line.clone() });
+        let decoded = String::from_utf8(bytes);
+        let line = match &decoded {
+            Ok(text) => text.clone(),
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        self.push(Event::Command { line });
         if bare_lf {
             self.warn(
                 Rule::BareLf,
@@ -416,22 +432,27 @@ impl Session {
                 return;
             }
         }
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            let word = String::from_utf8_lossy(bytes.split(|&b| b == b' ').next().unwrap_or(&[]));
-            if Verb::from_word(&word).is_some() {
-                self.answer(
-                    501,
-                    Rule::SyntaxError,
-                    "Syntax error: the line is not valid UTF-8".into(),
-                );
-            } else {
-                self.answer(
-                    500,
-                    Rule::Unrecognized,
-                    "Syntax error, command unrecognized".into(),
-                );
+        let text = match decoded {
+            Ok(text) => text,
+            Err(e) => {
+                let bytes = e.as_bytes();
+                let word =
+                    String::from_utf8_lossy(bytes.split(|&b| b == b' ').next().unwrap_or(&[]));
+                if Verb::from_word(&word).is_some() {
+                    self.answer(
+                        501,
+                        Rule::SyntaxError,
+                        "Syntax error: the line is not valid UTF-8".into(),
+                    );
+                } else {
+                    self.answer(
+                        500,
+                        Rule::Unrecognized,
+                        "Syntax error, command unrecognized".into(),
+                    );
+                }
+                return;
             }
-            return;
         };
         let strictness = match self.config.policy.syntax {
             SyntaxPolicy::Strict => Strictness::Strict,
@@ -440,12 +461,12 @@ impl Session {
         let verb_word = text.split(' ').next().unwrap_or_default();
         if let Some(verb) = Verb::from_word(verb_word) {
             let limit = self.command_limit(verb);
-            if bytes.len() + 2 > limit {
+            if text.len() + 2 > limit {
                 self.answer(500, Rule::LineTooLong, "Line too long".into());
                 return;
             }
         }
-        match parse_command(text, strictness) {
+        match parse_command(&text, strictness) {
             Ok((cmd, lenient)) => {
                 for l in lenient {
                     let d = match l {
@@ -455,10 +476,9 @@ impl Session {
                     self.warn(Rule::SyntaxLenient, d);
                 }
                 let verb = cmd.verb();
-                let state_before = self.state;
                 let group_end = verb.ends_group();
-                self.on_command(cmd, text);
-                self.after_command(verb, group_end, state_before);
+                self.on_command(cmd, &text);
+                self.after_command(verb, group_end);
             }
             Err(e) => {
                 self.on_parse_error(e);
@@ -470,7 +490,7 @@ impl Session {
     }
 
     /// RFC 2920 groups: mark the end; in strict mode refuse a client that did not wait.
-    fn after_command(&mut self, verb: Verb, group_end: bool, _before: State) {
+    fn after_command(&mut self, verb: Verb, group_end: bool) {
         if self.state == State::Closed {
             return;
         }
@@ -896,31 +916,27 @@ impl Session {
             }
             seen.push(&p.keyword);
             let dsn = self.flags.esmtp && self.advertises("DSN");
-            match (p.keyword.as_str(), p.value.as_deref()) {
-                ("NOTIFY", Some(n)) if dsn => {
-                    if !is_notify(n) {
-                        return self.answer(
-                            501,
-                            Rule::BadParameter,
-                            "Error: NOTIFY is NEVER or SUCCESS,FAILURE,DELAY (RFC 3461 4.1)".into(),
-                        );
+            let check: Option<ParamGrammar> = match p.keyword.as_str() {
+                "NOTIFY" => Some((
+                    is_notify,
+                    "NOTIFY is NEVER or SUCCESS,FAILURE,DELAY (RFC 3461 4.1)",
+                )),
+                "ORCPT" => Some((is_orcpt, "ORCPT is addr-type;xtext (RFC 3461 4.2)")),
+                _ => None,
+            };
+            match (check, p.value.as_deref()) {
+                (Some((valid, grammar)), Some(v)) if dsn => {
+                    if !valid(v) {
+                        return self.answer(501, Rule::BadParameter, format!("Error: {grammar}"));
                     }
                 }
-                ("ORCPT", Some(o)) if dsn => {
-                    if !is_orcpt(o) {
-                        return self.answer(
-                            501,
-                            Rule::BadParameter,
-                            "Error: ORCPT is addr-type;xtext (RFC 3461 4.2)".into(),
-                        );
-                    }
-                }
-                (k, _) => {
+                _ => {
+                    let k = &p.keyword;
                     return self.answer(
                         555,
                         Rule::UnknownParameter,
                         format!("Error: {k} parameter not recognized"),
-                    )
+                    );
                 }
             }
         }
@@ -1150,7 +1166,7 @@ impl Session {
     /// The end of the content: policy checks, then delivery and the final reply(ies).
     fn finish_message(&mut self, message: Vec<u8>, facts: crate::framing::DataFacts, cause: &str) {
         let binary = self.envelope.body == Body::BinaryMime;
-        let mut refusal: Option<Reply> = None;
+        let mut refusal: Option<(Rule, Reply)> = None;
         if !binary && facts.bare_lf + facts.bare_cr > 0 {
             let what = format!(
                 "{} bare LF and {} bare CR in the data",
@@ -1159,7 +1175,7 @@ impl Session {
             match self.config.policy.bare_lf {
                 crate::framing::BareLfPolicy::Reject => {
                     let t = "Error: bare <LF> or <CR> received; lines end with CRLF";
-                    refusal = Some(self.make(550, Rule::BareLf, t.into()));
+                    refusal = Some((Rule::BareLf, self.make(550, Rule::BareLf, t.into())));
                     self.warn(Rule::BareLf, what);
                 }
                 crate::framing::BareLfPolicy::Normalize => self.warn(Rule::BareLfNormalized, what),
@@ -1167,7 +1183,10 @@ impl Session {
         }
         if refusal.is_none() && (facts.truncated || facts.size > self.max_message_size()) {
             let t = "Message size exceeds fixed maximum message size";
-            refusal = Some(self.make(552, Rule::MessageTooBig, t.into()));
+            refusal = Some((
+                Rule::MessageTooBig,
+                self.make(552, Rule::MessageTooBig, t.into()),
+            ));
         }
         if refusal.is_none() && !binary && facts.longest_line > self.config.limits.text_line {
             let what = format!(
@@ -1176,7 +1195,10 @@ impl Session {
             );
             match self.config.policy.long_lines {
                 Enforcement::Reject => {
-                    refusal = Some(self.make(500, Rule::TextLineTooLong, "Line too long".into()))
+                    refusal = Some((
+                        Rule::TextLineTooLong,
+                        self.make(500, Rule::TextLineTooLong, "Line too long".into()),
+                    ))
                 }
                 Enforcement::Warn => self.warn(Rule::TextLineTooLong, what),
             }
@@ -1185,7 +1207,10 @@ impl Session {
             match self.config.policy.eight_bit {
                 Enforcement::Reject => {
                     let t = "Error: 8-bit data without BODY=8BITMIME";
-                    refusal = Some(self.make(554, Rule::EightBitWithoutMime, t.into()))
+                    refusal = Some((
+                        Rule::EightBitWithoutMime,
+                        self.make(554, Rule::EightBitWithoutMime, t.into()),
+                    ))
                 }
                 Enforcement::Warn => self.warn(
                     Rule::EightBitWithoutMime,
@@ -1194,18 +1219,13 @@ impl Session {
             }
         }
         if refusal.is_none() {
-            refusal = self.fault_for("EOD", None);
+            refusal = self.fault_for("EOD", None).map(|r| (Rule::Fault, r));
         }
         let mut env = std::mem::take(&mut self.envelope);
-        if let Some(reply) = refusal {
+        if let Some((rule, reply)) = refusal {
             for r in env.recipients.iter_mut().filter(|r| r.accepted) {
                 r.result = Some(reply.code);
             }
-            let rule = Rule::ALL
-                .iter()
-                .copied()
-                .find(|r| r.id() == reply.rule)
-                .unwrap_or(Rule::Fault);
             self.move_to(State::Greeted, cause, rule);
             if self.flags.lmtp {
                 for r in env.recipients.iter().filter(|r| r.accepted) {
@@ -1595,14 +1615,6 @@ impl Session {
             Verb::Auth if has("AUTH") => AUTH_LINE_MAX,
             _ => base,
         }
-    }
-
-    fn max_command_line(&self) -> usize {
-        [Verb::Mail, Verb::Rcpt, Verb::Auth]
-            .iter()
-            .map(|v| self.command_limit(*v))
-            .max()
-            .unwrap_or(self.config.limits.command_line)
     }
 
     /// Plain text in a plain session, RFC 2034-style text when enhanced codes are on.
