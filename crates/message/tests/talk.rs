@@ -10,21 +10,7 @@ fn crlf(s: &str) -> Vec<u8> {
 /// The message at the end of the talk ("Date がない例"), as shown there: Message-Id, To,
 /// Subject, From, Mime-Version, Content-Type utf-8, base64, but no Date. The subject's
 /// encoded word is closed with "?=" (the slide cut it off).
-const NO_DATE: &str = "Received: (from nobody@localhost)
-  by cp24-web-asg.1-0246a39c017e97696 (8.14.7/8.14.7/Submit) id 39PF7ueG022651;
-  Thu, 26 Oct 2023 00:07:56 +0900
-Message-Id: <202310251507.39PF7ueG022651@cp24-web-asg.1-0246a39c017e97696>
-To: aaaaaaaaa@xxxxxxxx.xx.jp
-Subject: =?utf-8?B?44CQ44K4440j440L440844K6V0VTV00BruWkj+88ke0BvzIwMjMg44Cc56We?=
-From: info@xxxxxxxx-yyyyyyyy.jp
-Mime-Version: 1.0
-X-Mailer-Unique-Code:
-Content-Type: text/plain; charset=\"utf-8\"
-Content-Transfer-Encoding: base64
-
-44GT44Gu5bqm44Gv44CQ44K4440j440L440844K6V0VTV00BruWkj+S8ke0BvzIwMjMg44Cc56We
-44Gh44KD44KT77yG5rWB5pifI0eLnTMw5q2z77yB440P440D440U4408440Q440844K5440H4408
-";
+const NO_DATE: &str = include_str!("data/talk-no-date.eml");
 
 #[test]
 fn message_without_date() {
