@@ -58,6 +58,18 @@ impl<'a> P<'a, '_> {
     fn pos(&self) -> usize {
         self.tok().map_or(self.end, |t| t.start)
     }
+    /// Words from `start` up to token `phrase_end` were read as an address without "@domain".
+    fn missing_domain(&mut self, start: usize, phrase_end: usize) {
+        let end = self.toks.get(phrase_end - 1).map_or(self.end, |t| t.end);
+        let words = crate::lex::lossy(self.buf.get(start..end).unwrap_or(&[]));
+        self.invalid(
+            start,
+            end,
+            format!("'{words}' is not an address: '@domain' is missing"),
+            format!("'{words}' はアドレスではありません: '@ドメイン' がありません"),
+        );
+    }
+
     fn invalid(&mut self, start: usize, end: usize, en: String, ja: String) {
         self.invalid = true;
         if let Some(s) = self.sink.as_deref_mut() {
@@ -282,14 +294,7 @@ impl<'a> P<'a, '_> {
         let phrase_end = self.i;
         let Some(t) = self.tok() else {
             if phrase_end > start_i {
-                let end = self.toks.get(phrase_end - 1).map_or(self.end, |t| t.end);
-                let words = crate::lex::lossy(self.buf.get(start..end).unwrap_or(&[]));
-                self.invalid(
-                    start,
-                    end,
-                    format!("'{words}' is not an address: '@domain' is missing"),
-                    format!("'{words}' はアドレスではありません: '@ドメイン' がありません"),
-                );
+                self.missing_domain(start, phrase_end);
             }
             return;
         };
@@ -456,14 +461,7 @@ impl<'a> P<'a, '_> {
             }
             _ => {
                 if phrase_end > start_i {
-                    let end = self.toks.get(phrase_end - 1).map_or(self.end, |t| t.end);
-                    let words = crate::lex::lossy(self.buf.get(start..end).unwrap_or(&[]));
-                    self.invalid(
-                        start,
-                        end,
-                        format!("'{words}' is not an address: '@domain' is missing"),
-                        format!("'{words}' はアドレスではありません: '@ドメイン' がありません"),
-                    );
+                    self.missing_domain(start, phrase_end);
                 } else {
                     let c = self.text(&t);
                     self.invalid(
