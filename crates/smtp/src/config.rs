@@ -394,6 +394,9 @@ pub struct Policy {
     pub expn: bool,
     /// STARTTLS completes at once (browser, `mailroom session`); `serve` does a real handshake.
     pub simulate_tls: bool,
+    /// The driver stores each accepted message itself (`serve`: a Maildir) and reports with
+    /// `Session::handle_delivery`; the final reply waits for that, so 250 means stored.
+    pub external_delivery: bool,
 }
 
 impl Default for Policy {
@@ -409,6 +412,7 @@ impl Default for Policy {
             require_auth: false,
             expn: false,
             simulate_tls: true,
+            external_delivery: false,
         }
     }
 }

@@ -268,6 +268,15 @@ rules! {
     TlsEstablished = "tls-established", N, "RFC 3207 4.2",
         "TLS is established; the server forgot everything the client said before, EHLO again.",
         "TLS が確立しました。サーバーはそれ以前の情報を破棄するので、EHLO からやり直します。";
+    StorageFailed = "storage-failed", e(4, 3, 1), "RFC 3463 3.4",
+        "The server could not store the message (disk full or not writable): 452 4.3.1, temporary, so the client keeps the message and retries. Nothing is acknowledged that was not stored.",
+        "サーバーがメッセージを保存できませんでした（ディスクが満杯か書き込み不可）。一時エラー 452 4.3.1 なので、クライアントはメッセージを保持して再送します。保存していないものを受領とは答えません。";
+    ShuttingDown = "shutting-down", e(4, 3, 2), "RFC 5321 3.8",
+        "The server is shutting down: it lets the transaction in flight finish, then says 421 and closes.",
+        "サーバーが停止処理中です。進行中のトランザクションを終えてから 421 を返して接続を閉じます。";
+    TooManyConnections = "too-many-connections", e(4, 3, 2), "RFC 5321 3.1",
+        "The server has as many connections as it allows: it answers 421 instead of the 220 greeting and closes; try again later.",
+        "サーバーの同時接続数が上限に達しているため、220 の挨拶の代わりに 421 を返して切断します。後で再接続してください。";
     Closed = "closed", N, "RFC 5321 3.8",
         "The connection is closed.",
         "接続が閉じられました。";

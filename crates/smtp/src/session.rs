@@ -82,6 +82,15 @@ struct BdatTransfer {
     refused: Option<(u16, Rule, String)>,
 }
 
+/// The end of a transaction while the driver stores the message.
+#[derive(Debug, Clone)]
+struct PendingDelivery {
+    envelope: Envelope,
+    results: Vec<RecipientResult>,
+    replies: Vec<Reply>,
+    cause: String,
+}
+
 /// A simulated SMTP or LMTP server session.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -106,6 +115,11 @@ pub struct Session {
     transmit: Vec<u8>,
     now: u64,
     last_activity: u64,
+    /// A message handed to the driver (`policy.external_delivery`), awaiting
+    /// `handle_delivery`; input is held until then.
+    pending: Option<PendingDelivery>,
+    /// `handle_shutdown` was called: finish the transaction in flight, then 421 and close.
+    draining: bool,
     /// The longest line the framing accepts: the largest per-command limit (fixed by the
     /// config, so computed once).
     max_line: usize,
@@ -146,6 +160,8 @@ impl Session {
             transmit: Vec::new(),
             now: now_ms,
             last_activity: now_ms,
+            pending: None,
+            draining: false,
             max_line: 0,
         };
         s.max_line = [Verb::Mail, Verb::Rcpt, Verb::Auth]
@@ -156,6 +172,22 @@ impl Session {
         let proto = if s.flags.lmtp { "LMTP" } else { "SMTP" };
         let text = format!("{} {proto} server ready", s.config.hostname);
         s.emit(Reply::new(220, Rule::Greeting, text));
+        s
+    }
+
+    /// A connection the server will not serve (its connection limit is reached): 421
+    /// instead of the greeting, then close. Plain code: no EHLO has advertised
+    /// ENHANCEDSTATUSCODES yet (RFC 2034).
+    pub fn new_busy(config: Config, now_ms: u64) -> Session {
+        let mut s = Session::new(config, now_ms);
+        s.transmit.clear();
+        s.events.clear();
+        let text = format!(
+            "{} Too many connections, try again later",
+            s.config.hostname
+        );
+        s.emit(Reply::new(421, Rule::TooManyConnections, text));
+        s.close("connection limit");
         s
     }
 
@@ -192,6 +224,50 @@ impl Session {
         }
     }
 
+    /// What the driver did with the last [`Event::Delivered`] (`policy.external_delivery`):
+    /// `stored[i]` for `recipients[i]` of that delivery. A recipient that was not stored gets
+    /// 452 4.3.1 (SMTP: the one reply becomes 452 if any was not stored), so nothing is
+    /// acknowledged that is not on disk. Input that arrived meanwhile is processed now.
+    pub fn handle_delivery(&mut self, now_ms: u64, stored: &[bool]) {
+        self.now = now_ms;
+        let Some(mut p) = self.pending.take() else {
+            return;
+        };
+        let failed =
+            |i: usize, r: &RecipientResult| r.delivered && !stored.get(i).copied().unwrap_or(false);
+        if self.flags.lmtp {
+            for (i, (r, reply)) in p.results.iter_mut().zip(p.replies.iter_mut()).enumerate() {
+                if failed(i, r) {
+                    let text = format!(
+                        "<{}> Requested action not taken: insufficient system storage",
+                        r.address
+                    );
+                    *reply = self.make(452, Rule::StorageFailed, text);
+                    reply.recipient = Some(r.address.clone());
+                    r.code = 452;
+                    r.delivered = false;
+                }
+            }
+        } else if p.results.iter().enumerate().any(|(i, r)| failed(i, r)) {
+            let text = "Requested action not taken: insufficient system storage".to_owned();
+            p.replies = vec![self.make(452, Rule::StorageFailed, text)];
+            for r in p.results.iter_mut() {
+                r.code = 452;
+                r.delivered = false;
+            }
+        }
+        self.complete_delivery(p.envelope, &p.results, p.replies, &p.cause);
+        self.process();
+    }
+
+    /// The server is going down (SIGTERM): a transaction in flight finishes, then (or at
+    /// once when none is open) 421 4.3.2 and close (RFC 5321 3.8).
+    pub fn handle_shutdown(&mut self, now_ms: u64) {
+        self.now = now_ms;
+        self.draining = true;
+        self.process();
+    }
+
     // ---- outputs -----------------------------------------------------------------------
 
     pub fn poll_event(&mut self) -> Option<Event> {
@@ -210,6 +286,9 @@ impl Session {
     /// When the server gives up waiting for the client (RFC 5321 4.5.3.2).
     pub fn poll_timeout(&self) -> Option<u64> {
         let limits = &self.config.limits;
+        if self.pending.is_some() {
+            return None;
+        }
         match self.state {
             State::Closed | State::TlsNegotiation => None,
             State::Data | State::Bdat => Some(self.last_activity + limits.data_timeout_ms),
@@ -346,6 +425,21 @@ impl Session {
 
     fn process(&mut self) {
         loop {
+            if self.pending.is_some() {
+                return;
+            }
+            if self.draining
+                && matches!(self.state, State::Connected | State::Greeted)
+                && self.bdat.is_none()
+            {
+                let text = format!(
+                    "{} Service shutting down, closing transmission channel",
+                    self.config.hostname
+                );
+                let r = self.make(421, Rule::ShuttingDown, text);
+                self.emit(r);
+                self.close("shutdown");
+            }
             match self.state {
                 State::Closed => {
                     self.input.clear();
@@ -1319,6 +1413,37 @@ impl Session {
                 });
             }
         }
+        if results.iter().any(|r| r.delivered) {
+            self.push(Event::Delivered(Delivery {
+                id,
+                reverse_path: reverse,
+                recipients: results.clone(),
+                data,
+                with,
+                body: env.body.as_str(),
+                smtputf8: env.smtputf8,
+            }));
+            if self.config.policy.external_delivery {
+                self.pending = Some(PendingDelivery {
+                    envelope: env,
+                    results,
+                    replies,
+                    cause: cause.to_owned(),
+                });
+                return;
+            }
+        }
+        self.complete_delivery(env, &results, replies, cause);
+    }
+
+    /// The final reply(ies) of a transaction whose message was delivered (or not).
+    fn complete_delivery(
+        &mut self,
+        mut env: Envelope,
+        results: &[RecipientResult],
+        replies: Vec<Reply>,
+        cause: &str,
+    ) {
         for r in env.recipients.iter_mut() {
             if let Some(res) = results
                 .iter()
@@ -1328,17 +1453,6 @@ impl Session {
             }
         }
         self.move_to(State::Greeted, cause, Rule::Delivered);
-        if results.iter().any(|r| r.delivered) {
-            self.push(Event::Delivered(Delivery {
-                id,
-                reverse_path: reverse,
-                recipients: results,
-                data,
-                with,
-                body: env.body.as_str(),
-                smtputf8: env.smtputf8,
-            }));
-        }
         for r in replies {
             self.emit(r);
         }

@@ -128,3 +128,131 @@ fn every_transition_is_a_legal_edge() {
     assert!(seen >= 8, "only {seen} transitions");
     assert!(s.is_closed());
 }
+
+fn delivered(ev: &[Event]) -> Option<&mailroom_smtp::Delivery> {
+    ev.iter().find_map(|e| match e {
+        Event::Delivered(d) => Some(d),
+        _ => None,
+    })
+}
+
+const TRANSACTION: &[u8] =
+    b"EHLO c.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<x@d.example>\r\n\
+RCPT TO:<y@d.example>\r\nDATA\r\nSubject: t\r\n\r\nbody\r\n.\r\nQUIT\r\n";
+
+#[test]
+fn external_delivery_replies_250_only_after_the_driver_stored_the_message() {
+    let mut cfg = profile::profile("everything").expect("profile");
+    cfg.policy.external_delivery = true;
+    let mut s = Session::new(cfg, 0);
+    s.handle_input(0, TRANSACTION);
+    let ev = events(&mut s);
+    let d = delivered(&ev).expect("the message is handed to the driver");
+    assert_eq!(d.recipients.len(), 2);
+    let out = wire(&mut s);
+    assert!(
+        out.ends_with("354 Start mail input; end with <CRLF>.<CRLF>\r\n"),
+        "{out}"
+    );
+    assert_eq!(s.state(), State::Data, "waiting for the driver");
+    assert_eq!(
+        s.poll_timeout(),
+        None,
+        "the wait is the server's, not the client's"
+    );
+    s.handle_delivery(5, &[true, true]);
+    let out = wire(&mut s);
+    assert!(out.starts_with("250 2.6.0 "), "{out}");
+    assert!(
+        out.contains("\r\n221 "),
+        "the pipelined QUIT runs after the reply: {out}"
+    );
+    assert!(s.is_closed());
+}
+
+#[test]
+fn external_delivery_failure_is_452_4_3_1_and_nothing_is_acknowledged() {
+    let mut cfg = profile::profile("everything").expect("profile");
+    cfg.policy.external_delivery = true;
+    let mut s = Session::new(cfg, 0);
+    s.handle_input(0, TRANSACTION);
+    let _ = (events(&mut s), wire(&mut s));
+    // One of two files could not be written: SMTP has one reply, so it is 452 for all.
+    s.handle_delivery(5, &[true, false]);
+    let out = wire(&mut s);
+    assert!(
+        out.starts_with("452 4.3.1 Requested action not taken: insufficient system storage\r\n"),
+        "{out}"
+    );
+    let env = s.last_envelope().expect("envelope");
+    assert!(env.recipients.iter().all(|r| r.result == Some(452)));
+}
+
+#[test]
+fn lmtp_external_delivery_fails_only_the_recipients_not_stored() {
+    let mut cfg = profile::profile("lmtp").expect("profile");
+    cfg.policy.external_delivery = true;
+    let mut s = Session::new(cfg, 0);
+    s.handle_input(
+        0,
+        b"LHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<pat@foo.edu>\r\n\
+RCPT TO:<green@foo.edu>\r\nRCPT TO:<pat@foo.edu>\r\nDATA\r\nx\r\n.\r\n",
+    );
+    let ev = events(&mut s);
+    let d = delivered(&ev).expect("delivery");
+    // green is over quota at DATA: not delivered, so its flag is not looked at.
+    let flags: Vec<bool> = d.recipients.iter().map(|r| r.delivered).collect();
+    assert_eq!(flags, [true, false, true]);
+    let _ = wire(&mut s);
+    s.handle_delivery(1, &[false, true, true]);
+    let out = wire(&mut s);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "one reply per RCPT, in order: {out}");
+    assert!(lines[0].starts_with("452 4.3.1 <pat@foo.edu> "), "{out}");
+    assert!(lines[1].starts_with("452 4.2.2 <green@foo.edu> "), "{out}");
+    assert!(lines[2].starts_with("250 2.1.5 "), "{out}");
+}
+
+#[test]
+fn shutdown_lets_the_transaction_finish_then_says_421() {
+    let mut s = Session::new(profile::profile("everything").expect("profile"), 0);
+    s.handle_input(
+        0,
+        b"EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<x@d.example>\r\n",
+    );
+    let _ = wire(&mut s);
+    s.handle_shutdown(1);
+    assert!(!s.is_closed(), "a transaction is open");
+    assert_eq!(wire(&mut s), "");
+    s.handle_input(2, b"DATA\r\nhi\r\n.\r\n");
+    let out = wire(&mut s);
+    assert!(
+        out.ends_with(
+            "250 2.6.0 Message accepted\r\n\
+421 4.3.2 mailroom.example Service shutting down, closing transmission channel\r\n"
+        ),
+        "{out}"
+    );
+    assert!(s.is_closed());
+
+    // Idle: at once.
+    let mut idle = Session::new(profile::profile("everything").expect("profile"), 0);
+    idle.handle_input(0, b"EHLO c\r\n");
+    let _ = wire(&mut idle);
+    idle.handle_shutdown(1);
+    assert!(wire(&mut idle).starts_with("421 4.3.2 "));
+    assert!(idle.is_closed());
+}
+
+#[test]
+fn a_busy_server_says_421_without_an_enhanced_code_instead_of_the_greeting() {
+    let mut s = Session::new_busy(profile::profile("everything").expect("profile"), 0);
+    let out = wire(&mut s);
+    assert!(
+        out.starts_with("421 ") && !out.starts_with("421 4."),
+        "{out}"
+    );
+    assert!(out.contains("Too many connections"));
+    assert!(s.is_closed());
+    assert!(events(&mut s).contains(&Event::Close));
+}
