@@ -114,6 +114,9 @@ pub struct Session {
     events: VecDeque<Event>,
     transmit: Vec<u8>,
     now: u64,
+    /// When the server began waiting: for a command, since the last command line was read
+    /// (so a client dribbling one byte at a time still times out, RFC 5321 4.5.3.2.7); in
+    /// message content, since the last bytes arrived (a data block, 4.5.3.2.5).
     last_activity: u64,
     /// A message handed to the driver (`policy.external_delivery`), awaiting
     /// `handle_delivery`; input is held until then.
@@ -196,7 +199,9 @@ impl Session {
     /// Bytes from the client, in any chunking.
     pub fn handle_input(&mut self, now_ms: u64, bytes: &[u8]) {
         self.now = now_ms;
-        self.last_activity = now_ms;
+        if self.receiving_content() {
+            self.last_activity = now_ms;
+        }
         if self.state == State::Closed {
             return;
         }
@@ -266,6 +271,10 @@ impl Session {
         self.now = now_ms;
         self.draining = true;
         self.process();
+    }
+
+    fn receiving_content(&self) -> bool {
+        self.state == State::Data || self.bdat.as_ref().is_some_and(|b| b.remaining > 0)
     }
 
     // ---- outputs -----------------------------------------------------------------------
@@ -471,7 +480,7 @@ impl Session {
                     self.finish_chunk();
                 }
                 _ if self.bdat.is_some() => self.finish_chunk(),
-                State::AuthExchange => match self.lines.take(&mut self.input, AUTH_LINE_MAX) {
+                State::AuthExchange => match self.take_line(AUTH_LINE_MAX) {
                     None => return,
                     Some(LineFrame::TooLong) => {
                         self.auth = None;
@@ -482,7 +491,7 @@ impl Session {
                 },
                 _ => {
                     let max = self.max_line;
-                    match self.lines.take(&mut self.input, max) {
+                    match self.take_line(max) {
                         None => return,
                         Some(LineFrame::TooLong) => {
                             self.push(Event::Command {
@@ -495,6 +504,13 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// The next command line; a whole line restarts the command timeout.
+    fn take_line(&mut self, max: usize) -> Option<LineFrame> {
+        let frame = self.lines.take(&mut self.input, max)?;
+        self.last_activity = self.now;
+        Some(frame)
     }
 
     fn on_line(&mut self, bytes: Vec<u8>, bare_lf: bool) {

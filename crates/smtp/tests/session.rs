@@ -256,3 +256,37 @@ fn a_busy_server_says_421_without_an_enhanced_code_instead_of_the_greeting() {
     assert!(s.is_closed());
     assert!(events(&mut s).contains(&Event::Close));
 }
+
+#[test]
+fn a_command_dribbled_one_byte_at_a_time_still_times_out() {
+    // Slowloris: every byte arrives within the timeout, but the command never completes.
+    let mut s = Session::new(profile::profile("everything").expect("profile"), 0);
+    let timeout = s.config().limits.command_timeout_ms;
+    let mut now = 0;
+    for b in b"EHLO slow.example".iter().cycle().take(400) {
+        now += 1_000;
+        s.handle_timeout(now);
+        if s.is_closed() {
+            break;
+        }
+        s.handle_input(now, &[*b]);
+    }
+    assert!(s.is_closed());
+    assert_eq!(
+        now, timeout,
+        "the wait began at the greeting, not at the last byte"
+    );
+    assert!(wire(&mut s).contains("421 mailroom.example Error: timeout exceeded"));
+}
+
+#[test]
+fn message_content_restarts_the_data_timeout_with_each_block() {
+    let mut s = Session::new(profile::profile("everything").expect("profile"), 0);
+    s.handle_input(
+        0,
+        b"EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<x@d.example>\r\nDATA\r\n",
+    );
+    let data_timeout = s.config().limits.data_timeout_ms;
+    s.handle_input(100_000, b"line one\r\n");
+    assert_eq!(s.poll_timeout(), Some(100_000 + data_timeout));
+}
