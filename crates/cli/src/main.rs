@@ -1,7 +1,10 @@
 //! `mailroom`: the Mailroom core on the command line.
 
+mod config;
 mod lint;
+mod serve;
 mod session;
+mod trace;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -23,6 +26,8 @@ enum Cmd {
     Lint(lint::LintArgs),
     /// The simulated server on stdin/stdout, raw bytes both ways (like `sendmail -bs`).
     Session(session::SessionArgs),
+    /// A real SMTP/LMTP test server on TCP (127.0.0.1 by default), deliveries to a Maildir.
+    Serve(serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -30,5 +35,6 @@ fn main() -> ExitCode {
     match cli.command {
         Cmd::Lint(args) => lint::run(&args),
         Cmd::Session(args) => session::run(&args),
+        Cmd::Serve(args) => serve::run(&args),
     }
 }

@@ -1,7 +1,7 @@
 //! `mailroom session`: drives a simulated server session over stdin/stdout.
 
 use clap::Args;
-use mailroom_smtp::{profile, Config, Event, Mode, Session};
+use mailroom_smtp::{Event, Session};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -59,13 +59,14 @@ pub struct SessionArgs {
 }
 
 pub fn run(args: &SessionArgs) -> ExitCode {
-    let config = match load_config(args) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("mailroom session: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    let config =
+        match crate::config::load(args.profile.as_deref(), args.config.as_deref(), args.lmtp) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("mailroom session: {e}");
+                return ExitCode::from(2);
+            }
+        };
     let mut trace = match &args.trace {
         Some(p) => match std::fs::File::create(p) {
             Ok(f) => Some(std::io::BufWriter::new(f)),
@@ -131,11 +132,8 @@ fn drain(
 ) -> Result<(), String> {
     while let Some(event) = session.poll_event() {
         if let Some(t) = trace.as_deref_mut() {
-            let mut v = serde_json::to_value(&event).map_err(|e| e.to_string())?;
-            if let Some(obj) = v.as_object_mut() {
-                obj.insert("at_ms".into(), now_ms().into());
-            }
-            writeln!(t, "{v}").map_err(|e| format!("writing the trace: {e}"))?;
+            let line = crate::trace::json_line(&event, now_ms());
+            writeln!(t, "{line}").map_err(|e| format!("writing the trace: {e}"))?;
         }
         if let (Event::Delivered(d), Some(dir)) = (&event, deliver_to) {
             let path = dir.join(format!("{}.eml", d.id));
@@ -167,78 +165,4 @@ fn to_crlf(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
-}
-
-/// Profile (or the LMTP profile with --lmtp), then the TOML file on top, then validation.
-pub fn load_config(args: &SessionArgs) -> Result<Config, String> {
-    let file: Option<toml::Table> = match &args.config {
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-            Some(
-                text.parse::<toml::Table>()
-                    .map_err(|e| format!("{}: {e}", p.display()))?,
-            )
-        }
-        None => None,
-    };
-    let name = args
-        .profile
-        .clone()
-        .or_else(|| {
-            file.as_ref()
-                .and_then(|t| t.get("profile"))
-                .and_then(|v| v.as_str())
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| {
-            if args.lmtp {
-                "lmtp".into()
-            } else {
-                "everything".into()
-            }
-        });
-    let base = profile::profile(&name).ok_or_else(|| {
-        let names: Vec<&str> = profile::PROFILES.iter().map(|p| p.name).collect();
-        format!(
-            "profile: unknown profile \"{name}\" (known: {})",
-            names.join(", ")
-        )
-    })?;
-    let mut config = match file {
-        Some(table) => {
-            let mut merged = toml::Table::try_from(&base).map_err(|e| e.to_string())?;
-            merge(&mut merged, table);
-            let where_ = args
-                .config
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default();
-            merged
-                .try_into::<Config>()
-                .map_err(|e| format!("{where_}: {}", e.to_string().trim()))?
-        }
-        None => base,
-    };
-    if args.lmtp {
-        config.mode = Mode::Lmtp;
-    }
-    config.validate()?;
-    Ok(config)
-}
-
-fn merge(base: &mut toml::Table, over: toml::Table) {
-    for (k, v) in over {
-        match (base.get_mut(&k), v) {
-            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
-            (_, v) => {
-                base.insert(k, v);
-            }
-        }
-    }
-}
+use crate::trace::now_ms;
