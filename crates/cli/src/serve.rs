@@ -136,7 +136,9 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
     if smtp.is_empty() && args.lmtp.is_empty() {
         smtp.push(SocketAddr::from(([127, 0, 0, 1], 2525)));
     }
-    let mut lmtp_config = config.clone();
+    // Each listener speaks its own protocol whatever the profile says (`lmtp` is LMTP).
+    let (mut smtp_config, mut lmtp_config) = (config.clone(), config);
+    smtp_config.mode = Mode::Smtp;
     lmtp_config.mode = Mode::Lmtp;
     let shared_for = |config: Config| {
         Arc::new(Shared {
@@ -147,8 +149,9 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
             quiet: args.quiet,
         })
     };
-    let (smtp_shared, lmtp_shared) = (shared_for(config), shared_for(lmtp_config));
+    let (smtp_shared, lmtp_shared) = (shared_for(smtp_config), shared_for(lmtp_config));
     let mut listeners = Vec::new();
+    let mut ready = Vec::new();
     for (addrs, shared) in [(&smtp, &smtp_shared), (&args.lmtp, &lmtp_shared)] {
         for addr in addrs {
             let l = TcpListener::bind(addr)
@@ -160,17 +163,16 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
             } else {
                 "smtp"
             };
-            // One line per listener on stdout, so scripts can read the chosen ports.
-            println!("listening {proto} {local}");
+            ready.push(format!("listening {proto} {local}"));
             listeners.push((l, shared.clone()));
         }
     }
-    println!("maildir {}", maildir.root().display());
     if let Some(path) = &args.save_cert {
-        println!("certificate {}", path.display());
+        ready.push(format!("certificate {}", path.display()));
     }
-    use std::io::Write;
-    let _ = std::io::stdout().flush();
+    // The last line says the server is ready: scripts read the chosen ports up to it.
+    ready.push(format!("maildir {}", maildir.root().display()));
+    announce(&ready);
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let slots = Arc::new(Semaphore::new(args.max_connections));
@@ -199,6 +201,16 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
         ),
     }
     Ok(())
+}
+
+/// Startup lines on stdout; a reader that went away must not bring the server down.
+fn announce(lines: &[String]) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = out.flush();
 }
 
 async fn accept_loop(
