@@ -1,6 +1,6 @@
 //! `cargo xtask bench` and `cargo xtask fuzz`.
 
-use crate::{bundle, install, run};
+use crate::{bundle, install, load, run};
 use std::process::ExitCode;
 
 pub fn bench_all() -> Result<ExitCode, String> {
@@ -20,6 +20,7 @@ pub fn bench_all() -> Result<ExitCode, String> {
         "--bench",
         "lint",
     ]))?;
+    load::serve_load()?;
     run::status(run::command("trunk").args(["build", "--release"]))?;
     let r = bundle::report(&root.join("dist"))?;
     println!("\n{}", r.summary());

@@ -23,6 +23,7 @@ pub fn setup_web() -> Result<(), String> {
 pub fn setup_all() -> Result<(), String> {
     setup_web()?;
     chromium()?;
+    mail_clients()?;
     Ok(())
 }
 
@@ -124,26 +125,85 @@ fn lock_is_current(root: &Path) -> bool {
 }
 
 fn chromium() -> Result<(), String> {
-    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
-        return ok("chromium and chromium-driver (Debian)");
-    }
-    let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
-    let mut update = sudo.to_vec();
-    update.extend(["apt-get", "update"]);
-    step("apt package index", &update)?;
-    let mut install = sudo.to_vec();
-    install.extend([
-        "apt-get",
-        "install",
-        "-y",
-        "--no-install-recommends",
-        "chromium",
-        "chromium-driver",
-    ]);
-    step("chromium and chromium-driver (Debian)", &install)
+    apt(
+        "chromium and chromium-driver (Debian)",
+        &["/usr/bin/chromium", "/usr/bin/chromedriver"],
+        &["chromium", "chromium-driver"],
+    )
 }
 
-fn is_root() -> bool {
+/// Real mail clients the `serve` tests start: swaks (pipelining), curl (smtp:// upload),
+/// and openssl to make a certificate to pass by path.
+/// Python's smtplib comes with python3.
+pub fn mail_clients() -> Result<(), String> {
+    apt(
+        "swaks, curl and openssl (Debian)",
+        &["/usr/bin/swaks", "/usr/bin/curl", "/usr/bin/openssl"],
+        &["swaks", "curl", "openssl"],
+    )
+}
+
+/// The load benchmark's peers: Postfix's smtp-source / smtp-sink, and aiosmtpd (PyPI) in
+/// a virtualenv under target/.
+pub fn bench_peers() -> Result<(), String> {
+    if !Path::new("/usr/sbin/smtp-source").exists() {
+        // "No configuration": install the programs without setting up a mail system.
+        let sudo = if is_root() { "" } else { "sudo " };
+        let seed = format!(
+            "echo 'postfix postfix/main_mailer_type select No configuration' | {sudo}debconf-set-selections"
+        );
+        step("postfix debconf answer", &["sh", "-c", &seed])?;
+    }
+    apt(
+        "postfix (smtp-source, smtp-sink; Debian)",
+        &["/usr/sbin/smtp-source", "/usr/sbin/smtp-sink"],
+        &["postfix"],
+    )?;
+    let venv = run::root().join("target/bench-venv");
+    let python = venv.join("bin/python");
+    let has = run::probe(
+        python.to_str().unwrap_or("python3"),
+        &["-c", "import aiosmtpd; print(aiosmtpd.__version__)"],
+    );
+    if has.is_some_and(|v| v.trim() == AIOSMTPD_VERSION) {
+        return ok(&format!("aiosmtpd {AIOSMTPD_VERSION} (target/bench-venv)"));
+    }
+    let venv_s = venv.display().to_string();
+    step(
+        "python virtualenv target/bench-venv",
+        &["python3", "-m", "venv", &venv_s],
+    )?;
+    let pin = format!("aiosmtpd=={AIOSMTPD_VERSION}");
+    let pip = venv.join("bin/pip").display().to_string();
+    step(
+        &format!("aiosmtpd {AIOSMTPD_VERSION} (PyPI)"),
+        &[&pip, "install", "-q", &pin],
+    )
+}
+
+pub const AIOSMTPD_VERSION: &str = "1.4.6";
+
+/// Debian packages, installed when any of `present` is missing; the index is refreshed
+/// once per run.
+fn apt(what: &str, present: &[&str], packages: &[&str]) -> Result<(), String> {
+    if present.iter().all(|p| Path::new(p).exists()) {
+        return ok(what);
+    }
+    static UPDATED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
+    if UPDATED.get().is_none() {
+        let mut update = sudo.to_vec();
+        update.extend(["apt-get", "update"]);
+        step("apt package index", &update)?;
+        let _ = UPDATED.set(());
+    }
+    let mut install = sudo.to_vec();
+    install.extend(["apt-get", "install", "-y", "--no-install-recommends"]);
+    install.extend(packages);
+    step(what, &install)
+}
+
+pub fn is_root() -> bool {
     run::probe("id", &["-u"]).is_some_and(|s| s.trim() == "0")
 }
 

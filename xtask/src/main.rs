@@ -7,6 +7,7 @@ mod bench;
 mod bundle;
 mod install;
 mod layers;
+mod load;
 mod run;
 mod static_server;
 
@@ -21,7 +22,8 @@ commands:
   test    install everything, then run every test layer:
           fmt, clippy, host tests, wasm tests (headless Chromium), release build,
           end-to-end tests (Playwright + Chromium), bundle-size report
-  bench   benchmarks and the bundle-size report, printing figures
+  bench   benchmarks, `mailroom serve` under load and the bundle-size report, printing
+          figures (`bench serve`: only the server load run)
   fuzz    run the cargo-fuzz targets for a fixed number of runs (nightly)
 ";
 
@@ -31,6 +33,9 @@ fn main() -> ExitCode {
         Some("setup") => install::setup_all().map(|_| ExitCode::SUCCESS),
         Some("serve") => serve(),
         Some("test") => layers::test_all(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("serve") => {
+            load::serve_load().map(|_| ExitCode::SUCCESS)
+        }
         Some("bench") => bench::bench_all(),
         Some("fuzz") => bench::fuzz(&args[1..]),
         Some("help" | "--help" | "-h") => {

@@ -47,6 +47,10 @@ pub struct ServeArgs {
     /// Where deliveries go (created when missing: tmp/, new/, cur/).
     #[arg(long, value_name = "DIR", default_value = "Maildir")]
     maildir: PathBuf,
+    /// Accept and discard every message, writing nothing (like Postfix's smtp-sink): for
+    /// load tests. The 250 then means "received", not "stored".
+    #[arg(long, conflicts_with = "maildir")]
+    discard: bool,
     /// STARTTLS certificate chain (PEM); with --tls-key. Default: self-signed at start.
     #[arg(long, value_name = "FILE", requires = "tls_key")]
     tls_cert: Option<PathBuf>,
@@ -120,8 +124,14 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
     let config = server_config(args)?;
     // 1,000 connections need more descriptors than the usual soft limit of 1,024 allows.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
-    let maildir = maildir::Maildir::open(&args.maildir, &config.hostname)
-        .map_err(|e| format!("--maildir {}: {e}", args.maildir.display()))?;
+    let maildir = if args.discard {
+        None
+    } else {
+        Some(
+            maildir::Maildir::open(&args.maildir, &config.hostname)
+                .map_err(|e| format!("--maildir {}: {e}", args.maildir.display()))?,
+        )
+    };
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(c), Some(k)) => tls::from_files(c, k)?,
         _ => tls::self_signed(&config.hostname)?,
@@ -171,7 +181,10 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
         ready.push(format!("certificate {}", path.display()));
     }
     // The last line says the server is ready: scripts read the chosen ports up to it.
-    ready.push(format!("maildir {}", maildir.root().display()));
+    ready.push(match &maildir {
+        Some(m) => format!("maildir {}", m.root().display()),
+        None => "maildir none (--discard)".to_owned(),
+    });
     announce(&ready);
 
     let (stop_tx, stop_rx) = watch::channel(false);

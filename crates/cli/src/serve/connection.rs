@@ -17,7 +17,8 @@ use tokio_rustls::TlsAcceptor;
 /// What every connection of a listener shares.
 pub struct Shared {
     pub config: Config,
-    pub maildir: Maildir,
+    /// None with --discard: messages are acknowledged and dropped.
+    pub maildir: Option<Maildir>,
     pub tls: Option<TlsAcceptor>,
     pub trace_dir: Option<PathBuf>,
     pub quiet: bool,
@@ -213,7 +214,11 @@ impl Driver<'_> {
 
     /// Writes one file per delivered recipient, off the async threads (fsync blocks).
     async fn store(&mut self, delivery: mailroom_smtp::Delivery, lmtp: bool) -> Vec<bool> {
-        let maildir = self.shared.maildir.clone();
+        let Some(maildir) = self.shared.maildir.clone() else {
+            let n = delivery.recipients.iter().filter(|r| r.delivered).count();
+            self.deliveries += n as u64;
+            return delivery.recipients.iter().map(|r| r.delivered).collect();
+        };
         let number = self.number;
         let result = tokio::task::spawn_blocking(move || {
             let out = maildir.store(&delivery, !lmtp);

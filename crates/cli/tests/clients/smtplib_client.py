@@ -50,11 +50,13 @@ def tls_auth(port, ca):
 
 
 def insecure_auth(port, _ca):
+    # AUTH LOGIN this time (login() would pick PLAIN): username and password prompts.
     with smtplib.SMTP("127.0.0.1", port) as s:
         s.ehlo("client.example")
-        s.login("alice", "wonderland")
+        s.user, s.password = "alice", "wonderland"
+        code, _ = s.auth("LOGIN", s.auth_login, initial_response_ok=False)
         refused = s.sendmail("alice@client.example", ["x@d.example"], MESSAGE)
-    return {"refused": refused}
+    return {"auth_login": code, "refused": refused}
 
 
 def auth_needs_tls(port, _ca):
