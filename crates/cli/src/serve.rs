@@ -103,6 +103,9 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     }
 }
 
+/// More connections than this would need more descriptors than a process gets anyway.
+const MAX_CONNECTIONS: usize = 1_000_000;
+
 fn server_config(args: &ServeArgs) -> Result<Config, String> {
     let mut config = crate::config::load(args.profile.as_deref(), args.config.as_deref(), false)?;
     if args.allow_insecure_auth {
@@ -114,8 +117,11 @@ fn server_config(args: &ServeArgs) -> Result<Config, String> {
     if let Some(s) = args.data_timeout {
         config.limits.data_timeout_ms = s.saturating_mul(1000);
     }
-    if args.max_connections == 0 {
-        return Err("--max-connections: must be at least 1".into());
+    if !(1..=MAX_CONNECTIONS).contains(&args.max_connections) {
+        return Err(format!(
+            "--max-connections: {} is not between 1 and {MAX_CONNECTIONS}",
+            args.max_connections
+        ));
     }
     Ok(config)
 }
@@ -156,6 +162,7 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
             maildir: maildir.clone(),
             tls: Some(tls.acceptor.clone()),
             trace_dir: args.trace_dir.clone(),
+            started_ms: crate::trace::now_ms(),
             quiet: args.quiet,
         })
     };
@@ -185,6 +192,8 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
         Some(m) => format!("maildir {}", m.root().display()),
         None => "maildir none (--discard)".to_owned(),
     });
+    // Signal handlers first: a script may send SIGTERM as soon as it reads the ready line.
+    let signals = Signals::install()?;
     announce(&ready);
 
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -200,10 +209,11 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
             counter.clone(),
         ));
     }
-    wait_for_signal().await;
+    signals.wait().await;
     eprintln!("mailroom serve: shutting down: no new connections, finishing transactions");
     let _ = stop_tx.send(true);
     accepting.shutdown().await;
+    // Every slot back means every connection is gone (at most MAX_CONNECTIONS: fits u32).
     let all = u32::try_from(args.max_connections).unwrap_or(u32::MAX);
     let grace = Duration::from_secs(args.shutdown_grace);
     match tokio::time::timeout(grace, slots.acquire_many(all)).await {
@@ -254,20 +264,24 @@ async fn accept_loop(
     }
 }
 
-async fn wait_for_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
-    match (
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::terminate()),
-    ) {
-        (Ok(mut int), Ok(mut term)) => {
-            tokio::select! {
-                _ = int.recv() => {}
-                _ = term.recv() => {}
-            }
-        }
-        _ => {
-            let _ = tokio::signal::ctrl_c().await;
+/// SIGINT and SIGTERM, both meaning "shut down gracefully".
+struct Signals {
+    int: tokio::signal::unix::Signal,
+    term: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> Result<Signals, String> {
+        use tokio::signal::unix::{signal, SignalKind};
+        let int = signal(SignalKind::interrupt()).map_err(|e| format!("SIGINT handler: {e}"))?;
+        let term = signal(SignalKind::terminate()).map_err(|e| format!("SIGTERM handler: {e}"))?;
+        Ok(Signals { int, term })
+    }
+
+    async fn wait(mut self) {
+        tokio::select! {
+            _ = self.int.recv() => {}
+            _ = self.term.recv() => {}
         }
     }
 }

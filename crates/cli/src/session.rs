@@ -27,7 +27,8 @@ use std::process::ExitCode;
 ///             "on EOD reply 451 4.3.0 Try later", "close after 20 commands"]
 ///   [limits]  max_recipients = 100, max_errors = 10, command_line = 512,
 ///             text_line = 1000, max_message_size = 10485760,
-///             command_timeout_ms = 300000, data_timeout_ms = 180000
+///             command_timeout_ms = 300000, data_timeout_ms = 180000,
+///             min_data_rate = 500   (octets/s that message content must average; 0: off)
 ///   [policy]  syntax = "strict"|"lenient", bare_lf = "reject"|"normalize",
 ///             strict_pipelining = false, eight_bit = "warn"|"reject",
 ///             long_lines = "reject"|"warn", auth_requires_tls = true,

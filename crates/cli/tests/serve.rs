@@ -80,6 +80,31 @@ impl Server {
             .collect()
     }
 
+    /// Every trace file's text, waiting (up to 5 s) until `count` connections have ended.
+    fn traces_of(&self, count: usize) -> Vec<String> {
+        let dir = self.dir.path().join("traces");
+        let start = Instant::now();
+        loop {
+            let texts: Vec<String> = std::fs::read_dir(&dir)
+                .map(|d| {
+                    d.filter_map(|e| e.ok())
+                        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+                        .filter(|t| !t.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default();
+            // A trace is written out when its connection ends.
+            if texts.len() >= count || start.elapsed() > Duration::from_secs(5) {
+                return texts;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn traces(&self) -> Vec<String> {
+        self.traces_of(1)
+    }
+
     fn python(&self, case: &str, port: u16) -> serde_json::Value {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/smtplib_client.py");
         let out = Command::new("python3")
@@ -330,6 +355,27 @@ fn starttls_with_a_certificate_given_by_path() {
 }
 
 #[test]
+fn a_command_injected_behind_starttls_never_runs_inside_tls() {
+    let server = Server::start(&[]);
+    let r = server.python("starttls_injection", server.smtp.port());
+    assert_eq!(r["starttls"][0], "220 2.0.0 Ready to start TLS\r\n");
+    let rcpt = r["rcpt_after_tls"][0].as_str().unwrap_or_default();
+    assert!(
+        rcpt.starts_with("503 "),
+        "the injected MAIL must not count: {r}"
+    );
+    let trace = server.traces().join("\n");
+    assert!(
+        trace.contains("sent after STARTTLS in the clear were discarded"),
+        "{trace}"
+    );
+    assert!(
+        !trace.contains(r#""line":"MAIL FROM:<evil@attacker.example>""#),
+        "{trace}"
+    );
+}
+
+#[test]
 fn allow_insecure_auth_offers_auth_in_the_clear() {
     let users = "[[users]]\nname = \"alice\"\npassword = \"wonderland\"\n";
     let server = Server::start_with(&["--allow-insecure-auth"], Some(users));
@@ -453,7 +499,14 @@ fn a_client_gone_mid_data_leaves_no_file_and_nothing_acknowledged() {
     assert!(c.say("DATA").starts_with("354 "));
     c.send(b"Subject: half\r\n\r\nthe first half of a message\r\n");
     drop(c);
-    // A second, whole transaction proves the server went on and is done with the first.
+    // Its trace is written when the server is done with that connection.
+    let first = server.traces_of(1);
+    assert!(first.len() == 1 && first[0].contains("354"), "{first:?}");
+    assert!(
+        server.files("new").is_empty(),
+        "nothing from the broken transaction"
+    );
+    // A second, whole transaction proves the server went on.
     let mut d = Raw::connect(server.smtp);
     d.reply();
     d.say("EHLO client.example");
@@ -489,9 +542,10 @@ fn an_unwritable_maildir_answers_452_4_3_1_and_acknowledges_nothing() {
 #[test]
 fn a_client_sending_one_byte_per_second_hits_the_timeout() {
     let server = Server::start(&["--command-timeout", "2"]);
+    // The server's clock starts at accept, before the greeting reaches us.
+    let start = Instant::now();
     let mut c = Raw::connect(server.smtp);
     c.reply();
-    let start = Instant::now();
     let mut reply = String::new();
     for b in b"EHLO a-very-slow-client.example".iter() {
         if c.stream.write_all(&[*b]).is_err() {
@@ -604,22 +658,7 @@ fn each_connection_writes_a_json_lines_trace() {
     c.say("EHLO client.example");
     c.say("QUIT");
     drop(c);
-    let dir = server.dir.path().join("traces");
-    let start = Instant::now();
-    let text = loop {
-        let files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .expect("traces")
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        let text = files
-            .first()
-            .map(|p| std::fs::read_to_string(p).unwrap_or_default())
-            .unwrap_or_default();
-        if text.contains("\"close\"") || start.elapsed() > Duration::from_secs(5) {
-            break text;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let text = server.traces().join("\n");
     let kinds: Vec<String> = text
         .lines()
         .map(|l| {

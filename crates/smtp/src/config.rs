@@ -434,6 +434,10 @@ pub struct Limits {
     pub command_timeout_ms: u64,
     /// Server timeout waiting for the next data block, ms (RFC 5321 4.5.3.2.5: 3 minutes).
     pub data_timeout_ms: u64,
+    /// Message content must average at least this many octets per second, or the data
+    /// deadline (at most `data_timeout_ms` ahead) runs out: a client dribbling one byte a
+    /// second is cut off (Postfix's smtpd_min_data_rate, default 500). 0: per-block only.
+    pub min_data_rate: u64,
 }
 
 impl Default for Limits {
@@ -446,6 +450,7 @@ impl Default for Limits {
             max_message_size: 10 * 1024 * 1024,
             command_timeout_ms: 5 * 60 * 1000,
             data_timeout_ms: 3 * 60 * 1000,
+            min_data_rate: 500,
         }
     }
 }

@@ -118,6 +118,9 @@ pub struct Session {
     /// (so a client dribbling one byte at a time still times out, RFC 5321 4.5.3.2.7); in
     /// message content, since the last bytes arrived (a data block, 4.5.3.2.5).
     last_activity: u64,
+    /// While message content arrives: when the server gives up on it. Each block moves it
+    /// forward by what the block earns at `min_data_rate`, never past `data_timeout_ms`.
+    content_deadline: u64,
     /// A message handed to the driver (`policy.external_delivery`), awaiting
     /// `handle_delivery`; input is held until then.
     pending: Option<PendingDelivery>,
@@ -163,6 +166,7 @@ impl Session {
             transmit: Vec::new(),
             now: now_ms,
             last_activity: now_ms,
+            content_deadline: now_ms,
             pending: None,
             draining: false,
             max_line: 0,
@@ -200,7 +204,15 @@ impl Session {
     pub fn handle_input(&mut self, now_ms: u64, bytes: &[u8]) {
         self.now = now_ms;
         if self.receiving_content() {
-            self.last_activity = now_ms;
+            let limits = &self.config.limits;
+            let cap = now_ms.saturating_add(limits.data_timeout_ms);
+            self.content_deadline = match limits.min_data_rate {
+                0 => cap,
+                rate => {
+                    let earned = (bytes.len() as u64).saturating_mul(1000) / rate;
+                    self.content_deadline.saturating_add(earned).min(cap)
+                }
+            };
         }
         if self.state == State::Closed {
             return;
@@ -215,14 +227,18 @@ impl Session {
         if let Some(deadline) = self.poll_timeout() {
             if now_ms >= deadline {
                 let text = format!("{} Error: timeout exceeded", self.config.hostname);
-                self.emit(Reply::new(421, Rule::Timeout, text));
+                let r = self.make(421, Rule::Timeout, text);
+                self.emit(r);
                 self.close("timeout");
             }
         }
     }
 
     /// The real TLS handshake finished (only when `policy.simulate_tls` is off).
-    pub fn handle_tls_established(&mut self) {
+    pub fn handle_tls_established(&mut self, now_ms: u64) {
+        self.now = now_ms;
+        // The handshake was the server's wait, not the client's: the command clock restarts.
+        self.last_activity = now_ms;
         if self.state == State::TlsNegotiation {
             self.tls_up();
             self.process();
@@ -238,6 +254,8 @@ impl Session {
         let Some(mut p) = self.pending.take() else {
             return;
         };
+        // Storing was the server's work: the client's command clock starts now.
+        self.last_activity = now_ms;
         let failed =
             |i: usize, r: &RecipientResult| r.delivered && !stored.get(i).copied().unwrap_or(false);
         if self.flags.lmtp {
@@ -300,8 +318,8 @@ impl Session {
         }
         match self.state {
             State::Closed | State::TlsNegotiation => None,
-            State::Data | State::Bdat => Some(self.last_activity + limits.data_timeout_ms),
-            _ => Some(self.last_activity + limits.command_timeout_ms),
+            _ if self.receiving_content() => Some(self.content_deadline),
+            _ => Some(self.last_activity.saturating_add(limits.command_timeout_ms)),
         }
     }
 
@@ -510,6 +528,8 @@ impl Session {
     fn take_line(&mut self, max: usize) -> Option<LineFrame> {
         let frame = self.lines.take(&mut self.input, max)?;
         self.last_activity = self.now;
+        // The content that may follow (DATA, BDAT) starts with a full data timeout.
+        self.content_deadline = self.now.saturating_add(self.config.limits.data_timeout_ms);
         Some(frame)
     }
 

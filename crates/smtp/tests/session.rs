@@ -53,13 +53,15 @@ fn real_tls_waits_for_the_handshake_and_drops_pipelined_plaintext() {
         .any(|e| matches!(e, Event::Warning(w) if w.detail.contains("discarded"))));
     assert_eq!(s.state(), State::TlsNegotiation);
     assert!(wire(&mut s).ends_with("220 2.0.0 Ready to start TLS\r\n"));
-    s.handle_tls_established();
+    s.handle_tls_established(0);
     assert_eq!(s.state(), State::Connected);
     assert!(s.flags().tls && !s.flags().esmtp);
     s.handle_input(0, b"EHLO x\r\n");
     let after = wire(&mut s);
     assert!(!after.contains("STARTTLS"), "{after}");
-    assert!(!after.contains("evil"));
+    assert_eq!(s.state(), State::Greeted, "no transaction from the injected MAIL");
+    s.handle_input(0, b"RCPT TO:<x@d.example>\r\n");
+    assert!(wire(&mut s).starts_with("503 "), "RCPT before MAIL inside TLS");
 }
 
 #[test]
@@ -280,13 +282,50 @@ fn a_command_dribbled_one_byte_at_a_time_still_times_out() {
 }
 
 #[test]
-fn message_content_restarts_the_data_timeout_with_each_block() {
+fn message_content_earns_time_at_the_minimum_data_rate() {
     let mut s = Session::new(profile::profile("everything").expect("profile"), 0);
     s.handle_input(
         0,
         b"EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<x@d.example>\r\nDATA\r\n",
     );
+    let limits = s.config().limits.clone();
+    assert_eq!(limits.min_data_rate, 500, "Postfix's smtpd_min_data_rate");
+    assert_eq!(s.poll_timeout(), Some(limits.data_timeout_ms));
+    // A brisk block moves the deadline to a full data timeout from now.
+    s.handle_input(1_000, &[b'x'; 200_000]);
+    assert_eq!(s.poll_timeout(), Some(1_000 + limits.data_timeout_ms));
+    // One byte a second earns 2 ms a second: the deadline barely moves, and it runs out.
+    let mut now = 1_000;
+    while !s.is_closed() {
+        now += 1_000;
+        s.handle_timeout(now);
+        if !s.is_closed() {
+            s.handle_input(now, b"y");
+        }
+        assert!(now < 1_000 + 2 * limits.data_timeout_ms, "never timed out");
+    }
+    let cut = now - 1_000;
+    assert!(
+        cut < limits.data_timeout_ms + 2_000,
+        "cut off after {cut} ms"
+    );
+    assert!(wire(&mut s).ends_with("421 4.4.2 mailroom.example Error: timeout exceeded\r\n"));
+}
+
+#[test]
+fn with_no_minimum_rate_each_block_restarts_the_data_timeout() {
+    let mut cfg = profile::profile("everything").expect("profile");
+    cfg.limits.min_data_rate = 0;
+    let mut s = Session::new(cfg, 0);
+    s.handle_input(
+        0,
+        b"EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<x@d.example>\r\nDATA\r\n",
+    );
     let data_timeout = s.config().limits.data_timeout_ms;
-    s.handle_input(100_000, b"line one\r\n");
-    assert_eq!(s.poll_timeout(), Some(100_000 + data_timeout));
+    s.handle_input(100_000, b"l");
+    assert_eq!(
+        s.poll_timeout(),
+        Some(100_000 + data_timeout),
+        "RFC 5321 4.5.3.2.5: per block"
+    );
 }

@@ -21,6 +21,8 @@ pub struct Shared {
     pub maildir: Option<Maildir>,
     pub tls: Option<TlsAcceptor>,
     pub trace_dir: Option<PathBuf>,
+    /// When the server started (ms since the epoch), for trace file names.
+    pub started_ms: u64,
     pub quiet: bool,
 }
 
@@ -98,7 +100,12 @@ pub async fn serve(
     };
     let _ = tcp.set_nodelay(true);
     let trace = shared.trace_dir.as_ref().and_then(|dir| {
-        let name = format!("{number:06}-{}.jsonl", peer.replace([':', '[', ']'], "_"));
+        // Named by the server's start time too, so a restarted server never overwrites.
+        let name = format!(
+            "{}-{number:06}-{}.jsonl",
+            shared.started_ms,
+            peer.replace([':', '[', ']'], "_")
+        );
         match std::fs::File::create(dir.join(&name)) {
             Ok(f) => Some(std::io::BufWriter::new(f)),
             Err(e) => {
@@ -120,7 +127,8 @@ pub async fn serve(
         number,
     };
     let end = driver.run(&mut session, &mut stream, &mut shutdown).await;
-    stream.shutdown().await;
+    // TLS close_notify is a write too: bounded like the others.
+    let _ = tokio::time::timeout(Duration::from_secs(5), stream.shutdown()).await;
     if let Some(t) = driver.trace.as_mut() {
         let _ = t.flush();
     }
@@ -171,8 +179,12 @@ impl Driver<'_> {
                 }
             }
             if let Some(bytes) = session.poll_transmit() {
-                if let Err(e) = stream.write_all(&bytes).await {
-                    return End::Io(e.to_string());
+                // A client that never reads must not hold the connection forever.
+                let limit = Duration::from_millis(session.config().limits.command_timeout_ms);
+                match tokio::time::timeout(limit, stream.write_all(&bytes)).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => return End::Io(e.to_string()),
+                    Err(_) => return End::Io("the client stopped reading replies".into()),
                 }
             }
             if close || session.is_closed() {
@@ -182,7 +194,7 @@ impl Driver<'_> {
                 if let Err(e) = self.handshake(session, stream).await {
                     return End::Io(e);
                 }
-                session.handle_tls_established();
+                session.handle_tls_established(now_ms());
                 continue;
             }
             if !draining && *shutdown.borrow() {

@@ -96,31 +96,31 @@ impl Maildir {
             data.len()
         );
         let path = self.root.join("tmp").join(name);
-        let result = File::options()
+        let context =
+            |e: io::Error| io::Error::new(e.kind(), format!("writing {}: {e}", path.display()));
+        // create_new: never another writer's file; only a file made here is removed.
+        let mut file = File::options()
             .write(true)
             .create_new(true)
             .open(&path)
-            .and_then(|mut f| {
-                f.write_all(data)?;
-                f.sync_all()
-            });
-        match result {
+            .map_err(context)?;
+        match file.write_all(data).and_then(|()| file.sync_all()) {
             Ok(()) => Ok(path),
             Err(e) => {
                 let _ = fs::remove_file(&path);
-                Err(io::Error::new(
-                    e.kind(),
-                    format!("writing {}: {e}", path.display()),
-                ))
+                Err(context(e))
             }
         }
     }
 
+    /// tmp/ to new/ with link + unlink: unlike rename, a link never replaces a file that
+    /// is already there.
     fn publish(&self, tmp: &Path) -> io::Result<PathBuf> {
         let name = tmp.file_name().unwrap_or_default();
         let dest = self.root.join("new").join(name);
-        fs::rename(tmp, &dest).map_err(|e| {
-            let _ = fs::remove_file(tmp);
+        let linked = fs::hard_link(tmp, &dest);
+        let _ = fs::remove_file(tmp);
+        linked.map_err(|e| {
             io::Error::new(e.kind(), format!("moving into {}: {e}", dest.display()))
         })?;
         Ok(dest)

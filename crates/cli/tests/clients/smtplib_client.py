@@ -5,6 +5,7 @@ returned, so the Rust test can compare it with what the Maildir holds.
 """
 import json
 import smtplib
+import socket
 import ssl
 import sys
 
@@ -97,7 +98,42 @@ def lmtp(port, _ca):
             "data": [[c, m.decode()] for c, m in replies]}
 
 
-CASES = {f.__name__: f for f in [plain, tls_auth, insecure_auth, auth_needs_tls, utf8, lmtp]}
+def reply(sock):
+    """One whole SMTP reply, read byte by byte (nothing beyond it is consumed)."""
+    lines, line = [], b""
+    while True:
+        c = sock.recv(1)
+        if not c:
+            return lines
+        line += c
+        if line.endswith(b"\r\n"):
+            lines.append(line.decode())
+            if line[3:4] != b"-":
+                return lines
+            line = b""
+
+
+def starttls_injection(port, ca):
+    # CVE-2011-0411: a MAIL command sent in the clear right behind STARTTLS, in the same
+    # packet, must not run inside the TLS session. Python's ssl does the real handshake.
+    sock = socket.create_connection(("127.0.0.1", port))
+    reply(sock)
+    sock.sendall(b"EHLO client.example\r\n")
+    reply(sock)
+    sock.sendall(b"STARTTLS\r\nMAIL FROM:<evil@attacker.example>\r\n")
+    starttls = reply(sock)
+    tls = ssl.create_default_context(cafile=ca).wrap_socket(sock, server_hostname="localhost")
+    tls.sendall(b"EHLO client.example\r\n")
+    reply(tls)
+    tls.sendall(b"RCPT TO:<x@d.example>\r\n")
+    rcpt = reply(tls)
+    tls.sendall(b"QUIT\r\n")
+    reply(tls)
+    return {"starttls": starttls, "rcpt_after_tls": rcpt}
+
+
+CASES = {f.__name__: f for f in [plain, tls_auth, insecure_auth, auth_needs_tls, utf8, lmtp,
+                                 starttls_injection]}
 
 if __name__ == "__main__":
     case, port = sys.argv[1], int(sys.argv[2])
