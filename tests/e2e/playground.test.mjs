@@ -341,3 +341,23 @@ test('bad input: every corpus message loads in the validator without a page erro
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('internationalized domains are checked by the browser IDNA (UTS 46) the core is given', async () => {
+  const { page, errors } = await openPlayground(browser);
+  await page.getByRole('combobox', { name: 'Profile' }).selectOption('gmail');
+  await page.getByRole('button', { name: 'Apply and restart' }).click();
+  const log = page.getByRole('log', { name: 'Transcript' });
+  const command = page.getByRole('textbox', { name: 'Command' });
+  for (const line of ['EHLO client.example', 'MAIL FROM:<taro@例え.jp> SMTPUTF8', 'RSET',
+    // a label may not start with a combining mark (UTS 46 4.1, V5; IDNA2008 likewise)
+    'MAIL FROM:<taro@\u0301b.example> SMTPUTF8']) {
+    await command.fill(line);
+    await command.press('Enter');
+  }
+  await log.getByText('not valid IDNA').waitFor();
+  const text = await log.innerText();
+  assert.match(text, /MAIL FROM:<taro@例え\.jp> SMTPUTF8\s+S:\s*ok\s*250 2\.1\.0/, 'a valid IDN is accepted');
+  assert.match(text, /501 5\.1\.7 .*not valid IDNA/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

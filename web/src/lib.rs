@@ -12,10 +12,13 @@ pub mod state;
 mod app;
 #[cfg(target_arch = "wasm32")]
 mod components;
+#[cfg(target_arch = "wasm32")]
+mod idn;
 
 /// Mounts the app on the page body (called by the bin target in the browser).
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
     std::panic::set_hook(Box::new(app::panic_hook));
+    mailroom_smtp::syntax::path::set_idn_checker(idn::browser_idn_is_valid);
     yew::Renderer::<app::App>::new().render();
 }

@@ -59,9 +59,16 @@ fn real_tls_waits_for_the_handshake_and_drops_pipelined_plaintext() {
     s.handle_input(0, b"EHLO x\r\n");
     let after = wire(&mut s);
     assert!(!after.contains("STARTTLS"), "{after}");
-    assert_eq!(s.state(), State::Greeted, "no transaction from the injected MAIL");
+    assert_eq!(
+        s.state(),
+        State::Greeted,
+        "no transaction from the injected MAIL"
+    );
     s.handle_input(0, b"RCPT TO:<x@d.example>\r\n");
-    assert!(wire(&mut s).starts_with("503 "), "RCPT before MAIL inside TLS");
+    assert!(
+        wire(&mut s).starts_with("503 "),
+        "RCPT before MAIL inside TLS"
+    );
 }
 
 #[test]

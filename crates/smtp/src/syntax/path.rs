@@ -232,8 +232,32 @@ fn is_qtext_smtp(c: char) -> bool {
     matches!(c, ' '..='!' | '#'..='[' | ']'..='~') || (!c.is_ascii() && !c.is_control())
 }
 
+/// Checks a non-ASCII domain in a build without the `idna` feature; installed by the host.
+static IDN_CHECKER: std::sync::OnceLock<fn(&str) -> bool> = std::sync::OnceLock::new();
+
+/// Installs the check for internationalized domain names that a build without the `idna`
+/// feature uses (the playground passes the browser's UTS 46 through `URL`). The first call
+/// wins; with the `idna` feature the crate's own IDNA2008 check is used and this is unused.
+pub fn set_idn_checker(check: fn(&str) -> bool) {
+    let _ = IDN_CHECKER.set(check);
+}
+
+/// Whether a domain with non-ASCII labels converts to a valid A-label form.
+fn idn_is_valid(d: &str) -> bool {
+    #[cfg(feature = "idna")]
+    {
+        idna::domain_to_ascii_strict(d).is_ok()
+    }
+    #[cfg(not(feature = "idna"))]
+    {
+        // No checker installed: the LDH and length checks above still apply.
+        IDN_CHECKER.get().is_none_or(|check| check(d))
+    }
+}
+
 /// `Domain = sub-domain *("." sub-domain)`, with U-labels allowed (RFC 6531); a domain with
-/// non-ASCII labels must convert to a valid A-label form (IDNA2008 via the `idna` crate).
+/// non-ASCII labels must convert to a valid A-label form (IDNA2008 via the `idna` crate, or
+/// the host's checker: [`set_idn_checker`]).
 pub fn check_domain(d: &str) -> Result<(), PathError> {
     if d.is_empty() {
         return Err(PathError::BadMailbox("empty domain"));
@@ -264,7 +288,7 @@ pub fn check_domain(d: &str) -> Result<(), PathError> {
             ));
         }
     }
-    if !d.is_ascii() && idna::domain_to_ascii_strict(d).is_err() {
+    if !d.is_ascii() && !idn_is_valid(d) {
         return Err(PathError::BadMailbox(
             "the internationalized domain name is not valid IDNA",
         ));
