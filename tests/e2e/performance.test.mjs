@@ -12,17 +12,36 @@ after(async () => { await browser?.close(); });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 test('time from navigation to a working command input', async () => {
-  const times = [];
-  for (let i = 0; i < 5; i++) {
+  // Measured in the page: from the navigation's start (performance.timeOrigin) to the moment
+  // the Command input is in the document with the app running. The wall-clock time around
+  // Playwright's goto + waitFor is printed too; it adds the protocol's own round trips.
+  const inPage = [];
+  const wall = [];
+  for (let i = 0; i < 7; i++) {
     const page = await browser.newPage();
+    await page.addInitScript(() => {
+      new MutationObserver((_, obs) => {
+        if (document.querySelector('input[aria-label="Command"]')) {
+          window.__inputAt = performance.now();
+          obs.disconnect();
+        }
+      }).observe(document, { subtree: true, childList: true });
+    });
     const start = Date.now();
     await page.goto(BASE_URL);
-    await page.getByRole('textbox', { name: 'Command' }).waitFor();
-    times.push(Date.now() - start);
+    const command = page.getByRole('textbox', { name: 'Command' });
+    await command.waitFor();
+    wall.push(Date.now() - start);
+    inPage.push(Math.round(await page.evaluate(() => window.__inputAt)));
+    // working: a command typed now is answered
+    await command.fill('NOOP');
+    await command.press('Enter');
+    await page.getByRole('log', { name: 'Transcript' }).getByText('250 OK').waitFor();
     await page.close();
   }
-  console.log(`# ready: median ${median(times)} ms (${times.join(', ')})`);
-  assert.ok(median(times) < 3000);
+  console.log(`# ready: median ${median(inPage)} ms from navigation start, in the page (${inPage.join(', ')}); goal <= 300`);
+  console.log(`# ready, wall clock around Playwright: median ${median(wall)} ms (${wall.join(', ')})`);
+  assert.ok(median(inPage) < 3000);
 });
 
 /// Records main-thread long tasks (Chromium's Long Tasks API) from now on.
@@ -43,16 +62,23 @@ test('a 5 MB message pasted into DATA mode leaves the page working', async () =>
   }
   const data = page.getByRole('textbox', { name: 'Message data' });
   await data.waitFor();
+  // The 5 MB text is made in the page beforehand: passing it through the DevTools protocol
+  // would itself be a long task of the page's main thread, and not the page's doing.
+  await page.evaluate(() => {
+    const line = 'x'.repeat(76) + '\n';
+    window.__big = 'Subject: big\n\n' + line.repeat(Math.ceil(5e6 / line.length));
+  });
   await watchLongTasks(page);
-  const line = 'x'.repeat(76) + '\n';
-  const big = 'Subject: big\n\n' + line.repeat(Math.ceil(5e6 / line.length));
   const start = Date.now();
-  // As a paste would: the value changes and one input event fires (Playwright's fill of
-  // 5 MB is slow in the protocol, not in the page).
-  await data.evaluate((el, text) => {
-    el.value = text;
-    el.dispatchEvent(new InputEvent('input', { bubbles: true }));
-  }, big);
+  // A paste, as the browser delivers it: a ClipboardEvent the page may take over.
+  await data.evaluate((el) => {
+    const clip = new DataTransfer();
+    clip.setData('text/plain', window.__big);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: clip, bubbles: true, cancelable: true }));
+  });
+  // Held outside the textarea (inserting megabytes into an editable field is slow in any
+  // browser), with its size shown.
+  await page.getByRole('status').filter({ hasText: /5\.0 MB, \d+ lines/ }).waitFor();
   await page.getByRole('button', { name: 'Send and end with "."' }).click();
   const log = page.getByRole('log', { name: 'Transcript' });
   await log.getByText('250 OK').last().waitFor();
@@ -68,15 +94,17 @@ test('a 5 MB message pasted into DATA mode leaves the page working', async () =>
 
 test('a 5 MB paste into the command line leaves the page working', async () => {
   const { page, errors } = await openPlayground(browser);
-  await watchLongTasks(page);
-  const big = ('y'.repeat(99) + '\n').repeat(50_000);
-  const start = Date.now();
   await page.getByRole('textbox', { name: 'Command' }).focus();
-  await page.evaluate((t) => {
-    const dt = new DataTransfer();
-    dt.setData('text/plain', t);
-    document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-  }, big);
+  // The clipboard is filled beforehand, in the page (see the DATA test above).
+  await page.evaluate(() => {
+    window.__clip = new DataTransfer();
+    window.__clip.setData('text/plain', ('y'.repeat(99) + '\n').repeat(50_000));
+  });
+  await watchLongTasks(page);
+  const start = Date.now();
+  await page.evaluate(() => {
+    document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: window.__clip, bubbles: true, cancelable: true }));
+  });
   const log = page.getByRole('log', { name: 'Transcript' });
   await log.getByText(/^421/).waitFor();
   const long = await page.evaluate(() => window.__long);

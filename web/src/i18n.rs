@@ -67,6 +67,9 @@ texts! {
         "DATA モード：サーバーは「.」だけの行まで本文として読みます";
     MessageData => "Message data", "メッセージデータ";
     EndWithDot => "Send and end with \".\"", "送信して「.」で終える";
+    HeldPaste => "A large paste is kept out of the editor so the page stays quick; it is sent as pasted:",
+        "大きな貼り付けはページを軽く保つためエディターの外に保持し、そのまま送信します：";
+    Discard => "Discard", "破棄";
     StuffedPreview => "On the wire (lines starting with \".\" get one more dot, RFC 5321 4.5.2):",
         "送信される形（「.」で始まる行にはドットが 1 つ足されます、RFC 5321 4.5.2）：";
     StuffedDot => "transparency dot: the server removes it (RFC 5321 4.5.2)",

@@ -210,27 +210,29 @@ impl Playground {
 
     /// Sends text as the client would: each line gets CRLF; several lines go in one write.
     pub fn send(&mut self, text: &str) {
-        let normalized = text.replace("\r\n", "\n");
-        let mut bytes = Vec::with_capacity(normalized.len() + 2);
-        for line in normalized.split('\n') {
-            bytes.extend_from_slice(line.as_bytes());
+        let mut bytes = Vec::with_capacity(text.len() + text.len() / 32 + 2);
+        for line in text.split('\n') {
+            bytes.extend_from_slice(line.strip_suffix('\r').unwrap_or(line).as_bytes());
             bytes.extend_from_slice(b"\r\n");
         }
-        self.send_bytes(&bytes);
+        self.send_bytes(bytes);
     }
 
     /// Sends the DATA editor's text: lines starting with "." get another "." (RFC 5321
     /// 4.5.2, the client's half of transparency), then the end-of-data line ".".
     pub fn send_data(&mut self, text: &str) {
-        self.send_bytes(&data_bytes(text));
+        self.send_bytes(data_bytes(text));
     }
 
     /// Raw client bytes in one write (a scenario's `C~` lines may hold bare LF / CR).
     /// A large write is fed to the session in slices (see [`Action::Pump`]) so the page
     /// never stops for long; the core gives the same result for any chunking.
-    pub fn send_bytes(&mut self, bytes: &[u8]) {
-        let write = Rc::new(bytes.to_vec());
-        let slices = slice_points(bytes, SLICE);
+    ///
+    /// A write of one slice is fed at once; the first slice of a larger one waits for the
+    /// next macrotask too, so the event that made it (a paste, a click) ends quickly.
+    pub fn send_bytes(&mut self, bytes: Vec<u8>) {
+        let slices = slice_points(&bytes, SLICE);
+        let write = Rc::new(bytes);
         let n = slices.len();
         for (i, range) in slices.into_iter().enumerate() {
             self.pending.push_back(Slice {
@@ -240,8 +242,8 @@ impl Playground {
                 last: i + 1 == n,
             });
         }
-        if self.pending.len() == n {
-            // Nothing was waiting: start now.
+        if self.pending.len() == n && n == 1 {
+            // Nothing was waiting and it is small: now. Otherwise the app pumps while busy().
             self.pump();
         }
     }
@@ -469,7 +471,7 @@ impl Playground {
         if let Some(run) = self.scenario.as_mut() {
             run.done += 1;
         }
-        self.send_bytes(&bytes);
+        self.send_bytes(bytes);
     }
 }
 
@@ -864,7 +866,7 @@ mod tests {
             "EHLO c.example\nMAIL FROM:<a@b.example>\nRCPT TO:<c@d.example>\nDATA".into(),
         ));
         let mut p = (*p).clone();
-        p.send_bytes(b"x\n.\nMAIL FROM:<e@f.example>\r\n");
+        p.send_bytes(b"x\n.\nMAIL FROM:<e@f.example>\r\n".to_vec());
         assert_eq!(p.state(), State::Data);
         assert!(client(&p)
             .iter()
@@ -1046,7 +1048,7 @@ mod tests {
         let mut p = Playground::default();
         p.send(&"A".repeat(100_000));
         p.send("\u{0}\u{7f}\r\r\n<img src=x onerror=alert(1)>");
-        p.send_bytes(&[0xff, 0xfe, b'\r', b'\n']);
+        p.send_bytes(vec![0xff, 0xfe, b'\r', b'\n']);
         assert!(!p.transcript.is_empty());
         for _ in 0..3000 {
             p.send("NOOP");
@@ -1057,3 +1059,4 @@ mod tests {
         assert!(p.transcript.len() <= MAX_ENTRIES);
     }
 }
+

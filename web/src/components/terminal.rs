@@ -1,10 +1,10 @@
 //! The session terminal: the C:/S: transcript (an ARIA live log), the command line with
 //! history and pipelined paste, quick-command buttons, and the DATA editor after 354.
 
+use std::rc::Rc;
 use crate::i18n::{Lang, T};
 use crate::state::{dot_stuff, Action, Entry, History, Info, LineKind, Playground};
 use mailroom_smtp::{Reply, State};
-use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -20,18 +20,8 @@ pub fn terminal(props: &Props) -> Html {
     let lang = props.lang;
     let p = &*props.playground;
     let input = use_node_ref();
-    let log = use_node_ref();
     let history = use_mut_ref(History::default);
 
-    // Keep the newest entry in view.
-    {
-        let log = log.clone();
-        use_effect_with(p.generation, move |_| {
-            if let Some(el) = log.cast::<web_sys::Element>() {
-                el.set_scroll_top(el.scroll_height());
-            }
-        });
-    }
 
     let onkeydown = {
         let input = input.clone();
@@ -68,19 +58,16 @@ pub fn terminal(props: &Props) -> Html {
         let dispatch = props.dispatch.clone();
         let history = history.clone();
         Callback::from(move |e: Event| {
-            let Some(text) = e
-                .dyn_ref::<web_sys::ClipboardEvent>()
-                .and_then(|c| c.clipboard_data())
-                .and_then(|d| d.get_data("text").ok())
-            else {
+            let Some(text) = crate::clipboard::pasted_text(&e) else {
                 return;
             };
             // A multi-line paste is a pipelined batch: one write, as a client would send it.
             if text.contains('\n') {
                 e.prevent_default();
-                let batch = text.trim_end_matches(['\r', '\n']).to_owned();
+                let mut batch = text;
+                batch.truncate(batch.trim_end_matches(['\r', '\n']).len());
                 // A short batch goes into the history line by line; a bulk paste does not.
-                if batch.lines().count() <= 50 {
+                if batch.lines().nth(50).is_none() {
                     for line in batch.lines() {
                         history.borrow_mut().push(line);
                     }
@@ -114,8 +101,10 @@ pub fn terminal(props: &Props) -> Html {
     html! {
         <section class="panel terminal" aria-labelledby="terminal-title">
             <h2 id="terminal-title">{ T::Session.get(lang) }</h2>
-            <div ref={log} class="transcript" role="log" aria-label="Transcript" aria-live="polite" tabindex="0">
-                { for entries }
+            // The newest entry stays in view by CSS (see .transcript in styles.css): reading
+            // scrollHeight after each change would force a layout inside the event.
+            <div class="transcript" role="log" aria-label="Transcript" aria-live="polite" tabindex="0">
+                <div class="entries">{ for entries }</div>
             </div>
             if p.busy() {
                 <p class="mode" role="status">{ format!("{} {} KB", T::Sending.get(lang), p.pending_octets() / 1024) }</p>
@@ -152,6 +141,9 @@ fn data_editor(props: &DataProps) -> Html {
     // Only the lines that will be stuffed are kept, not the text: a 5 MB paste must not be
     // copied on every render.
     let stuffed = use_state(Vec::<(usize, String)>::new);
+    // A paste this large is held here, not put into the textarea: a browser takes hundreds of
+    // milliseconds to insert (and again to clear) megabytes in an editable field.
+    let held = use_state(|| None::<Rc<String>>);
     let oninput = {
         let stuffed = stuffed.clone();
         Callback::from(move |e: InputEvent| {
@@ -159,12 +151,43 @@ fn data_editor(props: &DataProps) -> Html {
             stuffed.set(stuffed_lines(&el.value()));
         })
     };
+    let onpaste = {
+        let (stuffed, held) = (stuffed.clone(), held.clone());
+        Callback::from(move |e: Event| {
+            let Some(pasted) = crate::clipboard::pasted_text(&e) else {
+                return;
+            };
+            if pasted.len() < HOLD_PASTE || held.is_some() {
+                return;
+            }
+            e.prevent_default();
+            let el: HtmlTextAreaElement = e.target_unchecked_into();
+            // What the field would hold: the paste replaces the selection.
+            let value = el.value();
+            let (start, end) = selection(&el, &value);
+            let text = format!("{}{pasted}{}", &value[..start], &value[end..]);
+            stuffed.set(stuffed_lines(&text));
+            held.set(Some(Rc::new(text)));
+        })
+    };
+    let discard = {
+        let (stuffed, held) = (stuffed.clone(), held.clone());
+        Callback::from(move |_: MouseEvent| {
+            held.set(None);
+            stuffed.set(Vec::new());
+        })
+    };
     let send = {
         let area = area.clone();
-        let stuffed = stuffed.clone();
+        let (stuffed, held) = (stuffed.clone(), held.clone());
         let dispatch = props.dispatch.clone();
         move || {
-            if let Some(el) = area.cast::<HtmlTextAreaElement>() {
+            if let Some(text) = (*held).clone() {
+                held.set(None);
+                stuffed.set(Vec::new());
+                let text = Rc::try_unwrap(text).unwrap_or_else(|rc| (*rc).clone());
+                dispatch.emit(Action::SendData(text));
+            } else if let Some(el) = area.cast::<HtmlTextAreaElement>() {
                 dispatch.emit(Action::SendData(el.value()));
                 el.set_value("");
                 stuffed.set(Vec::new());
@@ -185,10 +208,22 @@ fn data_editor(props: &DataProps) -> Html {
     let preview = stuffed.iter().map(|(n, l)| {
         html! { <li><span class="lineno">{ n }</span>{ data_line(l, lang) }</li> }
     });
+    let held_note = held.as_ref().map(|text| {
+        let lines = text.lines().count();
+        html! {
+            <p class="held" role="status">
+                { T::HeldPaste.get(lang) }{ " " }
+                <strong>{ format!("{:.1} MB, {lines} lines", text.len() as f64 / 1e6) }</strong>{ " " }
+                <button type="button" onclick={discard}>{ T::Discard.get(lang) }</button>
+            </p>
+        }
+    });
     html! {
         <div class="data-editor">
+            { for held_note }
             <textarea ref={area} aria-label="Message data" rows="6" spellcheck="false"
-                {oninput} {onkeydown} placeholder={"Subject: hello\n\nHi!"} />
+                readonly={held.is_some()}
+                {oninput} {onpaste} {onkeydown} placeholder={"Subject: hello\n\nHi!"} />
             if !stuffed.is_empty() {
                 <div class="stuffing">
                     <p>{ T::StuffedPreview.get(lang) }</p>
@@ -198,6 +233,27 @@ fn data_editor(props: &DataProps) -> Html {
             <button type="button" class="primary" {onclick} title="Ctrl+Enter">{ T::EndWithDot.get(lang) }</button>
         </div>
     }
+}
+
+/// Pastes from this size on are held outside the DATA textarea (see `DataEditor`).
+const HOLD_PASTE: usize = 512 * 1024;
+
+/// The textarea's selection as byte offsets into `value` (the DOM counts UTF-16 units).
+fn selection(el: &HtmlTextAreaElement, value: &str) -> (usize, usize) {
+    let to_byte = |units: Option<u32>| {
+        let units = units.unwrap_or(0) as usize;
+        let mut seen = 0;
+        for (i, c) in value.char_indices() {
+            if seen >= units {
+                return i;
+            }
+            seen += c.len_utf16();
+        }
+        value.len()
+    };
+    let start = to_byte(el.selection_start().ok().flatten());
+    let end = to_byte(el.selection_end().ok().flatten()).max(start);
+    (start, end)
 }
 
 /// The first lines (numbered from 1) that the client will stuff, as they go on the wire.
