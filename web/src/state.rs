@@ -1059,4 +1059,3 @@ mod tests {
         assert!(p.transcript.len() <= MAX_ENTRIES);
     }
 }
-

@@ -1,10 +1,10 @@
 //! The session terminal: the C:/S: transcript (an ARIA live log), the command line with
 //! history and pipelined paste, quick-command buttons, and the DATA editor after 354.
 
-use std::rc::Rc;
 use crate::i18n::{Lang, T};
 use crate::state::{dot_stuff, Action, Entry, History, Info, LineKind, Playground};
 use mailroom_smtp::{Reply, State};
+use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -21,7 +21,6 @@ pub fn terminal(props: &Props) -> Html {
     let p = &*props.playground;
     let input = use_node_ref();
     let history = use_mut_ref(History::default);
-
 
     let onkeydown = {
         let input = input.clone();
