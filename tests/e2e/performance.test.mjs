@@ -141,7 +141,8 @@ test('validator update time for a 100 KB message', async (t) => {
     performance.getEntriesByName('validator update').map((e) => e.duration));
   const long = await page.evaluate(() => window.__long);
   assert.ok(updates.length >= 6, `one measure per update: ${updates.length}`);
-  console.log(`# validator 100 KB: update (lint + DOM) median ${median(updates).toFixed(1)} ms, max ${Math.max(...updates).toFixed(1)} ms over ${updates.length}; goal <= 16; longest task ${Math.max(0, ...long).toFixed(0)} ms`);
+  const [first, ...typing] = updates;
+  console.log(`# validator 100 KB: update (lint + DOM) while typing median ${median(typing).toFixed(1)} ms, max ${Math.max(...typing).toFixed(1)} ms; goal <= 16; first update after the paste ${first.toFixed(1)} ms; longest task ${Math.max(0, ...long).toFixed(0)} ms`);
   assert.deepEqual(errors, []);
   await page.close();
 });
