@@ -362,6 +362,39 @@ pub enum SyntaxPolicy {
     Lenient,
 }
 
+/// Names as the config file and fixtures spell them (`strict`, `reject`, `normalize`, ...).
+macro_rules! named_enum {
+    ($t:ty, $what:literal, $( $v:ident = $name:literal ),+) => {
+        impl $t {
+            pub fn as_str(self) -> &'static str {
+                match self { $( <$t>::$v => $name, )+ }
+            }
+        }
+        impl std::str::FromStr for $t {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $( $name => Ok(<$t>::$v), )+
+                    _ => Err(format!("{}: {} (not \"{s}\")", $what, [$( $name ),+].join(" or "))),
+                }
+            }
+        }
+    };
+}
+named_enum!(
+    SyntaxPolicy,
+    "syntax",
+    Strict = "strict",
+    Lenient = "lenient"
+);
+named_enum!(Enforcement, "enforcement", Reject = "reject", Warn = "warn");
+named_enum!(
+    crate::framing::BareLfPolicy,
+    "bare_lf",
+    Reject = "reject",
+    Normalize = "normalize"
+);
+
 /// What to do with a policy violation in the data: refuse the message, or accept it and
 /// emit a warning event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

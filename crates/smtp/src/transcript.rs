@@ -13,16 +13,14 @@
 //! `S:` lines that follow must be exactly the replies to that batch.
 //!
 //! Directives: `profile NAME`, `mode smtp|lmtp`, `hostname H`, `extensions A, B 1, C`,
-//! `mailbox ADDR [STATE]`, `domain D`, `user NAME PASSWORD`, `fault SENTENCE`,
-//! `policy KEY=VALUE`, `limit KEY=VALUE`, `now MS`.
+//! `clear` (no mailboxes, domains, users or faults), `mailbox ADDR [STATE]`, `domain D`,
+//! `user NAME PASSWORD`, `fault SENTENCE`, `policy KEY=VALUE`, `limit KEY=VALUE`,
+//! `client NAME ADDRESS`, `now MS`. [`directives`] writes them for any config.
 //! Assertions: `state S`, `delivered N`, `closed`, `warning RULE`, `rule RULE` (the last
 //! reply's rule), `group-ends N`, `data-contains TEXT` (last delivery).
 
-use crate::config::{
-    Config, Extension, Fault, MailboxConfig, MailboxState, Mode, SyntaxPolicy, User,
-};
+use crate::config::{Config, Extension, Fault, MailboxConfig, MailboxState, Mode, User};
 use crate::event::Event;
-use crate::framing::BareLfPolicy;
 use crate::session::Session;
 use std::fmt;
 
@@ -289,45 +287,226 @@ fn apply_directive(cfg: &mut Config, d: &str) -> Result<(), String> {
             let (k, v) = value.split_once('=').ok_or("KEY=VALUE")?;
             let b = || v.parse::<bool>().map_err(|_| format!("{k}: true or false"));
             let n = || v.parse::<u64>().map_err(|_| format!("{k}: a number"));
-            let enf = || match v {
-                "reject" => Ok(crate::config::Enforcement::Reject),
-                "warn" => Ok(crate::config::Enforcement::Warn),
-                _ => Err(format!("{k}: reject or warn")),
-            };
             match k {
-                "syntax" => {
-                    cfg.policy.syntax = match v {
-                        "strict" => SyntaxPolicy::Strict,
-                        "lenient" => SyntaxPolicy::Lenient,
-                        _ => return Err("syntax: strict or lenient".into()),
-                    }
-                }
-                "bare_lf" => {
-                    cfg.policy.bare_lf = match v {
-                        "reject" => BareLfPolicy::Reject,
-                        "normalize" => BareLfPolicy::Normalize,
-                        _ => return Err("bare_lf: reject or normalize".into()),
-                    }
-                }
+                "syntax" => cfg.policy.syntax = v.parse()?,
+                "bare_lf" => cfg.policy.bare_lf = v.parse()?,
                 "strict_pipelining" => cfg.policy.strict_pipelining = b()?,
-                "eight_bit" => cfg.policy.eight_bit = enf()?,
-                "long_lines" => cfg.policy.long_lines = enf()?,
+                "eight_bit" => cfg.policy.eight_bit = v.parse()?,
+                "long_lines" => cfg.policy.long_lines = v.parse()?,
                 "auth_requires_tls" => cfg.policy.auth_requires_tls = b()?,
                 "require_tls" => cfg.policy.require_tls = b()?,
                 "require_auth" => cfg.policy.require_auth = b()?,
                 "expn" => cfg.policy.expn = b()?,
+                "simulate_tls" => cfg.policy.simulate_tls = b()?,
                 "max_recipients" => cfg.limits.max_recipients = n()? as u32,
                 "max_errors" => cfg.limits.max_errors = n()? as u32,
                 "command_line" => cfg.limits.command_line = n()? as usize,
                 "text_line" => cfg.limits.text_line = n()?,
                 "max_message_size" => cfg.limits.max_message_size = n()?,
+                "command_timeout_ms" => cfg.limits.command_timeout_ms = n()?,
+                "data_timeout_ms" => cfg.limits.data_timeout_ms = n()?,
+                "min_data_rate" => cfg.limits.min_data_rate = n()?,
                 _ => return Err(format!("unknown setting \"{k}\"")),
             }
+        }
+        "client" => {
+            let (name, addr) = value.split_once(' ').ok_or("client NAME ADDRESS")?;
+            cfg.client.name = name.to_owned();
+            cfg.client.addr = addr.trim().to_owned();
+        }
+        "clear" => {
+            // Empties the lists a profile brings, so the lines after it say exactly what is in them.
+            cfg.mailboxes.clear();
+            cfg.domains.clear();
+            cfg.users.clear();
+            cfg.faults.clear();
         }
         "now" => {}
         _ => return Err(format!("unknown directive \"{key}\"")),
     }
     Ok(())
+}
+
+/// The directives that rebuild `config` exactly: its profile, then what differs from it.
+/// With [`dialogue`] this is "copy as fixture"; the playground's permalinks use it too.
+pub fn directives(config: &Config) -> Vec<String> {
+    let name = config.profile.as_deref().unwrap_or("everything");
+    let (name, base) = match crate::profile::profile(name) {
+        Some(base) => (name, base),
+        None => ("everything", Config::default()),
+    };
+    let mut out = vec![format!("profile {name}")];
+    let mut differ = |same: bool, line: String| {
+        if !same {
+            out.push(line);
+        }
+    };
+    let mode = if config.mode == Mode::Lmtp {
+        "lmtp"
+    } else {
+        "smtp"
+    };
+    differ(config.mode == base.mode, format!("mode {mode}"));
+    differ(
+        config.hostname == base.hostname,
+        format!("hostname {}", config.hostname),
+    );
+    let exts: Vec<String> = config.extensions.iter().map(|e| e.to_string()).collect();
+    differ(
+        config.extensions == base.extensions,
+        format!("extensions {}", exts.join(", ")),
+    );
+    let (p, b) = (&config.policy, &base.policy);
+    let policies = [
+        ("syntax", p.syntax.as_str().to_owned(), p.syntax == b.syntax),
+        (
+            "bare_lf",
+            p.bare_lf.as_str().to_owned(),
+            p.bare_lf == b.bare_lf,
+        ),
+        (
+            "strict_pipelining",
+            p.strict_pipelining.to_string(),
+            p.strict_pipelining == b.strict_pipelining,
+        ),
+        (
+            "eight_bit",
+            p.eight_bit.as_str().to_owned(),
+            p.eight_bit == b.eight_bit,
+        ),
+        (
+            "long_lines",
+            p.long_lines.as_str().to_owned(),
+            p.long_lines == b.long_lines,
+        ),
+        (
+            "auth_requires_tls",
+            p.auth_requires_tls.to_string(),
+            p.auth_requires_tls == b.auth_requires_tls,
+        ),
+        (
+            "require_tls",
+            p.require_tls.to_string(),
+            p.require_tls == b.require_tls,
+        ),
+        (
+            "require_auth",
+            p.require_auth.to_string(),
+            p.require_auth == b.require_auth,
+        ),
+        ("expn", p.expn.to_string(), p.expn == b.expn),
+        (
+            "simulate_tls",
+            p.simulate_tls.to_string(),
+            p.simulate_tls == b.simulate_tls,
+        ),
+    ];
+    for (k, v, same) in policies {
+        differ(same, format!("policy {k}={v}"));
+    }
+    let (l, b) = (&config.limits, &base.limits);
+    let limits = [
+        (
+            "max_recipients",
+            u64::from(l.max_recipients),
+            u64::from(b.max_recipients),
+        ),
+        (
+            "max_errors",
+            u64::from(l.max_errors),
+            u64::from(b.max_errors),
+        ),
+        ("command_line", l.command_line as u64, b.command_line as u64),
+        ("text_line", l.text_line, b.text_line),
+        ("max_message_size", l.max_message_size, b.max_message_size),
+        (
+            "command_timeout_ms",
+            l.command_timeout_ms,
+            b.command_timeout_ms,
+        ),
+        ("data_timeout_ms", l.data_timeout_ms, b.data_timeout_ms),
+        ("min_data_rate", l.min_data_rate, b.min_data_rate),
+    ];
+    for (k, v, was) in limits {
+        differ(v == was, format!("limit {k}={v}"));
+    }
+    differ(
+        config.client == base.client,
+        format!("client {} {}", config.client.name, config.client.addr),
+    );
+    let lists_same = config.mailboxes == base.mailboxes
+        && config.domains == base.domains
+        && config.users == base.users
+        && config.faults == base.faults;
+    if !lists_same {
+        out.push("clear".into());
+        for m in &config.mailboxes {
+            out.push(format!("mailbox {} {}", m.address, m.state));
+        }
+        for d in &config.domains {
+            out.push(format!("domain {d}"));
+        }
+        for u in &config.users {
+            out.push(format!("user {} {}", u.name, u.password));
+        }
+        for f in &config.faults {
+            out.push(format!("fault {f}"));
+        }
+    }
+    out
+}
+
+/// A fixture of a whole dialogue: `! ` directives, then each client write (as `C:` lines,
+/// or `C~` for bytes a `C:` line cannot show) and the server's reply lines after it.
+pub fn dialogue(
+    config: &Config,
+    exchanges: &[(Vec<u8>, Vec<String>)],
+    greeting: &[String],
+) -> String {
+    let mut out = String::new();
+    for d in directives(config) {
+        out.push_str("! ");
+        out.push_str(&d);
+        out.push('\n');
+    }
+    let server = |out: &mut String, lines: &[String]| {
+        for l in lines {
+            out.push_str("S: ");
+            out.push_str(l);
+            out.push('\n');
+        }
+    };
+    server(&mut out, greeting);
+    for (write, replies) in exchanges {
+        out.push_str(&client_lines(write));
+        server(&mut out, replies);
+    }
+    out
+}
+
+/// Client bytes as fixture lines: `C:` per CRLF-terminated printable line, one `C~` line
+/// for the rest (bare LF, control bytes, non-UTF-8, a missing final CRLF).
+fn client_lines(write: &[u8]) -> String {
+    let mut out = String::new();
+    let mut rest = write;
+    while !rest.is_empty() {
+        let end = rest.windows(2).position(|w| w == b"\r\n");
+        let used = end.map_or(rest.len(), |i| i + 2);
+        // Trailing spaces would not survive an editor: those lines are `C~` too.
+        match end.and_then(|i| std::str::from_utf8(&rest[..i]).ok()) {
+            Some(line) if !line.chars().any(char::is_control) && !line.ends_with(' ') => {
+                out.push_str("C: ");
+                out.push_str(line);
+            }
+            _ => {
+                out.push_str("C~ ");
+                out.push_str(&escape(&rest[..used]));
+            }
+        }
+        out.push('\n');
+        rest = &rest[used..];
+    }
+    out
 }
 
 /// `\r \n \t \\ \xHH` escapes.

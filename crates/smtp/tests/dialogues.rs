@@ -60,3 +60,59 @@ fn the_browser_test_runs_every_fixture_too() {
         );
     }
 }
+
+/// Every fixture's client writes, replayed and written back out with `transcript::dialogue`,
+/// make a fixture that passes: "copy as fixture" round-trips, bare LF and all.
+#[test]
+fn a_recorded_dialogue_written_as_a_fixture_passes() {
+    use mailroom_smtp::transcript::{dialogue, Step};
+    use mailroom_smtp::{Event, Session};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogues");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).expect("dialogues").flatten() {
+        let text = std::fs::read_to_string(entry.path()).expect("fixture");
+        let fixture = Fixture::parse(&text).expect("parses");
+        let config = fixture.config().expect("config");
+        // The client's writes as the original fixture batches them.
+        let mut writes: Vec<Vec<u8>> = Vec::new();
+        let mut batch = Vec::new();
+        for (_, step) in &fixture.steps {
+            match step {
+                Step::Client(b) => batch.extend_from_slice(b),
+                _ if !batch.is_empty() => writes.push(std::mem::take(&mut batch)),
+                _ => {}
+            }
+        }
+        if !batch.is_empty() {
+            writes.push(batch);
+        }
+        let replies = |s: &mut Session| -> Vec<String> {
+            std::iter::from_fn(|| s.poll_event())
+                .filter_map(|e| match e {
+                    Event::Reply(r) => Some(r.wire_lines()),
+                    _ => None,
+                })
+                .flatten()
+                .collect()
+        };
+        let mut session = Session::new(config.clone(), 1_795_813_480_000);
+        let greeting = replies(&mut session);
+        let exchanges: Vec<(Vec<u8>, Vec<String>)> = writes
+            .into_iter()
+            .map(|w| {
+                session.handle_input(1_795_813_480_000, &w);
+                let r = replies(&mut session);
+                (w, r)
+            })
+            .collect();
+        let written = dialogue(&config, &exchanges, &greeting);
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let again = Fixture::parse(&written).unwrap_or_else(|m| panic!("{name}: {m}\n{written}"));
+        assert_eq!(again.config().expect("config"), config, "{name}: config round trip");
+        if let Err(m) = again.run() {
+            panic!("{name}: {m}\n{written}");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 15);
+}

@@ -213,3 +213,43 @@ fn next_commands_follow_the_state() {
         assert!(!hint.syntax.is_empty() && !hint.example.is_empty());
     }
 }
+
+proptest! {
+    /// `transcript::directives` rebuilds any config the settings can make, exactly.
+    #[test]
+    fn directives_rebuild_the_config(
+        profile in proptest::sample::select(mailroom_smtp::profile::PROFILES.iter().map(|p| p.name).collect::<Vec<_>>()),
+        lmtp in any::<bool>(),
+        host in "[a-z]{1,8}\\.example",
+        strict_pipelining in any::<bool>(),
+        normalize in any::<bool>(),
+        max_recipients in 1u32..500,
+        max_size in 1u64..100_000_000,
+        mailboxes in proptest::collection::vec(("[a-z]{1,6}", 0usize..6), 0..4),
+        fault in proptest::option::of(Just("on RCPT matching *@spam.example reply 550 5.7.1 Blocked")),
+    ) {
+        use mailroom_smtp::config::{MailboxConfig, MailboxState};
+        use mailroom_smtp::transcript::{directives, Fixture};
+        let mut c = mailroom_smtp::profile::profile(profile).expect("profile");
+        c.mode = if lmtp { mailroom_smtp::Mode::Lmtp } else { mailroom_smtp::Mode::Smtp };
+        c.hostname = host;
+        c.policy.strict_pipelining = strict_pipelining;
+        if normalize {
+            c.policy.bare_lf = mailroom_smtp::framing::BareLfPolicy::Normalize;
+        }
+        c.limits.max_recipients = max_recipients;
+        c.limits.max_message_size = max_size;
+        for (local, state) in mailboxes {
+            c.mailboxes.push(MailboxConfig {
+                address: format!("{local}@foo.example"),
+                state: MailboxState::ALL[state % MailboxState::ALL.len()],
+            });
+        }
+        if let Some(f) = fault {
+            c.faults.push(f.parse().expect("fault"));
+        }
+        let text: String = directives(&c).iter().map(|d| format!("! {d}\n")).collect();
+        let back = Fixture::parse(&text).and_then(|f| f.config());
+        prop_assert_eq!(back, Ok(c), "{}", text);
+    }
+}
