@@ -3,7 +3,9 @@
 //! it out. `state`, `settings`, `scenario` and `i18n` are pure and tested natively; the
 //! components are wasm-only.
 
+pub mod export;
 pub mod i18n;
+pub mod saved;
 pub mod scenario;
 pub mod settings;
 pub mod state;

@@ -95,6 +95,9 @@ pub struct Playground {
     pub sessions: u64,
     /// Slices of large writes not yet fed to the session (oldest first).
     pending: std::collections::VecDeque<Slice>,
+    /// Every client write of this session, for links, autosave and "copy as fixture";
+    /// `None` once they pass LOG_CAP (a 5 MB paste is not put into a link).
+    log: Option<Vec<Rc<Vec<u8>>>>,
     /// Whether the write being drained starts / ends in this slice.
     slice: (bool, bool),
     /// What the validator should show (a delivered or composed message).
@@ -113,6 +116,9 @@ struct Slice {
 
 /// Octets fed to the session per slice: small enough to keep each step short in wasm.
 const SLICE: usize = 128 * 1024;
+
+/// The client writes a link or the autosave may hold, in all.
+pub const LOG_CAP: usize = 256 * 1024;
 
 /// A message handed to the validator, with the envelope it travelled with (if any).
 #[cfg(feature = "validator")]
@@ -150,6 +156,8 @@ pub enum Action {
     StopScenario,
     /// Empty the mailboxes.
     ClearMailboxes,
+    /// Open a saved state (a permalink or the autosave).
+    Restore(Rc<crate::saved::Saved>),
     /// Open a delivered message (by index in `deliveries`) in the validator.
     #[cfg(feature = "validator")]
     InspectDelivery(usize),
@@ -188,6 +196,7 @@ impl Playground {
             scenario: None,
             sessions: 0,
             pending: Default::default(),
+            log: Some(Vec::new()),
             slice: (true, true),
             #[cfg(feature = "validator")]
             inspect: None,
@@ -233,6 +242,14 @@ impl Playground {
     pub fn send_bytes(&mut self, bytes: Vec<u8>) {
         let slices = slice_points(&bytes, SLICE);
         let write = Rc::new(bytes);
+        if let Some(log) = self.log.as_mut() {
+            let total: usize = log.iter().map(|w| w.len()).sum::<usize>() + write.len();
+            if total <= LOG_CAP {
+                log.push(Rc::clone(&write));
+            } else {
+                self.log = None;
+            }
+        }
         let n = slices.len();
         for (i, range) in slices.into_iter().enumerate() {
             self.pending.push_back(Slice {
@@ -448,6 +465,59 @@ impl Playground {
     }
 
     /// A fresh session; mailboxes (deliveries) are kept.
+    /// The session so far as a link or the autosave holds it; `None` when its writes are
+    /// too large (then only the settings are kept: see [`Playground::saved_settings`]).
+    pub fn saved(&self) -> Option<crate::saved::Saved> {
+        let log = self.log.as_ref()?;
+        Some(crate::saved::Saved {
+            writes: log.iter().map(|w| w.as_ref().clone()).collect(),
+            ..self.saved_settings()
+        })
+    }
+
+    /// The server settings and scenario, without the session's writes.
+    pub fn saved_settings(&self) -> crate::saved::Saved {
+        crate::saved::Saved {
+            config: self.session.config().clone(),
+            writes: Vec::new(),
+            scenario: self
+                .scenario
+                .as_ref()
+                .map(|r| (r.scenario.id.to_owned(), r.done)),
+            validator: None,
+            lang: None,
+        }
+    }
+
+    /// A playground in the state `saved` describes: the same server, the same writes
+    /// replayed (the core is deterministic), the scenario at the same step.
+    pub fn restore(saved: &crate::saved::Saved) -> Playground {
+        let mut p = Playground::new(saved.config.clone());
+        for w in &saved.writes {
+            p.send_bytes(w.clone());
+            while p.busy() {
+                p.pump();
+            }
+        }
+        if let Some((id, done)) = &saved.scenario {
+            if let Some(scenario) = crate::scenario::all().into_iter().find(|s| s.id == id) {
+                let done = (*done).min(scenario.steps.len());
+                p.scenario = Some(ScenarioRun { scenario, done });
+            }
+        }
+        p
+    }
+
+    /// The session so far as a dialogue fixture of the core's tests (it passes them).
+    pub fn fixture(&self) -> Option<String> {
+        let log = self.log.as_ref()?;
+        let writes: Vec<Vec<u8>> = log.iter().map(|w| w.as_ref().clone()).collect();
+        Some(mailroom_smtp::transcript::record(
+            self.session.config(),
+            &writes,
+        ))
+    }
+
     fn restarted(&self, config: Config) -> Playground {
         let mut p = Playground::new(config);
         p.deliveries = self.deliveries.clone();
@@ -654,6 +724,14 @@ impl yew_reducible::Reducible for Playground {
             Action::Pump => next.pump(),
             Action::StopScenario => next.scenario = None,
             Action::ClearMailboxes => next.deliveries.clear(),
+            Action::Restore(saved) => {
+                next = Playground::restore(&saved);
+                next.sessions = self.sessions + 1;
+                #[cfg(feature = "validator")]
+                if let Some(text) = &saved.validator {
+                    next.inspect(text.clone(), None);
+                }
+            }
             #[cfg(feature = "validator")]
             Action::InspectDelivery(i) => {
                 if let Some(d) = self.deliveries.get(i) {
@@ -757,6 +835,38 @@ pub mod yew_reducible {
 mod tests {
     use super::yew_reducible::Reducible;
     use super::*;
+
+    #[test]
+    fn a_saved_session_restores_to_the_same_transcript_and_scenario_step() {
+        let scenario = crate::scenario::all()
+            .into_iter()
+            .find(|s| s.id == "lmtp")
+            .expect("lmtp scenario");
+        let mut p = Rc::new(Playground::default()).reduce(Action::StartScenario(scenario));
+        for _ in 0..3 {
+            p = p.reduce(Action::StepScenario);
+        }
+        p = p.reduce(Action::Send("NOOP".into()));
+        let saved = p.saved().expect("small");
+        let text = saved.to_text();
+        let back = crate::saved::Saved::from_text(&text).expect("reads back");
+        let q = Rc::new(Playground::default()).reduce(Action::Restore(Rc::new(back)));
+        assert_eq!(server_lines(&q), server_lines(&p));
+        assert_eq!(q.session.state(), p.session.state());
+        assert_eq!(q.scenario.as_ref().map(|r| r.done), Some(3));
+        assert_eq!(q.session.config(), p.session.config());
+    }
+
+    #[test]
+    fn a_session_over_the_log_cap_saves_its_settings_only() {
+        let big = format!("{}\n", "y".repeat(99)).repeat(LOG_CAP / 100 + 10);
+        let mut p = Rc::new(Playground::default()).reduce(Action::Send(big));
+        while p.busy() {
+            p = p.reduce(Action::Pump);
+        }
+        assert!(p.saved().is_none() && p.fixture().is_none());
+        assert_eq!(p.saved_settings().config, *p.session.config());
+    }
 
     fn server_lines(p: &Playground) -> Vec<String> {
         p.transcript

@@ -105,7 +105,7 @@ impl Fixture {
     /// Runs the dialogue against a fresh session; `Ok` carries the session at the end.
     pub fn run(&self) -> Result<Session, Mismatch> {
         let cfg = self.config()?;
-        let mut now = 1_795_813_480_000u64; // 2026-11-27, fixed: fixtures are deterministic
+        let mut now = FIXTURE_NOW;
         for (_, s) in &self.steps {
             if let Step::Directive(d) = s {
                 if let Some(ms) = d.strip_prefix("now ") {
@@ -483,6 +483,33 @@ pub fn dialogue(
     }
     out
 }
+
+/// Plays `writes` against a fresh session and writes the whole dialogue as a fixture that
+/// passes ("copy as fixture").
+pub fn record(config: &Config, writes: &[Vec<u8>]) -> String {
+    let replies = |s: &mut Session| -> Vec<String> {
+        std::iter::from_fn(|| s.poll_event())
+            .filter_map(|e| match e {
+                Event::Reply(r) => Some(r.wire_lines()),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    };
+    let mut session = Session::new(config.clone(), FIXTURE_NOW);
+    let greeting = replies(&mut session);
+    let exchanges: Vec<(Vec<u8>, Vec<String>)> = writes
+        .iter()
+        .map(|w| {
+            session.handle_input(FIXTURE_NOW, w);
+            (w.clone(), replies(&mut session))
+        })
+        .collect();
+    dialogue(config, &exchanges, &greeting)
+}
+
+/// The clock of fixture runs: 2026-11-27, fixed, so fixtures are deterministic.
+const FIXTURE_NOW: u64 = 1_795_813_480_000;
 
 /// Client bytes as fixture lines: `C:` per CRLF-terminated printable line, one `C~` line
 /// for the rest (bare LF, control bytes, non-UTF-8, a missing final CRLF).

@@ -61,12 +61,11 @@ fn the_browser_test_runs_every_fixture_too() {
     }
 }
 
-/// Every fixture's client writes, replayed and written back out with `transcript::dialogue`,
+/// Every fixture's client writes, replayed and written back out with `transcript::record`,
 /// make a fixture that passes: "copy as fixture" round-trips, bare LF and all.
 #[test]
 fn a_recorded_dialogue_written_as_a_fixture_passes() {
-    use mailroom_smtp::transcript::{dialogue, Step};
-    use mailroom_smtp::{Event, Session};
+    use mailroom_smtp::transcript::{record, Step};
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogues");
     let mut checked = 0;
     for entry in std::fs::read_dir(&dir).expect("dialogues").flatten() {
@@ -86,29 +85,14 @@ fn a_recorded_dialogue_written_as_a_fixture_passes() {
         if !batch.is_empty() {
             writes.push(batch);
         }
-        let replies = |s: &mut Session| -> Vec<String> {
-            std::iter::from_fn(|| s.poll_event())
-                .filter_map(|e| match e {
-                    Event::Reply(r) => Some(r.wire_lines()),
-                    _ => None,
-                })
-                .flatten()
-                .collect()
-        };
-        let mut session = Session::new(config.clone(), 1_795_813_480_000);
-        let greeting = replies(&mut session);
-        let exchanges: Vec<(Vec<u8>, Vec<String>)> = writes
-            .into_iter()
-            .map(|w| {
-                session.handle_input(1_795_813_480_000, &w);
-                let r = replies(&mut session);
-                (w, r)
-            })
-            .collect();
-        let written = dialogue(&config, &exchanges, &greeting);
+        let written = record(&config, &writes);
         let name = entry.file_name().to_string_lossy().into_owned();
         let again = Fixture::parse(&written).unwrap_or_else(|m| panic!("{name}: {m}\n{written}"));
-        assert_eq!(again.config().expect("config"), config, "{name}: config round trip");
+        assert_eq!(
+            again.config().expect("config"),
+            config,
+            "{name}: config round trip"
+        );
         if let Err(m) = again.run() {
             panic!("{name}: {m}\n{written}");
         }
