@@ -7,6 +7,7 @@ pub mod envelope;
 pub mod mailboxes;
 pub mod scenarios;
 pub mod settings;
+pub mod share;
 pub mod terminal;
 #[cfg(feature = "validator")]
 pub mod validator;

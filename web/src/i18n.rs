@@ -58,6 +58,26 @@ texts! {
     Tagline => "Talk to a simulated SMTP server and watch how mail travels.",
         "模擬 SMTP サーバーと対話して、メールの届き方を見てみましょう。";
     Language => "日本語", "English";
+    Share => "Share and export", "共有とエクスポート";
+    CopyLink => "Copy link", "リンクをコピー";
+    CopyFixture => "Copy as test fixture", "テスト用フィクスチャとしてコピー";
+    DownloadText => "Download text", "テキストで保存";
+    DownloadMarkdown => "Download Markdown", "Markdown で保存";
+    DownloadJson => "Download JSON", "JSON で保存";
+    ExportOutput => "Export", "エクスポート";
+    LinkReady => "Link copied (it holds the settings, the session and the validator's text).",
+        "リンクをコピーしました（設定、セッション、検証中のテキストを含みます）。";
+    LinkSettingsOnly => "The session is too large for a link: the link holds the settings and the validator's text only.",
+        "セッションが大きすぎるため、リンクには設定と検証中のテキストだけを含めました。";
+    FixtureReady => "Fixture copied: it passes the core's dialogue tests (crates/smtp/dialogues).",
+        "フィクスチャをコピーしました。コアの対話テスト（crates/smtp/dialogues）にそのまま使えます。";
+    FixtureTooLarge => "The session is too large to write as a fixture.",
+        "セッションが大きすぎるためフィクスチャにできません。";
+    LinkBroken => "This link could not be opened, so the default playground is shown:",
+        "このリンクは開けなかったため、既定のプレイグラウンドを表示しています：";
+    AutosaveBroken => "The autosaved session could not be restored and was reset:",
+        "自動保存されたセッションを復元できなかったため、リセットしました：";
+    Dismiss => "Dismiss", "閉じる";
     LanguageLabel => "Switch the interface to Japanese", "Switch the interface to English";
     Session => "Session", "セッション";
     CommandPlaceholder => "EHLO client.example", "EHLO client.example";

@@ -18,6 +18,8 @@ mod clipboard;
 mod components;
 #[cfg(target_arch = "wasm32")]
 mod idn;
+#[cfg(target_arch = "wasm32")]
+mod link;
 
 /// Mounts the app on the page body (called by the bin target in the browser).
 #[cfg(target_arch = "wasm32")]

@@ -18,6 +18,8 @@ pub struct Props {
     /// keyed by its `seq`, so a new hand-over starts afresh).
     pub inspect: Option<Rc<Inspect>>,
     pub lang: Lang,
+    /// The text after each (debounced) change, for links and the autosave.
+    pub on_text: Callback<String>,
 }
 
 const UPDATE_START: &str = "mailroom:validator-start";
@@ -100,6 +102,7 @@ pub fn validator(props: &Props) -> Html {
         let report = report.clone();
         let envelope = envelope.clone();
         let timer = timer.clone();
+        let on_text = props.on_text.clone();
         Callback::from(move |e: InputEvent| {
             let value = e.target_unchecked_into::<HtmlTextAreaElement>().value();
             let Some(window) = web_sys::window() else {
@@ -110,9 +113,11 @@ pub fn validator(props: &Props) -> Html {
             }
             let report = report.clone();
             let envelope = envelope.clone();
+            let on_text = on_text.clone();
             let run = Closure::once_into_js(move || {
                 mark(UPDATE_START);
                 report.set((!value.is_empty()).then(|| check(&value, &envelope)));
+                on_text.emit(value);
             });
             *timer.borrow_mut() = window
                 .set_timeout_with_callback_and_timeout_and_arguments_0(
