@@ -12,13 +12,21 @@ use crate::components::terminal::Terminal;
 #[cfg(feature = "validator")]
 use crate::components::validator::Validator;
 use crate::i18n::{Lang, T};
-use crate::state::Playground;
+use crate::page;
+use crate::params::{PageParams, Theme, View};
+use crate::state::{Action, Playground};
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[function_component(App)]
 pub fn app() -> Html {
+    let params = use_memo((), |_| PageParams::parse(&page::search()));
+    let standalone = params.embed.is_none() && !params.present;
     let playground = use_reducer(Playground::default);
-    let lang = use_state(initial_lang);
+    let lang = {
+        let from_url = params.lang;
+        use_state(move || from_url.unwrap_or_else(browser_lang))
+    };
     let l = *lang;
     // The validator's text, for links and the autosave (not a render input); `edits`
     // counts its changes so the autosave runs after them too.
@@ -28,29 +36,36 @@ pub fn app() -> Html {
     // Ready once a link or the autosave was read: saving before would overwrite it.
     let loaded = use_state(|| false);
     {
-        let (dispatcher, lang, notice, loaded, text) = (
+        let (dispatcher, lang, notice, loaded, text, params) = (
             playground.dispatcher(),
             lang.clone(),
             notice.clone(),
             loaded.clone(),
             validator_text.clone(),
+            params.clone(),
         );
         use_effect_with((), move |_| {
+            if params.embed.is_some() {
+                page::report_height();
+            }
             yew::platform::spawn_local(async move {
                 let found = match crate::link::from_fragment().await {
                     Some(r) => {
                         crate::link::clear_fragment();
                         Some((r, T::LinkBroken))
                     }
-                    None => crate::link::autosaved().map(|r| (r, T::AutosaveBroken)),
+                    // Embeds and presentations start from their parameters, not the autosave.
+                    None if standalone => crate::link::autosaved().map(|r| (r, T::AutosaveBroken)),
+                    None => None,
                 };
+                let restored = matches!(found, Some((Ok(_), _)));
                 match found {
                     Some((Ok(saved), _)) => {
-                        if let Some(l) = saved.lang.filter(|_| url_lang().is_none()) {
+                        if let Some(l) = saved.lang.filter(|_| params.lang.is_none()) {
                             lang.set(l);
                         }
                         *text.borrow_mut() = saved.validator.clone().unwrap_or_default();
-                        dispatcher.dispatch(crate::state::Action::Restore(std::rc::Rc::new(saved)));
+                        dispatcher.dispatch(Action::Restore(Rc::new(saved)));
                     }
                     Some((Err(e), why)) => {
                         if why == T::AutosaveBroken {
@@ -60,11 +75,16 @@ pub fn app() -> Html {
                     }
                     None => {}
                 }
+                if !restored {
+                    if let Some(id) = &params.scenario {
+                        dispatcher.dispatch(Action::OpenScenario(id.clone(), params.step));
+                    }
+                }
                 loaded.set(true);
             });
         });
     }
-    // Autosave, a moment after the last change.
+    // Autosave (the full playground only), a moment after the last change.
     {
         let (p, text, timer) = (
             playground.clone(),
@@ -74,27 +94,51 @@ pub fn app() -> Html {
         use_effect_with(
             (playground.generation, *edits, l, *loaded),
             move |(_, _, l, loaded)| {
-                if *loaded {
+                if *loaded && standalone {
                     let l = *l;
-                    let save = wasm_bindgen::closure::Closure::once_into_js(move || {
+                    page::cancel(timer.borrow_mut().take());
+                    *timer.borrow_mut() = page::after(400, move || {
                         let (saved, _) = saved_state(&p, &text.borrow(), l);
                         crate::link::autosave(&saved);
                     });
-                    if let Some(w) = web_sys::window() {
-                        use wasm_bindgen::JsCast;
-                        if let Some(id) = timer.borrow_mut().take() {
-                            w.clear_timeout_with_handle(id);
-                        }
-                        *timer.borrow_mut() = w
-                            .set_timeout_with_callback_and_timeout_and_arguments_0(
-                                save.unchecked_ref(),
-                                400,
-                            )
-                            .ok();
-                    }
                 }
             },
         );
+    }
+    // Autoplay: the next step a moment after each one.
+    {
+        let (dispatcher, timer) = (playground.dispatcher(), use_mut_ref(|| None::<i32>));
+        let running = playground.scenario.as_ref().is_some_and(|r| !r.finished());
+        let go = params.autoplay && running && *loaded;
+        use_effect_with((playground.generation, go), move |(_, go)| {
+            page::cancel(timer.borrow_mut().take());
+            if *go {
+                *timer.borrow_mut() =
+                    page::after(1500, move || dispatcher.dispatch(Action::StepScenario));
+            }
+        });
+    }
+    // Presentation mode: Space / Right steps, Left goes back.
+    {
+        let dispatcher = playground.dispatcher();
+        let present = params.present;
+        use_effect_with(present, move |present| {
+            let listener = present.then(|| {
+                page::KeyListener::new(move |e: web_sys::KeyboardEvent| {
+                    if page::typing(&e) {
+                        return;
+                    }
+                    let action = match e.key().as_str() {
+                        " " | "ArrowRight" => Action::StepScenario,
+                        "ArrowLeft" => Action::ScenarioBack,
+                        _ => return,
+                    };
+                    e.prevent_default();
+                    dispatcher.dispatch(action);
+                })
+            });
+            move || drop(listener)
+        });
     }
     let on_validator_text = {
         let (text, edits) = (validator_text.clone(), edits.clone());
@@ -103,13 +147,15 @@ pub fn app() -> Html {
             edits.set(edits.wrapping_add(1));
         })
     };
-    use_effect_with(l, |l| {
-        if let Some(root) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-        {
-            let _ = root.set_attribute("lang", l.code());
-        }
+    use_effect_with(l, |l| page::set_root_attribute("lang", Some(l.code())));
+    use_effect_with(params.theme, |t| {
+        page::set_root_attribute(
+            "data-theme",
+            t.map(|t| match t {
+                Theme::Light => "light",
+                Theme::Dark => "dark",
+            }),
+        )
     });
     let dispatch = {
         let dispatcher = playground.dispatcher();
@@ -122,16 +168,7 @@ pub fn app() -> Html {
         let dispatcher = playground.dispatcher();
         use_effect_with((playground.generation, busy), move |_| {
             if busy {
-                let pump = wasm_bindgen::closure::Closure::once_into_js(move || {
-                    dispatcher.dispatch(crate::state::Action::Pump)
-                });
-                if let Some(w) = web_sys::window() {
-                    use wasm_bindgen::JsCast;
-                    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                        pump.unchecked_ref(),
-                        0,
-                    );
-                }
+                page::after(0, move || dispatcher.dispatch(Action::Pump));
             }
         });
     }
@@ -139,6 +176,81 @@ pub fn app() -> Html {
         let lang = lang.clone();
         Callback::from(move |_: MouseEvent| lang.set(lang.other()))
     };
+    let notice_html = notice.as_ref().map(|n| {
+        let notice = notice.clone();
+        html! {
+            <div class="notice" role="alert">
+                { n.clone() }{ " " }
+                <button type="button" onclick={move |_| notice.set(None)}>{ T::Dismiss.get(l) }</button>
+            </div>
+        }
+    });
+    let terminal = |readonly: bool| {
+        html! {
+            <Terminal playground={playground.clone()} dispatch={dispatch.clone()} lang={l} {readonly} />
+        }
+    };
+    let scenario = |compact: bool| {
+        html! {
+            <ScenarioPanel playground={playground.clone()} dispatch={dispatch.clone()} lang={l} {compact} />
+        }
+    };
+    let diagram = html! { <Diagram playground={playground.clone()} lang={l} /> };
+
+    if let Some(view) = params.embed {
+        let open_full = {
+            let (p, text) = (playground.clone(), validator_text.clone());
+            Callback::from(move |e: MouseEvent| {
+                e.prevent_default();
+                let (saved, _) = saved_state(&p, &text.borrow(), l);
+                yew::platform::spawn_local(async move {
+                    if let Ok(url) = crate::link::url_for(&saved).await {
+                        page::open(&url);
+                    }
+                });
+            })
+        };
+        let body = match view {
+            View::Terminal => terminal(params.readonly),
+            View::Diagram => diagram,
+            View::Validator => message_panels(&playground, &dispatch, l, &on_validator_text, false),
+        };
+        return html! {
+            <main class={classes!("app", "embed", format!("view-{}", view.as_str()))}>
+                { for notice_html }
+                { body }
+                if playground.scenario.is_some() && view != View::Validator {
+                    { scenario(true) }
+                }
+                <a class="open-full" href="./" target="_blank" rel="noopener" onclick={open_full}>
+                    { T::OpenFull.get(l) }{ " ↗" }</a>
+            </main>
+        };
+    }
+    if params.present {
+        let counter = playground.scenario.as_ref().map(|run| {
+            format!(
+                "{} {} {} {}",
+                T::Step.get(l),
+                run.done,
+                T::Of.get(l),
+                run.scenario.steps.len()
+            )
+        });
+        return html! {
+            <main class="app present">
+                { for notice_html }
+                <p class="present-bar">
+                    if let Some(c) = counter { <span class="step-big" role="status">{ c }</span> }
+                    <span class="small">{ T::PresentKeys.get(l) }</span>
+                </p>
+                <div class="layout">
+                    <div class="col-main">{ terminal(true) }{ scenario(true) }</div>
+                    <div class="col-side">{ diagram }</div>
+                </div>
+            </main>
+        };
+    }
     html! {
         <main class="app">
             <header class="masthead">
@@ -149,23 +261,17 @@ pub fn app() -> Html {
                 <button type="button" class="lang" lang={l.other().code()} onclick={toggle}
                     title={ T::LanguageLabel.get(l) }>{ T::Language.get(l) }</button>
             </header>
-            if let Some(n) = &*notice {
-                <div class="notice" role="alert">
-                    { n.clone() }{ " " }
-                    <button type="button" onclick={ let notice = notice.clone(); move |_| notice.set(None) }>
-                        { T::Dismiss.get(l) }</button>
-                </div>
-            }
+            { for notice_html }
             <div class="layout">
                 <div class="col-main">
-                    <Terminal playground={playground.clone()} dispatch={dispatch.clone()} lang={l} />
-                    <ScenarioPanel playground={playground.clone()} dispatch={dispatch.clone()} lang={l} />
+                    { terminal(false) }
+                    { scenario(false) }
                     <MailboxesPanel playground={playground.clone()} dispatch={dispatch.clone()} lang={l} />
-                    { message_panels(&playground, &dispatch, l, &on_validator_text) }
+                    { message_panels(&playground, &dispatch, l, &on_validator_text, true) }
                     <SharePanel playground={playground.clone()} lang={l} validator_text={validator_text.clone()} />
                 </div>
                 <div class="col-side">
-                    <Diagram playground={playground.clone()} lang={l} />
+                    { diagram.clone() }
                     <EnvelopePanel playground={playground.clone()} lang={l} />
                     <SettingsPanel key={playground.sessions} playground={playground.clone()} dispatch={dispatch.clone()} lang={l} />
                 </div>
@@ -181,12 +287,15 @@ fn message_panels(
     dispatch: &Callback<crate::state::Action>,
     l: Lang,
     on_text: &Callback<String>,
+    compose: bool,
 ) -> Html {
     html! {
         <>
         <Validator key={p.inspect.as_ref().map_or(0, |i| i.seq)} inspect={p.inspect.clone()} lang={l}
             on_text={on_text.clone()} />
-        <ComposePanel dispatch={dispatch.clone()} lang={l} />
+        if compose {
+            <ComposePanel dispatch={dispatch.clone()} lang={l} />
+        }
         </>
     }
 }
@@ -198,32 +307,21 @@ fn message_panels(
     _: &Callback<crate::state::Action>,
     _: Lang,
     _: &Callback<String>,
+    _: bool,
 ) -> Html {
     Html::default()
 }
 
-/// `?lang=en|ja` in the page's URL.
-fn url_lang() -> Option<Lang> {
-    let search = web_sys::window()?.location().search().ok()?;
-    search
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("lang="))
-        .map(|v| if v == "ja" { Lang::Ja } else { Lang::En })
-}
-
-/// `?lang=`, else the browser's preferred language (Japanese or English).
-fn initial_lang() -> Lang {
-    url_lang().unwrap_or_else(|| {
-        let browser = web_sys::window()
-            .and_then(|w| w.navigator().language())
-            .unwrap_or_default();
-        if browser.starts_with("ja") {
-            Lang::Ja
-        } else {
-            Lang::En
-        }
-    })
+/// The browser's preferred language: Japanese or English.
+fn browser_lang() -> Lang {
+    let browser = web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_default();
+    if browser.starts_with("ja") {
+        Lang::Ja
+    } else {
+        Lang::En
+    }
 }
 
 /// A panic in wasm kills the page: show what happened instead of a dead page.

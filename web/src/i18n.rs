@@ -78,6 +78,8 @@ texts! {
     AutosaveBroken => "The autosaved session could not be restored and was reset:",
         "自動保存されたセッションを復元できなかったため、リセットしました：";
     Dismiss => "Dismiss", "閉じる";
+    OpenFull => "Open in full playground", "フル機能のプレイグラウンドで開く";
+    PresentKeys => "Space or → next step, ← back", "Space または → で次へ、← で戻る";
     LanguageLabel => "Switch the interface to Japanese", "Switch the interface to English";
     Session => "Session", "セッション";
     CommandPlaceholder => "EHLO client.example", "EHLO client.example";

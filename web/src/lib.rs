@@ -5,6 +5,7 @@
 
 pub mod export;
 pub mod i18n;
+pub mod params;
 pub mod saved;
 pub mod scenario;
 pub mod settings;
@@ -20,6 +21,8 @@ mod components;
 mod idn;
 #[cfg(target_arch = "wasm32")]
 mod link;
+#[cfg(target_arch = "wasm32")]
+mod page;
 
 /// Mounts the app on the page body (called by the bin target in the browser).
 #[cfg(target_arch = "wasm32")]

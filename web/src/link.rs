@@ -23,13 +23,16 @@ async fn bytes_of(p: js_sys::Promise) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&v).to_vec())
 }
 
-/// The page's URL with the state in the fragment.
+/// The full playground's URL with the state in the fragment.
 pub async fn url_for(saved: &Saved) -> Result<String, String> {
     let packed = bytes_of(deflate(saved.to_text().as_bytes())).await?;
-    let href = web_sys::window()
-        .and_then(|w| w.location().href().ok())
+    // The full playground: no query (embed, present, lang); the state says the rest.
+    let base = web_sys::window()
+        .and_then(|w| {
+            let l = w.location();
+            Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?))
+        })
         .unwrap_or_default();
-    let base = href.split('#').next().unwrap_or_default();
     Ok(format!(
         "{base}{FRAGMENT}{}",
         URL_SAFE_NO_PAD.encode(packed)

@@ -149,6 +149,10 @@ pub enum Action {
     StartScenario(Rc<Scenario>),
     /// Send the next step of the running scenario.
     StepScenario,
+    /// One step back: the scenario replayed from the start to the step before.
+    ScenarioBack,
+    /// Start the scenario with this id and send its first `n` steps at once.
+    OpenScenario(String, usize),
     /// Feed the next slice of a large write to the session (the app dispatches it while
     /// [`Playground::busy`], one per macrotask, so the page stays responsive).
     Pump,
@@ -530,6 +534,19 @@ impl Playground {
         p
     }
 
+    /// A fresh session running `scenario` with its first `n` steps sent.
+    fn at_step(&self, scenario: Rc<Scenario>, n: usize) -> Playground {
+        let mut p = self.restarted(scenario.config.clone());
+        p.scenario = Some(ScenarioRun { scenario, done: 0 });
+        for _ in 0..n {
+            p.step_scenario();
+            while p.busy() {
+                p.pump();
+            }
+        }
+        p
+    }
+
     fn step_scenario(&mut self) {
         let Some(run) = self.scenario.as_ref() else {
             return;
@@ -721,6 +738,16 @@ impl yew_reducible::Reducible for Playground {
                 });
             }
             Action::StepScenario => next.step_scenario(),
+            Action::ScenarioBack => {
+                if let Some(run) = &self.scenario {
+                    next = self.at_step(Rc::clone(&run.scenario), run.done.saturating_sub(1));
+                }
+            }
+            Action::OpenScenario(id, n) => {
+                if let Some(s) = crate::scenario::all().into_iter().find(|s| s.id == id) {
+                    next = self.at_step(s, n);
+                }
+            }
             Action::Pump => next.pump(),
             Action::StopScenario => next.scenario = None,
             Action::ClearMailboxes => next.deliveries.clear(),
@@ -835,6 +862,23 @@ pub mod yew_reducible {
 mod tests {
     use super::yew_reducible::Reducible;
     use super::*;
+
+    #[test]
+    fn a_scenario_opens_at_a_step_and_steps_back() {
+        let p = Rc::new(Playground::default()).reduce(Action::OpenScenario("lmtp".into(), 3));
+        assert_eq!(p.scenario.as_ref().map(|r| r.done), Some(3));
+        let forward = Rc::clone(&p).reduce(Action::StepScenario);
+        let back = forward.reduce(Action::ScenarioBack);
+        assert_eq!(back.scenario.as_ref().map(|r| r.done), Some(3));
+        assert_eq!(
+            server_lines(&back),
+            server_lines(&p),
+            "the same dialogue as at step 3"
+        );
+        let none =
+            Rc::new(Playground::default()).reduce(Action::OpenScenario("nonesuch".into(), 2));
+        assert!(none.scenario.is_none());
+    }
 
     #[test]
     fn a_saved_session_restores_to_the_same_transcript_and_scenario_step() {

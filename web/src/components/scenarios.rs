@@ -13,6 +13,9 @@ pub struct Props {
     pub playground: UseReducerHandle<Playground>,
     pub dispatch: Callback<Action>,
     pub lang: Lang,
+    /// Only the running scenario (embeds, presentations): no chooser, no stop button.
+    #[prop_or_default]
+    pub compact: bool,
 }
 
 #[function_component(ScenarioPanel)]
@@ -75,17 +78,21 @@ pub fn scenario_panel(props: &Props) -> Html {
                 <h3>{ lang.pick(&s.title_en, &s.title_ja).to_owned() }</h3>
                 <p>{ lang.pick(&s.intro_en, &s.intro_ja).to_owned() }</p>
                 { body }
-                <button type="button" onclick={stop}>{ T::StopScenario.get(lang) }</button>
+                if !props.compact {
+                    <button type="button" onclick={stop}>{ T::StopScenario.get(lang) }</button>
+                }
             </div>
         }
     });
     html! {
         <section class="panel scenarios" aria-labelledby="scenarios-title">
             <h2 id="scenarios-title">{ T::Scenarios.get(lang) }</h2>
-            <div class="row">
-                <label>{ T::Scenario.get(lang) }{ " " }<select {onchange}>{ for options }</select></label>
-                <button type="button" onclick={start}>{ T::Start.get(lang) }</button>
-            </div>
+            if !props.compact {
+                <div class="row">
+                    <label>{ T::Scenario.get(lang) }{ " " }<select {onchange}>{ for options }</select></label>
+                    <button type="button" onclick={start}>{ T::Start.get(lang) }</button>
+                </div>
+            }
             { for run }
         </section>
     }

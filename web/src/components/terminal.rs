@@ -13,6 +13,9 @@ pub struct Props {
     pub playground: UseReducerHandle<Playground>,
     pub dispatch: Callback<Action>,
     pub lang: Lang,
+    /// Transcript only (embeds with `readonly=1`): no command line, no DATA editor.
+    #[prop_or_default]
+    pub readonly: bool,
 }
 
 #[function_component(Terminal)]
@@ -108,10 +111,11 @@ pub fn terminal(props: &Props) -> Html {
             if p.busy() {
                 <p class="mode" role="status">{ format!("{} {} KB", T::Sending.get(lang), p.pending_octets() / 1024) }</p>
             }
-            if in_data {
+            if in_data && !props.readonly {
                 <p class="mode" role="status">{ T::DataMode.get(lang) }</p>
                 <DataEditor dispatch={props.dispatch.clone()} {lang} />
             }
+            if !props.readonly {
             <label class="prompt">
                 <span class="tag" aria-hidden="true">{ if in_data { "D:" } else { "C:" } }</span>
                 <input ref={input} type="text" aria-label="Command" autocomplete="off" spellcheck="false"
@@ -121,6 +125,7 @@ pub fn terminal(props: &Props) -> Html {
             <div class="quicks" role="group" aria-label={ T::Suggestions.get(lang) }>
                 { quick }
             </div>
+            }
         </section>
     }
 }

@@ -1,0 +1,104 @@
+//! Small browser-side helpers of the app: timers, the page's search string, the theme
+//! attribute, key handling in presentation mode, and the embed's height messages.
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// Runs `f` once after `ms`; returns the timer id (for `cancel`).
+pub fn after(ms: i32, f: impl FnOnce() + 'static) -> Option<i32> {
+    let f = Closure::once_into_js(f);
+    web_sys::window()?
+        .set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms)
+        .ok()
+}
+
+pub fn cancel(id: Option<i32>) {
+    if let (Some(w), Some(id)) = (web_sys::window(), id) {
+        w.clear_timeout_with_handle(id);
+    }
+}
+
+/// `location.search`.
+pub fn search() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+/// An attribute on the `<html>` element (`lang`, `data-theme`); `None` removes it.
+pub fn set_root_attribute(name: &str, value: Option<&str>) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = match value {
+            Some(v) => root.set_attribute(name, v),
+            None => root.remove_attribute(name),
+        };
+    }
+}
+
+/// A keydown listener on the document while the returned guard lives.
+pub struct KeyListener(Option<Closure<dyn FnMut(web_sys::KeyboardEvent)>>);
+
+impl KeyListener {
+    pub fn new(handler: impl FnMut(web_sys::KeyboardEvent) + 'static) -> KeyListener {
+        let closure = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(handler);
+        let added = web_sys::window().and_then(|w| w.document()).map(|d| {
+            d.add_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref())
+        });
+        KeyListener(added.map(|_| closure))
+    }
+}
+
+impl Drop for KeyListener {
+    fn drop(&mut self) {
+        if let (Some(c), Some(d)) = (&self.0, web_sys::window().and_then(|w| w.document())) {
+            let _ = d.remove_event_listener_with_callback("keydown", c.as_ref().unchecked_ref());
+        }
+    }
+}
+
+/// Whether a key press belongs to a text field (then it is typing, not a command).
+pub fn typing(e: &web_sys::KeyboardEvent) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+/// In an iframe: tells the parent page the document's height whenever it changes
+/// (`{type: "mailroom:height", height}`), so the embedding page can size the frame.
+pub fn report_height() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(Some(parent)) = window.parent() else {
+        return;
+    };
+    if parent == window {
+        return;
+    }
+    let Some(root) = window.document().and_then(|d| d.document_element()) else {
+        return;
+    };
+    let measured = root.clone();
+    let post = Closure::<dyn FnMut()>::new(move || {
+        let msg = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&msg, &"type".into(), &"mailroom:height".into());
+        let height = f64::from(measured.scroll_height());
+        let _ = js_sys::Reflect::set(&msg, &"height".into(), &height.into());
+        let _ = parent.post_message(&msg, "*");
+    });
+    if let Ok(observer) = web_sys::ResizeObserver::new(post.as_ref().unchecked_ref()) {
+        observer.observe(&root);
+    }
+    // Lives as long as the page.
+    post.forget();
+}
+
+/// Opens `url` in a new tab.
+pub fn open(url: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.open_with_url_and_target(url, "_blank");
+    }
+}
