@@ -102,12 +102,14 @@ fn wasm_bindgen_cli() -> Result<(), String> {
 fn npm_packages() -> Result<(), String> {
     let root = run::root();
     let opt = run::probe("wasm-opt", &["--version"]).unwrap_or_default();
-    let playwright = root.join("node_modules/playwright-core/package.json");
-    if opt.contains(WASM_OPT_VERSION) && playwright.exists() && lock_is_current(&root) {
-        return ok("npm packages (binaryen 132, playwright-core) in ./node_modules");
+    let present = ["playwright-core/package.json", "axe-core/axe.min.js"]
+        .iter()
+        .all(|p| root.join("node_modules").join(p).exists());
+    if opt.contains(WASM_OPT_VERSION) && present && lock_is_current(&root) {
+        return ok("npm packages (binaryen 132, playwright-core, axe-core) in ./node_modules");
     }
     step(
-        "npm packages from package-lock.json (binaryen 132, playwright-core) into ./node_modules",
+        "npm packages from package-lock.json (binaryen 132, playwright-core, axe-core) into ./node_modules",
         &["npm", "ci", "--no-audit", "--no-fund"],
     )
 }

@@ -1,0 +1,66 @@
+// axe-core (npm) on every view of the playground: no serious or critical violation.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { launch, BASE_URL } from './browser.mjs';
+
+const require = createRequire(import.meta.url);
+let browser;
+let axeSource;
+before(async () => {
+  browser = await launch();
+  axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+});
+after(async () => { await browser?.close(); });
+
+/// Runs axe in the page (by the DevTools protocol: the page's CSP refuses injected scripts).
+async function audit(query, prepare = async () => {}, colorScheme = 'light') {
+  const context = await browser.newContext({ colorScheme });
+  const page = await context.newPage();
+  await page.goto(BASE_URL + query);
+  await page.locator('main.app').waitFor();
+  await page.waitForTimeout(300);
+  await prepare(page);
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  await context.close();
+  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+async function busy(page) {
+  const command = page.getByRole('textbox', { name: 'Command' });
+  for (const line of ['EHLO c.example', 'MAIL FROM:<a@b.example>', 'RCPT TO:<nobody@@x>', 'RCPT TO:<pat@foo.edu>', 'DATA']) {
+    await command.fill(line);
+    await command.press('Enter');
+  }
+  await page.getByRole('textbox', { name: 'Message', exact: true }).fill('Subject: x\nTo: "Mr. Foo" <foo@example.com >\n\nbody');
+  await page.waitForTimeout(300);
+}
+
+const views = [
+  ['the full playground, mid-transaction, with diagnostics', '', busy],
+  ['the full playground in Japanese, dark', '?lang=ja', busy, 'dark'],
+  ['embed: terminal', '?embed=1&view=terminal&scenario=lmtp&step=5'],
+  ['embed: validator', '?embed=1&view=validator'],
+  ['embed: diagram, dark theme', '?embed=1&view=diagram&scenario=basic&step=2&theme=dark'],
+  ['presentation', '?present=1&scenario=basic&step=3'],
+];
+
+for (const [name, query, prepare, scheme] of views) {
+  test(`axe: ${name}`, async () => {
+    const serious = await audit(query, prepare, scheme);
+    assert.deepEqual(serious, [], JSON.stringify(serious, null, 1));
+  });
+}
+
+test('the audit does find a violation when there is one (a planted unlabelled button)', async () => {
+  const serious = await audit('', async (page) => {
+    await page.evaluate(() => document.querySelector('main').append(document.createElement('button')));
+  });
+  assert.ok(serious.some((v) => v.id === 'button-name'), JSON.stringify(serious));
+});
