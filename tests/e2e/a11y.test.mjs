@@ -64,3 +64,36 @@ test('the audit does find a violation when there is one (a planted unlabelled bu
   });
   assert.ok(serious.some((v) => v.id === 'button-name'), JSON.stringify(serious));
 });
+
+test('keyboard alone: reach the command line, send a command, start a scenario and step it', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(BASE_URL);
+  await page.getByRole('textbox', { name: 'Command' }).waitFor();
+  const focused = () => page.evaluate(() => {
+    const el = document.activeElement;
+    return `${el?.tagName}:${el?.getAttribute('aria-label') ?? el?.textContent?.trim()}`;
+  });
+  const tabTo = async (want) => {
+    for (let i = 0; i < 60; i++) {
+      await page.keyboard.press('Tab');
+      if ((await focused()).includes(want)) return;
+    }
+    assert.fail(`Tab never reached ${want}; last ${await focused()}`);
+  };
+  await tabTo('INPUT:Command');
+  await page.keyboard.type('EHLO keyboard.example');
+  await page.keyboard.press('Enter');
+  await page.getByRole('log', { name: 'Transcript' }).getByText('250-foo.edu').waitFor();
+  await tabTo('SELECT');
+  await page.keyboard.press('ArrowDown');
+  await tabTo('BUTTON:Start');
+  await page.keyboard.press('Enter');
+  await tabTo('BUTTON:Next step');
+  await page.keyboard.press('Enter');
+  await page.locator('.step-count').getByText(/^Step 2 of/).waitFor();
+  // The focused control is visibly marked.
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.equal(outline, 'solid');
+  await context.close();
+});
