@@ -21,6 +21,7 @@ pub fn bench_all() -> Result<ExitCode, String> {
         "lint",
     ]))?;
     load::serve_load()?;
+    crate::api::build()?;
     run::status(run::command("trunk").args(["build", "--release"]))?;
     let r = bundle::report(&root.join("dist"))?;
     println!("\n{}", r.summary());

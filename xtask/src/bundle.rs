@@ -35,9 +35,7 @@ pub fn report(dist: &Path) -> Result<Report, String> {
         css: 0,
         total: 0,
     };
-    let entries = std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))?;
-    for entry in entries.flatten() {
-        let path = entry.path();
+    for path in first_load_files(dist)? {
         let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
             continue;
         };
@@ -56,6 +54,39 @@ pub fn report(dist: &Path) -> Result<Report, String> {
     }
     println!("bundle: {}", r.summary());
     Ok(r)
+}
+
+/// What the playground's first load fetches: the files at the top of dist/ and the
+/// wasm-bindgen snippets it imports; not the example pages or the JS API module (api/).
+fn first_load_files(dist: &Path) -> Result<Vec<std::path::PathBuf>, String> {
+    let list = |dir: &Path| -> Result<Vec<std::path::PathBuf>, String> {
+        Ok(std::fs::read_dir(dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?
+            .flatten()
+            .map(|e| e.path())
+            .collect())
+    };
+    let mut out = Vec::new();
+    let mut dirs = vec![dist.join("snippets")];
+    for path in list(dist)? {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if path.is_file() && !name.ends_with("-example.js") {
+            out.push(path);
+        }
+    }
+    while let Some(dir) = dirs.pop() {
+        if !dir.is_dir() {
+            continue;
+        }
+        for path in list(&dir)? {
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn gzip_len(bytes: &[u8]) -> u64 {

@@ -42,6 +42,8 @@ pub fn test_all() -> Result<ExitCode, String> {
             "mailroom-smtp",
             "-p",
             "mailroom-message",
+            "-p",
+            "mailroom-js",
             "--target",
             "wasm32-unknown-unknown",
             "--",
@@ -71,10 +73,13 @@ pub fn test_all() -> Result<ExitCode, String> {
     .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
     layers.push(counted("wasm tests (Chromium)", &mut wasm));
 
-    let release = plain(
-        "release build",
-        run::command("trunk").args(["build", "--release"]),
-    );
+    let release = match crate::api::build() {
+        Ok(()) => plain(
+            "release build",
+            run::command("trunk").args(["build", "--release"]),
+        ),
+        Err(e) => failed("release build", format!("the JS API module: {e}")),
+    };
     let release_ok = release.ok;
     layers.push(release);
 

@@ -3,6 +3,7 @@
 //! Every install step checks first and installs only what is missing, prints what it does,
 //! and on failure prints the command so it can be run by hand (see TOOLCHAIN in README).
 
+mod api;
 mod bench;
 mod bundle;
 mod install;
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
 
 fn serve() -> Result<ExitCode, String> {
     install::setup_web()?;
+    api::build()?;
     let root = run::root();
     println!("\nMailroom playground: http://127.0.0.1:8080/  (Ctrl-C to stop)\n");
     // No autoreload / error-reporting scripts: Trunk injects them inline, and the page's

@@ -1,0 +1,70 @@
+// The JS API module (crates/js, built into dist/api/) in real Chromium: the example page,
+// and the module driven directly.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, BASE_URL } from './browser.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function open(path) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(BASE_URL + path);
+  return { page, errors };
+}
+
+test('the runnable example page shows a dialogue and lint diagnostics', async () => {
+  const { page, errors } = await open('api-example.html');
+  const dialogue = page.getByLabel('Dialogue');
+  await page.waitForFunction(() => !document.getElementById('dialogue').textContent.startsWith('loading'));
+  const text = await dialogue.innerText();
+  assert.match(text, /^S: 220 foo\.edu SMTP server ready\nC: EHLO client\.example\nS: 250-foo\.edu/);
+  assert.match(text, /\(Greeted -> MailFrom, RFC 5321 [\d.]+\)/);
+  assert.match(text, /state: RcptTo; profiles: gmail, microsoft/);
+  const lint = await page.getByLabel('Lint result').innerText();
+  assert.match(lint, /error\[missing-date\]/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the module: sessions with options, bytes in, events out; lint with an envelope; clear errors', async () => {
+  const { page, errors } = await open('api-example.html');
+  const r = await page.evaluate(async () => {
+    const m = await import('./api/mailroom.js');
+    await m.default();
+    const s = new m.Session({ lmtp: true, config: { hostname: 'lmtp.example' }, now: 0 });
+    const greeting = s.output().wire;
+    const batch = s.feed(new TextEncoder().encode('LHLO a\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<pat@foo.edu>\r\nRCPT TO:<pat@foo.edu>\r\nDATA\r\n'), 5000);
+    const data = s.feed('Subject: x\r\n\r\nhi\r\n.\r\n');
+    const delivered = data.events.find((e) => e.type === 'delivered');
+    const lint = m.lint('From: a@b.example\r\nTo: x@y.example\r\nSubject: s\r\nDate: Fri, 27 Nov 2026 10:00:00 +0000\r\n\r\n\u00e9\r\n',
+      { envelope: { mail_from: 'a@b.example', rcpt_to: ['z@y.example'], body: 'SevenBit', smtputf8: false } });
+    const errs = [];
+    for (const bad of [() => new m.Session({ profile: 'nonesuch' }), () => new m.Session({ colour: 1 }),
+      () => new m.Session({ config: { limits: { max_recipients: 'many' } } }), () => s.feed(42)]) {
+      try { bad(); errs.push('no error'); } catch (e) { errs.push(String(e.message ?? e)); }
+    }
+    return { greeting, batchWire: batch.wire, dataWire: data.wire, delivered, state: s.state,
+      deadline: s.deadline(), rules: lint.diagnostics.map((d) => d.rule), errs,
+      hints: s.nextCommands().map((h) => h.verb) };
+  });
+  assert.equal(r.greeting, '220 lmtp.example LMTP server ready\r\n');
+  assert.match(r.batchWire, /250 2\.1\.5 .*\r\n250 2\.1\.5 .*\r\n354 /);
+  assert.equal(r.dataWire.split('\r\n').filter((l) => l.startsWith('250 2.1.5')).length, 2, 'LMTP: one reply per RCPT');
+  assert.equal(r.delivered.recipients.length, 2);
+  assert.match(r.delivered.data, /^Return-Path: <a@b\.example>\r\nReceived: from a/);
+  assert.equal(r.state, 'Greeted');
+  assert.equal(typeof r.deadline, 'number');
+  assert.ok(r.rules.includes('8bit-in-7bit') || r.rules.includes('8bit-without-8bitmime'), r.rules.join());
+  assert.ok(r.rules.includes('envelope-header-mismatch'), r.rules.join());
+  assert.match(r.errs[0], /unknown profile "nonesuch"/);
+  assert.match(r.errs[1], /unknown option "colour"/);
+  assert.match(r.errs[2], /config:.*max_recipients|invalid type/);
+  assert.match(r.errs[3], /string or a Uint8Array/);
+  assert.ok(r.hints.includes('MAIL'));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
