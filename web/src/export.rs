@@ -52,18 +52,35 @@ pub fn records(entries: &[Entry], lang: Lang) -> Vec<Record> {
                     ..plain("warning", text.clone())
                 },
                 Entry::Content { octets, chunk } => {
-                    let what = if *chunk { "BDAT chunk" } else { "DATA content" };
+                    let what = match (chunk, lang) {
+                        (true, Lang::En) => "BDAT chunk",
+                        (false, Lang::En) => "DATA content",
+                        (true, Lang::Ja) => "BDAT チャンク",
+                        (false, Lang::Ja) => "DATA の内容",
+                    };
                     plain("content", format!("{what}: {octets} octets"))
                 }
-                Entry::Delivered { id } => plain("delivered", format!("delivered as {id}")),
-                Entry::Info(Info::Closed) => plain("info", "connection closed".into()),
-                Entry::Info(Info::Restarted) => plain("info", "new session".into()),
+                Entry::Delivered { id } => plain(
+                    "delivered",
+                    format!("{} {id}", lang.pick("delivered as", "配送しました：")),
+                ),
+                Entry::Info(Info::Closed) => plain(
+                    "info",
+                    lang.pick("connection closed", "接続が閉じられました")
+                        .into(),
+                ),
+                Entry::Info(Info::Restarted) => {
+                    plain("info", lang.pick("new session", "新しいセッション").into())
+                }
                 Entry::Elided { lines, unread } => plain(
                     "elided",
-                    if *unread {
-                        format!("{lines} lines sent after the server closed the connection")
-                    } else {
-                        format!("{lines} lines not shown")
+                    match (unread, lang) {
+                        (true, Lang::En) => {
+                            format!("{lines} lines sent after the server closed the connection")
+                        }
+                        (true, Lang::Ja) => format!("接続が閉じられた後に送られた {lines} 行"),
+                        (false, Lang::En) => format!("{lines} lines not shown"),
+                        (false, Lang::Ja) => format!("表示していない {lines} 行"),
                     },
                 ),
                 Entry::GroupEnd => return None,
@@ -98,9 +115,16 @@ pub fn text(entries: &[Entry], lang: Lang) -> String {
 /// A Markdown document: the dialogue in a code block, then each reply with its rule,
 /// RFC section and explanation.
 pub fn markdown(entries: &[Entry], lang: Lang, server: &str) -> String {
-    let mut out = format!("## Mailroom session\n\nServer: {server}\n\n```text\n");
+    let (title, label) = match lang {
+        Lang::En => ("Mailroom session", "Server"),
+        Lang::Ja => ("Mailroom のセッション", "サーバー"),
+    };
+    let mut out = format!("## {title}\n\n{label}: {server}\n\n```text\n");
     out.push_str(&text(entries, lang));
-    out.push_str("```\n\n| Reply | Rule | RFC | Why |\n|---|---|---|---|\n");
+    out.push_str(match lang {
+        Lang::En => "```\n\n| Reply | Rule | RFC | Why |\n|---|---|---|---|\n",
+        Lang::Ja => "```\n\n| 応答 | ルール | RFC | 理由 |\n|---|---|---|---|\n",
+    });
     for r in records(entries, lang).iter().filter(|r| r.kind == "server") {
         let first = r.text.lines().next().unwrap_or("");
         out.push_str(&format!(
