@@ -41,10 +41,12 @@ test('the module: sessions with options, bytes in, events out; lint with an enve
     const data = s.feed('Subject: x\r\n\r\nhi\r\n.\r\n');
     const delivered = data.events.find((e) => e.type === 'delivered');
     const lint = m.lint('From: a@b.example\r\nTo: x@y.example\r\nSubject: s\r\nDate: Fri, 27 Nov 2026 10:00:00 +0000\r\n\r\n\u00e9\r\n',
-      { envelope: { mail_from: 'a@b.example', rcpt_to: ['z@y.example'], body: 'SevenBit', smtputf8: false } });
+      { envelope: { mail_from: 'a@b.example', rcpt_to: ['z@y.example'] } });
     const errs = [];
     for (const bad of [() => new m.Session({ profile: 'nonesuch' }), () => new m.Session({ colour: 1 }),
-      () => new m.Session({ config: { limits: { max_recipients: 'many' } } }), () => s.feed(42)]) {
+      () => new m.Session({ config: { limits: { max_recipients: 'many' } } }), () => s.feed(42),
+      () => new m.Session({ profile: 5 }), () => new m.Session({ now: -1 }), () => s.feed('x', NaN),
+      () => m.lint('x', { envelope: { mail_form: 'typo' } })]) {
       try { bad(); errs.push('no error'); } catch (e) { errs.push(String(e.message ?? e)); }
     }
     return { greeting, batchWire: batch.wire, dataWire: data.wire, delivered, state: s.state,
@@ -64,6 +66,10 @@ test('the module: sessions with options, bytes in, events out; lint with an enve
   assert.match(r.errs[1], /unknown option "colour"/);
   assert.match(r.errs[2], /config:.*max_recipients|invalid type/);
   assert.match(r.errs[3], /string or a Uint8Array/);
+  assert.match(r.errs[4], /profile: a profile name/);
+  assert.match(r.errs[5], /now: a time/);
+  assert.match(r.errs[6], /now: a time/);
+  assert.match(r.errs[7], /unknown envelope field "mail_form"/);
   assert.ok(r.hints.includes('MAIL'));
   assert.deepEqual(errors, []);
   await page.close();

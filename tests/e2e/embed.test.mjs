@@ -45,7 +45,11 @@ test('"Open in full playground" carries the embed state into the full page', asy
   await popup.getByRole('textbox', { name: 'Command' }).waitFor();
   const full = popup.getByRole('log', { name: 'Transcript' });
   await full.getByText('RCPT TO:<green@foo.edu>').waitFor();
-  const dialogue = (t) => t.slice(t.indexOf('S:ok220')); // without the "new session" note
+  const dialogue = (t) => { // without the "new session" note
+    const at = t.indexOf('S:ok220');
+    assert.ok(at >= 0, t);
+    return t.slice(at);
+  };
   assert.equal(dialogue(await full.innerText()), dialogue(before));
   assert.match(await popup.locator('.step-count').innerText(), /Step 6 of/);
   await popup.getByRole('button', { name: 'Copy link' }).waitFor(); // the full page, with its chrome
@@ -68,18 +72,22 @@ test('presentation mode: large type, no chrome, keys step back and forth with a 
   await page.goto(BASE_URL + '?present=1&scenario=basic');
   const counter = page.locator('.step-big');
   await counter.waitFor();
-  assert.match(await counter.innerText(), /^Step 0 of \d+$/);
+  assert.match(await counter.innerText(), /^Step 1 of \d+$/, 'the step the next key sends');
   assert.equal(await page.getByRole('button', { name: 'Copy link' }).count(), 0, 'no chrome');
   const size = await page.locator('.transcript').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
   assert.ok(size >= 24, `large type: ${size}px`);
   await page.keyboard.press('Space');
   await page.keyboard.press('ArrowRight');
-  await page.waitForFunction(() => /^Step 2 /.test(document.querySelector('.step-big')?.textContent ?? ''));
+  await page.waitForFunction(() => /^Step 3 /.test(document.querySelector('.step-big')?.textContent ?? ''));
   const log = page.getByRole('log', { name: 'Transcript' });
   await log.getByText('MAIL FROM:<chris@foo.edu>').waitFor();
   await page.keyboard.press('ArrowLeft');
-  await page.waitForFunction(() => /^Step 1 /.test(document.querySelector('.step-big')?.textContent ?? ''));
+  await page.waitForFunction(() => /^Step 2 /.test(document.querySelector('.step-big')?.textContent ?? ''));
   assert.equal(await log.getByText('MAIL FROM:<chris@foo.edu>').count(), 0, 'one step back');
+  // A modified key is the browser's (Alt+Left is Back), not the presentation's.
+  await page.keyboard.press('Alt+ArrowLeft');
+  await page.waitForTimeout(200);
+  assert.match(await counter.innerText(), /^Step 2 /);
   assert.deepEqual(errors, []);
   await page.close();
 });

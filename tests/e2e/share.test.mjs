@@ -60,7 +60,7 @@ test('a damaged or truncated link shows a notice and the default playground', as
 test('a reload restores the session from the autosave; damaged storage is reset with a notice', async () => {
   const { page, errors } = await openPlayground(browser);
   await send(page, ['EHLO client.example', 'MAIL FROM:<chris@foo.edu>']);
-  await page.waitForTimeout(700); // the autosave's delay
+  await page.waitForFunction(() => /MAIL FROM:<chris@foo\.edu>/.test(localStorage.getItem('mailroom:autosave') ?? ''));
   await page.reload();
   const log = page.getByRole('log', { name: 'Transcript' });
   await log.getByText('MAIL FROM:<chris@foo.edu>').waitFor();
@@ -119,4 +119,33 @@ test('?lang=ja opens in Japanese; otherwise the browser language decides', async
   await ja.getByRole('textbox', { name: 'Command' }).waitFor();
   assert.equal(await ja.locator('html').getAttribute('lang'), 'ja');
   await ctx.close();
+});
+
+test('a link is untrusted text: hostile values are shown as text, oversize links are refused', async () => {
+  // Built in the page with the app's own format and the browser's deflate.
+  const { page, errors } = await openPlayground(browser);
+  const make = (text) => page.evaluate(async (t) => {
+    const s = new Blob([new TextEncoder().encode(t)]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+    const b = new Uint8Array(await new Response(s).arrayBuffer());
+    let bin = '';
+    for (const x of b) bin += String.fromCharCode(x);
+    return location.origin + location.pathname + '#state=' + btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  }, text);
+  const hostile = await make('mailroom-state 1\nvalidator: <img src=x onerror=window.__pwned=1>\n\n! profile foo-edu\nC~ EHLO <script>window.__pwned=2</script>\\r\\n\n');
+  const other = await browser.newPage();
+  await other.goto(hostile);
+  await other.getByRole('log', { name: 'Transcript' }).getByText('EHLO <script>window.__pwned=2</script>').waitFor();
+  assert.equal(await other.getByRole('textbox', { name: 'Message', exact: true }).inputValue(), '<img src=x onerror=window.__pwned=1>');
+  assert.equal(await other.evaluate(() => window.__pwned), undefined);
+  assert.equal(await other.locator('main img, main script').count(), 0);
+  // A state that inflates past 4 MB is refused before it is read.
+  const bomb = await make('mailroom-state 1\n\n' + 'x'.repeat(5 * 1024 * 1024));
+  await other.goto('about:blank');
+  await other.goto(bomb);
+  const alert = other.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /could not be opened.*(4 MB|damaged)/s);
+  assert.deepEqual(errors, []);
+  await other.close();
+  await page.close();
 });

@@ -89,33 +89,30 @@ pub fn app() -> Html {
         let (p, text, timer) = (
             playground.clone(),
             validator_text.clone(),
-            use_mut_ref(|| None::<i32>),
+            use_mut_ref(|| None::<page::Timer>),
         );
         use_effect_with(
             (playground.generation, *edits, l, *loaded),
             move |(_, _, l, loaded)| {
                 if *loaded && standalone {
                     let l = *l;
-                    page::cancel(timer.borrow_mut().take());
-                    *timer.borrow_mut() = page::after(400, move || {
+                    // Replacing the timer cancels the previous one and frees its closure.
+                    *timer.borrow_mut() = Some(page::Timer::new(400, move || {
                         let (saved, _) = saved_state(&p, &text.borrow(), l);
                         crate::link::autosave(&saved);
-                    });
+                    }));
                 }
             },
         );
     }
     // Autoplay: the next step a moment after each one.
     {
-        let (dispatcher, timer) = (playground.dispatcher(), use_mut_ref(|| None::<i32>));
+        let (dispatcher, timer) = (playground.dispatcher(), use_mut_ref(|| None::<page::Timer>));
         let running = playground.scenario.as_ref().is_some_and(|r| !r.finished());
         let go = params.autoplay && running && *loaded;
         use_effect_with((playground.generation, go), move |(_, go)| {
-            page::cancel(timer.borrow_mut().take());
-            if *go {
-                *timer.borrow_mut() =
-                    page::after(1500, move || dispatcher.dispatch(Action::StepScenario));
-            }
+            *timer.borrow_mut() = go
+                .then(|| page::Timer::new(1500, move || dispatcher.dispatch(Action::StepScenario)));
         });
     }
     // Presentation mode: Space / Right steps, Left goes back.
@@ -125,7 +122,7 @@ pub fn app() -> Html {
         use_effect_with(present, move |present| {
             let listener = present.then(|| {
                 page::KeyListener::new(move |e: web_sys::KeyboardEvent| {
-                    if page::typing(&e) {
+                    if page::not_for_page(&e) {
                         return;
                     }
                     let action = match e.key().as_str() {
@@ -228,13 +225,14 @@ pub fn app() -> Html {
         };
     }
     if params.present {
+        // The step the next key press sends, as the scenario panel counts it.
         let counter = playground.scenario.as_ref().map(|run| {
+            let total = run.scenario.steps.len();
             format!(
-                "{} {} {} {}",
+                "{} {} {} {total}",
                 T::Step.get(l),
-                run.done,
-                T::Of.get(l),
-                run.scenario.steps.len()
+                (run.done + 1).min(total),
+                T::Of.get(l)
             )
         });
         return html! {

@@ -53,7 +53,7 @@ async fn decode(data: &str) -> Result<Saved, LoadError> {
         .map_err(|_| corrupt("the link's data is not base64url"))?;
     let text = bytes_of(inflate(&packed))
         .await
-        .map_err(|_| corrupt("the link's data does not inflate (truncated?)"))?;
+        .map_err(|_| corrupt("the link's data does not inflate (truncated, or over 4 MB)"))?;
     let text = String::from_utf8(text).map_err(|_| corrupt("not UTF-8"))?;
     Saved::from_text(&text)
 }
@@ -79,12 +79,29 @@ pub fn autosaved() -> Option<Result<Saved, LoadError>> {
     Some(Saved::from_text(&text))
 }
 
-/// Saves (when it fits the cap; a larger state keeps the previous save).
+/// Saves what fits the cap: everything, else without the session's writes, else the
+/// settings alone (never an older, larger save left in place).
 pub fn autosave(saved: &Saved) -> bool {
-    let text = saved.to_text();
-    if text.len() > AUTOSAVE_CAP {
+    let lighter = [
+        saved.clone(),
+        Saved {
+            writes: Vec::new(),
+            ..saved.clone()
+        },
+        Saved {
+            writes: Vec::new(),
+            validator: None,
+            ..saved.clone()
+        },
+    ];
+    let Some(text) = lighter
+        .iter()
+        .map(Saved::to_text)
+        .find(|t| t.len() <= AUTOSAVE_CAP)
+    else {
+        reset_autosave();
         return false;
-    }
+    };
     storage().is_some_and(|s| s.set_item(STORAGE_KEY, &text).is_ok())
 }
 

@@ -4,19 +4,16 @@
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-/// Runs `f` once after `ms`; returns the timer id (for `cancel`).
-pub fn after(ms: i32, f: impl FnOnce() + 'static) -> Option<i32> {
+/// Runs `f` once after `ms`, not cancellable (its closure is freed once it ran). For timers
+/// that are replaced or cancelled, keep a [`Timer`]: dropping one cancels it and frees it.
+pub fn after(ms: i32, f: impl FnOnce() + 'static) {
     let f = Closure::once_into_js(f);
-    web_sys::window()?
-        .set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms)
-        .ok()
-}
-
-pub fn cancel(id: Option<i32>) {
-    if let (Some(w), Some(id)) = (web_sys::window(), id) {
-        w.clear_timeout_with_handle(id);
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms);
     }
 }
+
+pub type Timer = gloo_timers::callback::Timeout;
 
 /// `location.search`.
 pub fn search() -> String {
@@ -59,11 +56,22 @@ impl Drop for KeyListener {
     }
 }
 
-/// Whether a key press belongs to a text field (then it is typing, not a command).
-pub fn typing(e: &web_sys::KeyboardEvent) -> bool {
-    e.target()
+/// Whether a key press is the focused control's own (typing in a field, Space on a button
+/// or a disclosure) or a browser shortcut (with a modifier): then it is not a page command.
+pub fn not_for_page(e: &web_sys::KeyboardEvent) -> bool {
+    if e.alt_key() || e.ctrl_key() || e.meta_key() {
+        return true;
+    }
+    let tag = e
+        .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+        .map(|el| el.tag_name())
+        .unwrap_or_default();
+    match tag.as_str() {
+        "INPUT" | "TEXTAREA" | "SELECT" => true,
+        "BUTTON" | "SUMMARY" | "A" => e.key() == " ",
+        _ => false,
+    }
 }
 
 /// In an iframe: tells the parent page the document's height whenever it changes

@@ -21,6 +21,11 @@ use mailroom_smtp::Config;
 /// The version this build writes.
 pub const VERSION: u32 = 1;
 
+/// The most a saved state may hold: client writes in all (as the playground logs them),
+/// and validator text. Text from a link is untrusted: past these it is refused.
+pub const MAX_WRITES: usize = crate::state::LOG_CAP;
+pub const MAX_VALIDATOR: usize = 1024 * 1024;
+
 /// What a link or the autosave holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Saved {
@@ -115,6 +120,9 @@ impl Saved {
                 }
                 "validator" => {
                     let bytes = unescape(value).map_err(|m| LoadError::Corrupt(m.to_string()))?;
+                    if bytes.len() > MAX_VALIDATOR {
+                        return Err(corrupt("the validator text is over 1 MB"));
+                    }
                     saved.validator = Some(String::from_utf8_lossy(&bytes).into_owned());
                 }
                 // A header a later version 1 writer added: skip it.
@@ -128,6 +136,9 @@ impl Saved {
                 setup.push('\n');
             } else if let Some(w) = line.strip_prefix("C~ ") {
                 saved.writes.push(unescape(w).map_err(LoadError::Corrupt)?);
+                if saved.writes.iter().map(Vec::len).sum::<usize>() > MAX_WRITES {
+                    return Err(corrupt("the session's writes are over 256 KB"));
+                }
             } else if !line.is_empty() {
                 return Err(corrupt("a line that is neither \"! \" nor \"C~ \""));
             }
@@ -135,6 +146,7 @@ impl Saved {
         saved.config = Fixture::parse(&setup)
             .and_then(|f| f.config())
             .map_err(|m| LoadError::Corrupt(m.to_string()))?;
+        saved.config.validate().map_err(LoadError::Corrupt)?;
         Ok(saved)
     }
 }

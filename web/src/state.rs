@@ -71,6 +71,9 @@ pub struct ScenarioRun {
     pub scenario: Rc<Scenario>,
     /// Steps already sent.
     pub done: usize,
+    /// The mailboxes held this many messages when the scenario started (stepping back
+    /// replays it: the messages it delivered are delivered again, not kept twice).
+    pub deliveries_before: usize,
 }
 
 impl ScenarioRun {
@@ -506,7 +509,11 @@ impl Playground {
         if let Some((id, done)) = &saved.scenario {
             if let Some(scenario) = crate::scenario::all().into_iter().find(|s| s.id == id) {
                 let done = (*done).min(scenario.steps.len());
-                p.scenario = Some(ScenarioRun { scenario, done });
+                p.scenario = Some(ScenarioRun {
+                    scenario,
+                    done,
+                    deliveries_before: 0,
+                });
             }
         }
         p
@@ -536,8 +543,18 @@ impl Playground {
 
     /// A fresh session running `scenario` with its first `n` steps sent.
     fn at_step(&self, scenario: Rc<Scenario>, n: usize) -> Playground {
+        let kept = self
+            .scenario
+            .as_ref()
+            .map_or(self.deliveries.len(), |r| r.deliveries_before)
+            .min(self.deliveries.len());
         let mut p = self.restarted(scenario.config.clone());
-        p.scenario = Some(ScenarioRun { scenario, done: 0 });
+        p.deliveries.truncate(kept);
+        p.scenario = Some(ScenarioRun {
+            scenario,
+            done: 0,
+            deliveries_before: kept,
+        });
         for _ in 0..n {
             p.step_scenario();
             while p.busy() {
@@ -735,6 +752,7 @@ impl yew_reducible::Reducible for Playground {
                 next.scenario = Some(ScenarioRun {
                     scenario: s,
                     done: 0,
+                    deliveries_before: self.deliveries.len(),
                 });
             }
             Action::StepScenario => next.step_scenario(),
@@ -780,6 +798,7 @@ impl yew_reducible::Reducible for Playground {
                 next.scenario = Some(ScenarioRun {
                     scenario: Rc::new(s),
                     done: 0,
+                    deliveries_before: self.deliveries.len(),
                 });
                 next.inspect(
                     String::from_utf8_lossy(&b.bytes).into_owned(),
@@ -878,6 +897,14 @@ mod tests {
         let none =
             Rc::new(Playground::default()).reduce(Action::OpenScenario("nonesuch".into(), 2));
         assert!(none.scenario.is_none());
+        // Back and forth over a delivery keeps one copy of the message.
+        let delivered =
+            Rc::new(Playground::default()).reduce(Action::OpenScenario("basic".into(), 6));
+        assert_eq!(delivered.deliveries.len(), 1);
+        let again = delivered
+            .reduce(Action::ScenarioBack)
+            .reduce(Action::StepScenario);
+        assert_eq!(again.deliveries.len(), 1, "not delivered twice");
     }
 
     #[test]

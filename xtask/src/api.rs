@@ -17,7 +17,15 @@ pub fn build() -> Result<(), String> {
     let wasm = root.join("target/wasm32-unknown-unknown/release/mailroom_js.wasm");
     run::status(
         run::command("wasm-bindgen")
-            .args(["--target", "web", "--out-name", "mailroom", "--out-dir"])
+            // --weak-refs: a Session nobody holds is freed by the garbage collector.
+            .args([
+                "--target",
+                "web",
+                "--weak-refs",
+                "--out-name",
+                "mailroom",
+                "--out-dir",
+            ])
             .arg(root.join("target/api-pkg"))
             .arg(wasm),
     )

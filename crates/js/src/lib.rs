@@ -16,6 +16,46 @@ use mailroom_smtp::{profile, Config, Event, Mode};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+/// A panic (a bug) is reported on the console with its message, not as "unreachable".
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(console_error_panic_hook::hook));
+}
+
+/// `undefined`, `null`, or an object with only these keys (a typo is an error, not ignored).
+fn known_keys(v: &JsValue, what: &str, keys: &[&str]) -> Result<(), JsError> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(());
+    }
+    if !v.is_object() || js_sys::Array::is_array(v) {
+        return Err(JsError::new(&format!(
+            "{what}s: an object {{{}}}",
+            keys.join(", ")
+        )));
+    }
+    for key in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !keys.contains(&key.as_str()) {
+            return Err(JsError::new(&format!(
+                "unknown {what} \"{key}\" ({})",
+                keys.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A time in ms since the epoch: a finite number, not negative.
+fn time(v: f64, what: &str) -> Result<f64, JsError> {
+    if v.is_finite() && v >= 0.0 {
+        Ok(v)
+    } else {
+        Err(JsError::new(&format!(
+            "{what}: a time in ms since the epoch (a number >= 0)"
+        )))
+    }
+}
+
 fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsError::new(&e.to_string()))
@@ -55,24 +95,19 @@ impl Session {
         let get = |key: &str| -> JsValue {
             js_sys::Reflect::get(&options, &key.into()).unwrap_or(JsValue::UNDEFINED)
         };
-        if options.is_object() {
-            for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
-                let key = key.as_string().unwrap_or_default();
-                if !matches!(key.as_str(), "profile" | "lmtp" | "config" | "now") {
-                    return Err(JsError::new(&format!(
-                        "unknown option \"{key}\" (profile, lmtp, config, now)"
-                    )));
-                }
-            }
-        } else if !(options.is_undefined() || options.is_null()) {
-            return Err(JsError::new(
-                "options: an object {profile, lmtp, config, now}",
-            ));
-        }
-        let lmtp = get("lmtp").as_bool().unwrap_or(false);
-        let name = get("profile")
-            .as_string()
-            .unwrap_or_else(|| if lmtp { "lmtp" } else { "everything" }.to_owned());
+        known_keys(&options, "option", &["profile", "lmtp", "config", "now"])?;
+        let lmtp = match get("lmtp") {
+            v if v.is_undefined() => false,
+            v => v
+                .as_bool()
+                .ok_or_else(|| JsError::new("lmtp: true or false"))?,
+        };
+        let name = match get("profile") {
+            v if v.is_undefined() => if lmtp { "lmtp" } else { "everything" }.to_owned(),
+            v => v
+                .as_string()
+                .ok_or_else(|| JsError::new("profile: a profile name (see profiles())"))?,
+        };
         let mut config = profile::profile(&name)
             .ok_or_else(|| JsError::new(&format!("unknown profile \"{name}\"")))?;
         let over = get("config");
@@ -83,7 +118,10 @@ impl Session {
             config.mode = Mode::Lmtp;
         }
         config.validate().map_err(|e| JsError::new(&e))?;
-        let now = get("now").as_f64().unwrap_or_else(js_sys::Date::now);
+        let now = match get("now") {
+            v if v.is_undefined() => js_sys::Date::now(),
+            v => time(v.as_f64().unwrap_or(f64::NAN), "now")?,
+        };
         Ok(Session {
             inner: mailroom_smtp::Session::new(config, now as u64),
             now,
@@ -94,7 +132,10 @@ impl Session {
     /// without it the session's clock moves one second per call.
     pub fn feed(&mut self, input: JsValue, now: Option<f64>) -> Result<JsValue, JsError> {
         let bytes = bytes_of(&input)?;
-        self.now = now.unwrap_or(self.now + 1000.0);
+        self.now = match now {
+            Some(t) => time(t, "now")?,
+            None => self.now + 1000.0,
+        };
         self.inner.handle_input(self.now as u64, &bytes);
         self.output()
     }
@@ -111,7 +152,7 @@ impl Session {
 
     /// Tells the session the time; past its deadline it says 421 and closes.
     pub fn tick(&mut self, now: f64) -> Result<JsValue, JsError> {
-        self.now = now;
+        self.now = time(now, "now")?;
         self.inner.handle_timeout(now as u64);
         self.output()
     }
@@ -174,6 +215,16 @@ fn merge(base: JsValue, over: JsValue) -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub fn lint(message: JsValue, options: JsValue) -> Result<JsValue, JsError> {
     let bytes = bytes_of(&message)?;
+    known_keys(&options, "lint option", &["envelope"])?;
+    if !(options.is_undefined() || options.is_null()) {
+        let envelope =
+            js_sys::Reflect::get(&options, &"envelope".into()).unwrap_or(JsValue::UNDEFINED);
+        known_keys(
+            &envelope,
+            "envelope field",
+            &["mail_from", "rcpt_to", "body", "smtputf8"],
+        )?;
+    }
     let options: mailroom_message::LintOptions = if options.is_undefined() || options.is_null() {
         Default::default()
     } else {

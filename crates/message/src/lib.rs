@@ -48,6 +48,7 @@ pub enum BodyType {
 
 /// The SMTP envelope the message travelled with.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Envelope {
     /// MAIL FROM path (with or without angle brackets; empty = null path).
     pub mail_from: String,
@@ -58,6 +59,7 @@ pub struct Envelope {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LintOptions {
     pub envelope: Option<Envelope>,
 }

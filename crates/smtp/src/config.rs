@@ -535,6 +535,13 @@ impl Default for Config {
 impl Config {
     /// Checks what serde cannot: mailbox addresses, domains, duplicate keywords.
     pub fn validate(&self) -> Result<(), String> {
+        // The line buffer is this big: a bound keeps a config from asking for gigabytes.
+        if self.limits.command_line > 1 << 20 {
+            return Err(format!(
+                "limits.command_line: {} is over the 1048576 octets Mailroom allows",
+                self.limits.command_line
+            ));
+        }
         if crate::syntax::path::check_domain(&self.hostname).is_err() {
             return Err(format!(
                 "hostname: \"{}\" is not a domain name",

@@ -1751,6 +1751,7 @@ impl Session {
         let has = |k: &str| self.config.has(k);
         match verb {
             Verb::Mail => {
+                // validate() bounds `base` to 1 MiB, so these sums cannot overflow.
                 base + if has("SIZE") { 26 } else { 0 }
                     + if has("DSN") { 100 } else { 0 }
                     + if has("AUTH") { 500 } else { 0 }

@@ -61,7 +61,12 @@ impl Fixture {
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
             }
-            let (tag, rest) = line.split_at(line.len().min(2));
+            // The tag is two ASCII characters; anything else is not a fixture line.
+            let (tag, rest) = if line.is_char_boundary(2.min(line.len())) {
+                line.split_at(line.len().min(2))
+            } else {
+                ("", line)
+            };
             let rest = rest.strip_prefix(' ').unwrap_or(rest);
             let step = match tag {
                 "S:" => Step::Server(rest.to_owned()),
@@ -287,6 +292,11 @@ fn apply_directive(cfg: &mut Config, d: &str) -> Result<(), String> {
             let (k, v) = value.split_once('=').ok_or("KEY=VALUE")?;
             let b = || v.parse::<bool>().map_err(|_| format!("{k}: true or false"));
             let n = || v.parse::<u64>().map_err(|_| format!("{k}: a number"));
+            let small = || {
+                n().and_then(|x| u32::try_from(x).map_err(|_| format!("{k}: at most {}", u32::MAX)))
+            };
+            let size =
+                || n().and_then(|x| usize::try_from(x).map_err(|_| format!("{k}: too large")));
             match k {
                 "syntax" => cfg.policy.syntax = v.parse()?,
                 "bare_lf" => cfg.policy.bare_lf = v.parse()?,
@@ -298,9 +308,9 @@ fn apply_directive(cfg: &mut Config, d: &str) -> Result<(), String> {
                 "require_auth" => cfg.policy.require_auth = b()?,
                 "expn" => cfg.policy.expn = b()?,
                 "simulate_tls" => cfg.policy.simulate_tls = b()?,
-                "max_recipients" => cfg.limits.max_recipients = n()? as u32,
-                "max_errors" => cfg.limits.max_errors = n()? as u32,
-                "command_line" => cfg.limits.command_line = n()? as usize,
+                "max_recipients" => cfg.limits.max_recipients = small()?,
+                "max_errors" => cfg.limits.max_errors = small()?,
+                "command_line" => cfg.limits.command_line = size()?,
                 "text_line" => cfg.limits.text_line = n()?,
                 "max_message_size" => cfg.limits.max_message_size = n()?,
                 "command_timeout_ms" => cfg.limits.command_timeout_ms = n()?,

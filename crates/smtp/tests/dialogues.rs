@@ -100,3 +100,15 @@ fn a_recorded_dialogue_written_as_a_fixture_passes() {
     }
     assert!(checked >= 15);
 }
+
+#[test]
+fn malformed_fixture_lines_are_errors_not_panics() {
+    for text in [
+        "日本語の行\n",
+        "x日\n",
+        "! limit max_recipients=99999999999\n",
+    ] {
+        let r = Fixture::parse(text).and_then(|f| f.config());
+        assert!(r.is_err(), "{text:?} was accepted");
+    }
+}

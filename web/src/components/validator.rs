@@ -7,8 +7,6 @@ use crate::i18n::{Lang, T};
 use crate::state::{utf16_offset, Inspect};
 use mailroom_message::{lint, Envelope, LintOptions, MimeNode, Report};
 use std::rc::Rc;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -51,7 +49,7 @@ fn measure_update() {
 }
 
 /// Milliseconds of quiet typing before the message is checked again.
-const DEBOUNCE_MS: i32 = 120;
+const DEBOUNCE_MS: u32 = 120;
 
 fn check(text: &str, envelope: &Option<Envelope>) -> Rc<Report> {
     Rc::new(lint(
@@ -71,7 +69,7 @@ pub fn validator(props: &Props) -> Html {
         let (t, e) = (initial.clone(), envelope.clone());
         use_state(move || t.filter(|t| !t.is_empty()).map(|t| check(&t, &e)))
     };
-    let timer = use_mut_ref(|| None::<i32>);
+    let timer = use_mut_ref(|| None::<crate::page::Timer>);
     // The update's time, lint and DOM together, as a Performance measure ("validator
     // update") that the e2e suite prints.
     use_effect_with(report.as_ref().map(Rc::as_ptr), |_| measure_update());
@@ -79,21 +77,19 @@ pub fn validator(props: &Props) -> Html {
     // WebAssembly functions are compiled on their first call: lint a tiny message once the
     // page is idle, so the first real update does not pay for compiling the linter.
     use_effect_with((), |_| {
-        let warm = Closure::once_into_js(|| {
+        crate::page::after(50, || {
             let _ = check(WARM_UP, &None);
         });
-        if let Some(w) = web_sys::window() {
-            let _ =
-                w.set_timeout_with_callback_and_timeout_and_arguments_0(warm.unchecked_ref(), 50);
-        }
     });
     // The textarea is not a controlled input: re-setting a large value on every render
     // is slow in the browser. Its text is set once, when a message is handed over.
     {
-        let area = area.clone();
+        let (area, on_text) = (area.clone(), props.on_text.clone());
         use_effect_with((), move |_| {
             if let (Some(el), Some(text)) = (area.cast::<HtmlTextAreaElement>(), initial) {
                 el.set_value(&text);
+                // A handed-over message is the validator's text for links and the autosave.
+                on_text.emit(text);
             }
         });
     }
@@ -105,26 +101,15 @@ pub fn validator(props: &Props) -> Html {
         let on_text = props.on_text.clone();
         Callback::from(move |e: InputEvent| {
             let value = e.target_unchecked_into::<HtmlTextAreaElement>().value();
-            let Some(window) = web_sys::window() else {
-                return;
-            };
-            if let Some(id) = timer.borrow_mut().take() {
-                window.clear_timeout_with_handle(id);
-            }
             let report = report.clone();
             let envelope = envelope.clone();
             let on_text = on_text.clone();
-            let run = Closure::once_into_js(move || {
+            // Replacing the timer cancels the previous check and frees its closure.
+            *timer.borrow_mut() = Some(crate::page::Timer::new(DEBOUNCE_MS, move || {
                 mark(UPDATE_START);
                 report.set((!value.is_empty()).then(|| check(&value, &envelope)));
                 on_text.emit(value);
-            });
-            *timer.borrow_mut() = window
-                .set_timeout_with_callback_and_timeout_and_arguments_0(
-                    run.unchecked_ref(),
-                    DEBOUNCE_MS,
-                )
-                .ok();
+            }));
         })
     };
 
