@@ -62,6 +62,12 @@ test('autoplay steps the scenario by itself', async () => {
   const { page } = await openPlayground(browser, '?embed=1&scenario=basic&autoplay=1');
   const log = page.getByRole('log', { name: 'Transcript' });
   await log.getByText('MAIL FROM:<chris@foo.edu>').waitFor({ timeout: 15000 });
+  // Paused, it stays where it is.
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const at = await page.locator('.step-count').innerText();
+  await page.waitForTimeout(2500);
+  assert.equal(await page.locator('.step-count').innerText(), at);
+  await page.getByRole('button', { name: 'Play' }).waitFor();
   await page.close();
 });
 

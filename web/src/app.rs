@@ -105,11 +105,12 @@ pub fn app() -> Html {
             },
         );
     }
-    // Autoplay: the next step a moment after each one.
+    // Autoplay: the next step a moment after each one (a reader can pause it).
+    let paused = use_state(|| false);
     {
         let (dispatcher, timer) = (playground.dispatcher(), use_mut_ref(|| None::<page::Timer>));
         let running = playground.scenario.as_ref().is_some_and(|r| !r.finished());
-        let go = params.autoplay && running && *loaded;
+        let go = params.autoplay && running && *loaded && !*paused;
         use_effect_with((playground.generation, go), move |(_, go)| {
             *timer.borrow_mut() = go
                 .then(|| page::Timer::new(1500, move || dispatcher.dispatch(Action::StepScenario)));
@@ -169,6 +170,13 @@ pub fn app() -> Html {
             }
         });
     }
+    // The terminal and the diagram render first; the other panels a moment later, so the
+    // command line works as soon as possible after the page loads.
+    let settled = use_state(|| false);
+    {
+        let settled = settled.clone();
+        use_effect_with((), move |_| page::after(0, move || settled.set(true)));
+    }
     let toggle = {
         let lang = lang.clone();
         Callback::from(move |_: MouseEvent| lang.set(lang.other()))
@@ -219,6 +227,11 @@ pub fn app() -> Html {
                 if playground.scenario.is_some() && view != View::Validator {
                     { scenario(true) }
                 }
+                if params.autoplay {
+                    <button type="button" aria-pressed={(!*paused).to_string()}
+                        onclick={ let paused = paused.clone(); move |_| paused.set(!*paused) }>
+                        { if *paused { T::Play.get(l) } else { T::Pause.get(l) } }</button>{ " " }
+                }
                 <a class="open-full" href="./" target="_blank" rel="noopener" onclick={open_full}>
                     { T::OpenFull.get(l) }{ " ↗" }</a>
             </main>
@@ -263,15 +276,19 @@ pub fn app() -> Html {
             <div class="layout">
                 <div class="col-main">
                     { terminal(false) }
-                    { scenario(false) }
-                    <MailboxesPanel playground={playground.clone()} dispatch={dispatch.clone()} lang={l} />
-                    { message_panels(&playground, &dispatch, l, &on_validator_text, true) }
-                    <SharePanel playground={playground.clone()} lang={l} validator_text={validator_text.clone()} />
+                    if *settled {
+                        { scenario(false) }
+                        <MailboxesPanel playground={playground.clone()} dispatch={dispatch.clone()} lang={l} />
+                        { message_panels(&playground, &dispatch, l, &on_validator_text, true) }
+                        <SharePanel playground={playground.clone()} lang={l} validator_text={validator_text.clone()} />
+                    }
                 </div>
                 <div class="col-side">
                     { diagram.clone() }
-                    <EnvelopePanel playground={playground.clone()} lang={l} />
-                    <SettingsPanel key={playground.sessions} playground={playground.clone()} dispatch={dispatch.clone()} lang={l} />
+                    if *settled {
+                        <EnvelopePanel playground={playground.clone()} lang={l} />
+                        <SettingsPanel key={playground.sessions} playground={playground.clone()} dispatch={dispatch.clone()} lang={l} />
+                    }
                 </div>
             </div>
         </main>

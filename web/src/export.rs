@@ -119,11 +119,14 @@ pub fn markdown(entries: &[Entry], lang: Lang, server: &str) -> String {
         Lang::En => ("Mailroom session", "Server"),
         Lang::Ja => ("Mailroom のセッション", "サーバー"),
     };
-    let mut out = format!("## {title}\n\n{label}: {server}\n\n```text\n");
-    out.push_str(&text(entries, lang));
+    let body = text(entries, lang);
+    // A fence longer than any run of backticks in the dialogue, so none can close it.
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let mut out = format!("## {title}\n\n{label}: {server}\n\n{fence}text\n{body}{fence}\n\n");
     out.push_str(match lang {
-        Lang::En => "```\n\n| Reply | Rule | RFC | Why |\n|---|---|---|---|\n",
-        Lang::Ja => "```\n\n| 応答 | ルール | RFC | 理由 |\n|---|---|---|---|\n",
+        Lang::En => "| Reply | Rule | RFC | Why |\n|---|---|---|---|\n",
+        Lang::Ja => "| 応答 | ルール | RFC | 理由 |\n|---|---|---|---|\n",
     });
     for r in records(entries, lang).iter().filter(|r| r.kind == "server") {
         let first = r.text.lines().next().unwrap_or("");
@@ -176,6 +179,14 @@ mod tests {
     fn markdown_lists_each_reply_with_rule_and_rfc() {
         let m = markdown(&session().transcript, Lang::Ja, "foo-edu");
         assert!(m.contains("```text\n"));
+        let fenced = markdown(
+            &Rc::new(Playground::default())
+                .reduce(Action::Send("NOOP ````x".into()))
+                .transcript,
+            Lang::En,
+            "x",
+        );
+        assert!(fenced.contains("`````text\n"), "a longer fence: {fenced}");
         assert!(
             m.contains("| `250-foo.edu` | `ehlo-ok` | RFC 5321 4.1.1.1 |"),
             "{m}"

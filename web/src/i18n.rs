@@ -79,6 +79,8 @@ texts! {
         "自動保存されたセッションを復元できなかったため、リセットしました：";
     Dismiss => "Dismiss", "閉じる";
     OpenFull => "Open in full playground", "フル機能のプレイグラウンドで開く";
+    Pause => "Pause", "一時停止";
+    Play => "Play", "再生";
     PresentKeys => "Space or → next step, ← back", "Space または → で次へ、← で戻る";
     LanguageLabel => "Switch the interface to Japanese", "英語表示に切り替える（Switch the interface to English）";
     Session => "Session", "セッション";

@@ -86,14 +86,17 @@ pub fn report_height() {
     if parent == window {
         return;
     }
-    let Some(root) = window.document().and_then(|d| d.document_element()) else {
+    let Some(body) = window.document().and_then(|d| d.body()) else {
         return;
     };
+    let root = body;
     let measured = root.clone();
+    // The body's own box: unlike the document's scrollHeight it also shrinks when the
+    // content does (scrollHeight is never less than the frame's current height).
     let post = Closure::<dyn FnMut()>::new(move || {
         let msg = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&msg, &"type".into(), &"mailroom:height".into());
-        let height = f64::from(measured.scroll_height());
+        let height = f64::from(measured.offset_height());
         let _ = js_sys::Reflect::set(&msg, &"height".into(), &height.into());
         let _ = parent.post_message(&msg, "*");
     });

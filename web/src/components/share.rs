@@ -145,8 +145,12 @@ fn json(records: &[export::Record]) -> String {
 
 fn copy_to_clipboard(text: &str) {
     if let Some(w) = web_sys::window() {
-        // May be refused (no permission, not focused): the text is shown as well.
-        let _ = w.navigator().clipboard().write_text(text);
+        let promise = w.navigator().clipboard().write_text(text);
+        // May be refused (no permission, not focused): the text is shown as well, so the
+        // refusal is handled here rather than left as an unhandled rejection.
+        yew::platform::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        });
     }
 }
 
@@ -171,5 +175,8 @@ fn save_file(name: &str, body: &str, mime: &str) {
             a.click();
         }
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    // Freed once the browser has surely started the download.
+    crate::page::after(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
 }

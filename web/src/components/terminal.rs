@@ -189,6 +189,10 @@ fn data_editor(props: &DataProps) -> Html {
             if let Some(text) = (*held).clone() {
                 held.set(None);
                 stuffed.set(Vec::new());
+                if let Some(el) = area.cast::<HtmlTextAreaElement>() {
+                    // What was typed before the paste went out with it.
+                    el.set_value("");
+                }
                 let text = Rc::try_unwrap(text).unwrap_or_else(|rc| (*rc).clone());
                 dispatch.emit(Action::SendData(text));
             } else if let Some(el) = area.cast::<HtmlTextAreaElement>() {
