@@ -366,78 +366,16 @@ pub fn directives(config: &Config) -> Vec<String> {
         config.extensions == base.extensions,
         format!("extensions {}", exts.join(", ")),
     );
-    let (p, b) = (&config.policy, &base.policy);
-    let policies = [
-        ("syntax", p.syntax.as_str().to_owned(), p.syntax == b.syntax),
-        (
-            "bare_lf",
-            p.bare_lf.as_str().to_owned(),
-            p.bare_lf == b.bare_lf,
-        ),
-        (
-            "strict_pipelining",
-            p.strict_pipelining.to_string(),
-            p.strict_pipelining == b.strict_pipelining,
-        ),
-        (
-            "eight_bit",
-            p.eight_bit.as_str().to_owned(),
-            p.eight_bit == b.eight_bit,
-        ),
-        (
-            "long_lines",
-            p.long_lines.as_str().to_owned(),
-            p.long_lines == b.long_lines,
-        ),
-        (
-            "auth_requires_tls",
-            p.auth_requires_tls.to_string(),
-            p.auth_requires_tls == b.auth_requires_tls,
-        ),
-        (
-            "require_tls",
-            p.require_tls.to_string(),
-            p.require_tls == b.require_tls,
-        ),
-        (
-            "require_auth",
-            p.require_auth.to_string(),
-            p.require_auth == b.require_auth,
-        ),
-        ("expn", p.expn.to_string(), p.expn == b.expn),
-        (
-            "simulate_tls",
-            p.simulate_tls.to_string(),
-            p.simulate_tls == b.simulate_tls,
-        ),
-    ];
-    for (k, v, same) in policies {
-        differ(same, format!("policy {k}={v}"));
+    for ((k, v), (_, was)) in policy_settings(config)
+        .into_iter()
+        .zip(policy_settings(&base))
+    {
+        differ(v == was, format!("policy {k}={v}"));
     }
-    let (l, b) = (&config.limits, &base.limits);
-    let limits = [
-        (
-            "max_recipients",
-            u64::from(l.max_recipients),
-            u64::from(b.max_recipients),
-        ),
-        (
-            "max_errors",
-            u64::from(l.max_errors),
-            u64::from(b.max_errors),
-        ),
-        ("command_line", l.command_line as u64, b.command_line as u64),
-        ("text_line", l.text_line, b.text_line),
-        ("max_message_size", l.max_message_size, b.max_message_size),
-        (
-            "command_timeout_ms",
-            l.command_timeout_ms,
-            b.command_timeout_ms,
-        ),
-        ("data_timeout_ms", l.data_timeout_ms, b.data_timeout_ms),
-        ("min_data_rate", l.min_data_rate, b.min_data_rate),
-    ];
-    for (k, v, was) in limits {
+    for ((k, v), (_, was)) in limit_settings(config)
+        .into_iter()
+        .zip(limit_settings(&base))
+    {
         differ(v == was, format!("limit {k}={v}"));
     }
     differ(
@@ -464,6 +402,38 @@ pub fn directives(config: &Config) -> Vec<String> {
         }
     }
     out
+}
+
+/// The `policy KEY=VALUE` settings of a config, as `apply_directive` reads them.
+fn policy_settings(c: &Config) -> [(&'static str, String); 10] {
+    let p = &c.policy;
+    [
+        ("syntax", p.syntax.as_str().to_owned()),
+        ("bare_lf", p.bare_lf.as_str().to_owned()),
+        ("strict_pipelining", p.strict_pipelining.to_string()),
+        ("eight_bit", p.eight_bit.as_str().to_owned()),
+        ("long_lines", p.long_lines.as_str().to_owned()),
+        ("auth_requires_tls", p.auth_requires_tls.to_string()),
+        ("require_tls", p.require_tls.to_string()),
+        ("require_auth", p.require_auth.to_string()),
+        ("expn", p.expn.to_string()),
+        ("simulate_tls", p.simulate_tls.to_string()),
+    ]
+}
+
+/// The `limit KEY=VALUE` settings of a config, as `apply_directive` reads them.
+fn limit_settings(c: &Config) -> [(&'static str, u64); 8] {
+    let l = &c.limits;
+    [
+        ("max_recipients", u64::from(l.max_recipients)),
+        ("max_errors", u64::from(l.max_errors)),
+        ("command_line", l.command_line as u64),
+        ("text_line", l.text_line),
+        ("max_message_size", l.max_message_size),
+        ("command_timeout_ms", l.command_timeout_ms),
+        ("data_timeout_ms", l.data_timeout_ms),
+        ("min_data_rate", l.min_data_rate),
+    ]
 }
 
 /// A fixture of a whole dialogue: `! ` directives, then each client write (as `C:` lines,
@@ -497,22 +467,17 @@ pub fn dialogue(
 /// Plays `writes` against a fresh session and writes the whole dialogue as a fixture that
 /// passes ("copy as fixture").
 pub fn record(config: &Config, writes: &[Vec<u8>]) -> String {
-    let replies = |s: &mut Session| -> Vec<String> {
-        std::iter::from_fn(|| s.poll_event())
-            .filter_map(|e| match e {
-                Event::Reply(r) => Some(r.wire_lines()),
-                _ => None,
-            })
-            .flatten()
-            .collect()
-    };
+    // The runner's own collector, so a recording sees the replies exactly as run() does.
+    let mut out = Outputs::default();
     let mut session = Session::new(config.clone(), FIXTURE_NOW);
-    let greeting = replies(&mut session);
+    out.collect(&mut session);
+    let greeting = std::mem::take(&mut out.replies);
     let exchanges: Vec<(Vec<u8>, Vec<String>)> = writes
         .iter()
         .map(|w| {
             session.handle_input(FIXTURE_NOW, w);
-            (w.clone(), replies(&mut session))
+            out.collect(&mut session);
+            (w.clone(), std::mem::take(&mut out.replies))
         })
         .collect();
     dialogue(config, &exchanges, &greeting)
