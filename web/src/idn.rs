@@ -6,16 +6,8 @@ pub fn browser_idn_is_valid(domain: &str) -> bool {
     let Ok(url) = web_sys::Url::new(&format!("http://{domain}/")) else {
         return false;
     };
+    // The URL parser maps and punycodes but skips STD3 rules and DNS lengths; the core's
+    // own domain check applies them to the ASCII result (which never comes back here).
     let host = url.hostname();
-    // The URL parser maps and punycodes, but skips STD3 rules and DNS lengths: check those.
-    host.len() <= 253
-        && host.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
+    host.is_ascii() && mailroom_smtp::syntax::path::check_domain(&host).is_ok()
 }

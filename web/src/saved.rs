@@ -130,13 +130,16 @@ impl Saved {
             }
         }
         let mut setup = String::new();
+        let mut octets = 0;
         for line in body.lines() {
             if line.starts_with("! ") {
                 setup.push_str(line);
                 setup.push('\n');
             } else if let Some(w) = line.strip_prefix("C~ ") {
-                saved.writes.push(unescape(w).map_err(LoadError::Corrupt)?);
-                if saved.writes.iter().map(Vec::len).sum::<usize>() > MAX_WRITES {
+                let write = unescape(w).map_err(LoadError::Corrupt)?;
+                octets += write.len();
+                saved.writes.push(write);
+                if octets > MAX_WRITES {
                     return Err(corrupt("the session's writes are over 256 KB"));
                 }
             } else if !line.is_empty() {

@@ -282,6 +282,13 @@ impl Playground {
         self.pending.iter().map(|s| s.range.len()).sum()
     }
 
+    /// Feeds every waiting slice at once: for replays, where nothing is on screen yet.
+    fn settle(&mut self) {
+        while self.busy() {
+            self.pump();
+        }
+    }
+
     /// Feeds the next waiting slice to the session.
     fn pump(&mut self) {
         let Some(slice) = self.pending.pop_front() else {
@@ -502,9 +509,7 @@ impl Playground {
         let mut p = Playground::new(saved.config.clone());
         for w in &saved.writes {
             p.send_bytes(w.clone());
-            while p.busy() {
-                p.pump();
-            }
+            p.settle();
         }
         if let Some((id, done)) = &saved.scenario {
             if let Some(scenario) = crate::scenario::all().into_iter().find(|s| s.id == id) {
@@ -557,9 +562,7 @@ impl Playground {
         });
         for _ in 0..n {
             p.step_scenario();
-            while p.busy() {
-                p.pump();
-            }
+            p.settle();
         }
         p
     }
