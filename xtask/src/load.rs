@@ -155,21 +155,10 @@ fn mailroom_peer(bin: &Path, extra: &[&str], name: &'static str) -> Result<Peer,
 
 fn aiosmtpd_peer(root: &Path) -> Result<Peer, String> {
     let addr = free_port()?;
-    let python = root.join("target/bench-venv/bin/python");
-    let child = Command::new(python)
-        .args(["-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink", "-l"])
-        .arg(addr.to_string())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("starting aiosmtpd: {e}"))?;
-    let peer = Peer {
-        name: "aiosmtpd (Sink handler)",
-        child,
-        addr,
-    };
-    wait_listening(&peer)?;
-    Ok(peer)
+    let mut cmd = Command::new(root.join("target/bench-venv/bin/python"));
+    cmd.args(["-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink", "-l"])
+        .arg(addr.to_string());
+    listening("aiosmtpd (Sink handler)", cmd, addr)
 }
 
 fn smtp_sink_peer() -> Result<Peer, String> {
@@ -179,18 +168,18 @@ fn smtp_sink_peer() -> Result<Peer, String> {
         // smtp-sink refuses to run as root without a user to switch to.
         cmd.args(["-u", "postfix"]);
     }
+    cmd.arg(addr.to_string()).arg("1000");
+    listening("postfix smtp-sink", cmd, addr)
+}
+
+/// Starts a reference server on `addr` and waits until it accepts connections.
+fn listening(name: &'static str, mut cmd: Command, addr: SocketAddr) -> Result<Peer, String> {
     let child = cmd
-        .arg(addr.to_string())
-        .arg("1000")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| format!("starting smtp-sink: {e}"))?;
-    let peer = Peer {
-        name: "postfix smtp-sink",
-        child,
-        addr,
-    };
+        .map_err(|e| format!("starting {name}: {e}"))?;
+    let peer = Peer { name, child, addr };
     wait_listening(&peer)?;
     Ok(peer)
 }
