@@ -2,22 +2,14 @@
 // and the module driven directly.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, BASE_URL } from './browser.mjs';
+import { launch, openPage } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-async function open(path) {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(BASE_URL + path);
-  return { page, errors };
-}
-
 test('the runnable example page shows a dialogue and lint diagnostics', async () => {
-  const { page, errors } = await open('api-example.html');
+  const { page, errors } = await openPage(browser, 'api-example.html');
   const dialogue = page.getByLabel('Dialogue');
   await page.waitForFunction(() => !document.getElementById('dialogue').textContent.startsWith('loading'));
   const text = await dialogue.innerText();
@@ -31,7 +23,7 @@ test('the runnable example page shows a dialogue and lint diagnostics', async ()
 });
 
 test('the module: sessions with options, bytes in, events out; lint with an envelope; clear errors', async () => {
-  const { page, errors } = await open('api-example.html');
+  const { page, errors } = await openPage(browser, 'api-example.html');
   const r = await page.evaluate(async () => {
     const m = await import('./api/mailroom.js');
     await m.default();

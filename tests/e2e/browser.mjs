@@ -11,17 +11,22 @@ export async function launch() {
   });
 }
 
-/// Opens the playground and fails the test on any page error (a wasm panic included) or
-/// Content-Security-Policy violation.
-export async function openPlayground(browser, query = '') {
+/// Opens a page of the site and collects page errors (a wasm panic included) and
+/// Content-Security-Policy violations (index.html's meta), which the tests assert empty.
+export async function openPage(browser, path = '') {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  // A Content-Security-Policy violation (index.html's meta) counts as an error too.
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text());
   });
-  await page.goto(BASE_URL + query);
-  await page.getByRole('textbox', { name: 'Command' }).waitFor();
+  await page.goto(BASE_URL + path);
   return { page, errors };
+}
+
+/// Opens the playground and waits for its command line.
+export async function openPlayground(browser, query = '') {
+  const opened = await openPage(browser, query);
+  await opened.page.getByRole('textbox', { name: 'Command' }).waitFor();
+  return opened;
 }

@@ -1,17 +1,14 @@
 // Embed mode in a documentation page's iframes, and presentation mode, in real Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPlayground, BASE_URL } from './browser.mjs';
+import { launch, openPage, openPlayground } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 test('the example documentation page embeds a terminal and a diagram, sized by postMessage', async () => {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(BASE_URL + 'embed-example.html');
+  const { page, errors } = await openPage(browser, 'embed-example.html');
   const terminal = page.frameLocator('#terminal');
   const log = terminal.getByRole('log', { name: 'Transcript' });
   await log.getByText('RCPT TO:<pat@bar.com>').waitFor();
@@ -72,10 +69,7 @@ test('autoplay steps the scenario by itself', async () => {
 });
 
 test('presentation mode: large type, no chrome, keys step back and forth with a counter', async () => {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(BASE_URL + '?present=1&scenario=basic');
+  const { page, errors } = await openPage(browser, '?present=1&scenario=basic');
   const counter = page.locator('.step-big');
   await counter.waitFor();
   assert.match(await counter.innerText(), /^Step 1 of \d+$/, 'the step the next key sends');
