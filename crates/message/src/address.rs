@@ -6,6 +6,7 @@
 //! CFWS inside an addr-spec is legal RFC 5322 but cannot be copied into an RFC 5321
 //! path, so it is `address-whitespace`.
 
+use crate::diag::Text;
 use crate::diag::{rule, DiagExt, Severity, Sink};
 use crate::encoded_word;
 use crate::lex::{self, Kind, Token};
@@ -65,18 +66,18 @@ impl<'a> P<'a, '_> {
         self.invalid(
             start,
             end,
-            format!("'{words}' is not an address: '@domain' is missing"),
-            format!("'{words}' はアドレスではありません: '@ドメイン' がありません"),
+            format!("'{words}' is not an address: '@domain' is missing").into(),
+            format!("'{words}' はアドレスではありません: '@ドメイン' がありません").into(),
         );
     }
 
-    fn invalid(&mut self, start: usize, end: usize, en: String, ja: String) {
+    fn invalid(&mut self, start: usize, end: usize, en: Text, ja: Text) {
         self.invalid = true;
         if let Some(s) = self.sink.as_deref_mut() {
             s.add(&rule::INVALID_ADDRESS, start, end, en, ja);
         }
     }
-    fn obsolete(&mut self, start: usize, end: usize, en: String, ja: String) {
+    fn obsolete(&mut self, start: usize, end: usize, en: Text, ja: Text) {
         if let Some(s) = self.sink.as_deref_mut() {
             s.add(&rule::INVALID_ADDRESS, start, end, en, ja).sev(Severity::Warning).rfc("RFC 5322 4.4").hint(
                 "Quote the display name (\"Mr. Foo\") and remove obsolete forms such as source routes and spaces around dots.",
@@ -407,8 +408,8 @@ impl<'a> P<'a, '_> {
                     self.invalid(
                         start,
                         colon.end,
-                        format!("group syntax is not allowed in {}", self.field),
-                        format!("{} ではグループ構文は使えません", self.field),
+                        format!("group syntax is not allowed in {}", self.field).into(),
+                        format!("{} ではグループ構文は使えません", self.field).into(),
                     );
                 }
                 out.groups += 1;
@@ -467,8 +468,8 @@ impl<'a> P<'a, '_> {
                     self.invalid(
                         t.start,
                         t.end,
-                        format!("unexpected '{c}' in address"),
-                        format!("アドレス中に予期しない '{c}' があります"),
+                        format!("unexpected '{c}' in address").into(),
+                        format!("アドレス中に予期しない '{c}' があります").into(),
                     );
                     self.i += 1;
                 }
@@ -500,7 +501,7 @@ pub(crate) fn parse_list(
         end,
     };
     for e in errs {
-        p.invalid(e.start, e.end, e.what.to_string(), e.what_ja.to_string());
+        p.invalid(e.start, e.end, e.what.into(), e.what_ja.into());
     }
     let mut out = AddrList {
         empty: p.toks.is_empty(),

@@ -2,6 +2,7 @@
 //! zones, CFWS between tokens) accepted and reported as `obsolete-date` warnings, and
 //! the day-of-week checked against the date.
 
+use crate::diag::Text;
 use crate::diag::{rule, Sink};
 use crate::lex::{self, Kind, Token};
 
@@ -115,7 +116,7 @@ impl<'a> Ctx<'a, '_> {
         let t = self.tok()?;
         (t.kind == Kind::Atom).then(|| (t, lex::text(self.buf, &t)))
     }
-    fn fail(&mut self, t: Option<Token>, en: String, ja: String) -> Option<DateTime> {
+    fn fail(&mut self, t: Option<Token>, en: Text, ja: Text) -> Option<DateTime> {
         let (s, e) = t.map_or((self.end, self.end), |t| (t.start, t.end));
         if let Some(sink) = self.sink.as_deref_mut() {
             sink.add(
@@ -128,7 +129,7 @@ impl<'a> Ctx<'a, '_> {
         }
         None
     }
-    fn obsolete(&mut self, t: Token, en: String, ja: String) {
+    fn obsolete(&mut self, t: Token, en: Text, ja: Text) {
         if let Some(sink) = self.sink.as_deref_mut() {
             sink.add(&rule::OBSOLETE_DATE, t.start, t.end, en, ja);
         }
@@ -148,8 +149,8 @@ fn two_digits(c: &mut Ctx, what: &str, what_ja: &str, max: i64) -> Option<u8> {
         return c
             .fail(
                 t,
-                format!("expected the {what}"),
-                format!("{what_ja}がありません"),
+                format!("expected the {what}").into(),
+                format!("{what_ja}がありません").into(),
             )
             .map(|_| 0);
     };
@@ -161,8 +162,8 @@ fn two_digits(c: &mut Ctx, what: &str, what_ja: &str, max: i64) -> Option<u8> {
         _ => c
             .fail(
                 Some(t),
-                format!("the {what} must be two digits, 00-{max:02}"),
-                format!("{what_ja}は 2 桁の 00〜{max:02} でなければなりません"),
+                format!("the {what} must be two digits, 00-{max:02}").into(),
+                format!("{what_ja}は 2 桁の 00〜{max:02} でなければなりません").into(),
             )
             .map(|_| 0),
     }
@@ -193,7 +194,7 @@ pub(crate) fn check(
             ws_start: e.start,
             comment_before: false,
         };
-        return c.fail(Some(t), e.what.to_string(), e.what_ja.to_string());
+        return c.fail(Some(t), e.what.into(), e.what_ja.into());
     }
     if c.toks.is_empty() {
         return c.fail(
@@ -215,11 +216,13 @@ pub(crate) fn check(
                     format!(
                         "'{}' is not a day name (Mon..Sun)",
                         String::from_utf8_lossy(s)
-                    ),
+                    )
+                    .into(),
                     format!(
                         "'{}' は曜日名（Mon〜Sun）ではありません",
                         String::from_utf8_lossy(s)
-                    ),
+                    )
+                    .into(),
                 );
             };
             c.i += 1;
@@ -273,11 +276,13 @@ pub(crate) fn check(
             format!(
                 "'{}' is not a month name (Jan..Dec)",
                 String::from_utf8_lossy(ms)
-            ),
+            )
+            .into(),
             format!(
                 "'{}' は月の名前（Jan〜Dec）ではありません",
                 String::from_utf8_lossy(ms)
-            ),
+            )
+            .into(),
         );
     };
     let month = month as u8 + 1;
@@ -307,11 +312,13 @@ pub(crate) fn check(
                 format!(
                     "{}-digit year is obsolete (read as {year}); write 4 digits",
                     ys.len()
-                ),
+                )
+                .into(),
                 format!(
                     "{} 桁の年は廃止された形式です（{year} 年と解釈）。4 桁で書いてください",
                     ys.len()
-                ),
+                )
+                .into(),
             );
         }
         1 => {
@@ -336,8 +343,9 @@ pub(crate) fn check(
             format!(
                 "day {day} does not exist in {}",
                 MONTHS.get(usize::from(month - 1)).unwrap_or(&"")
-            ),
-            format!("{} 月に {day} 日はありません", month),
+            )
+            .into(),
+            format!("{} 月に {day} 日はありません", month).into(),
         );
     }
     // time-of-day = hour ":" minute [ ":" second ]
@@ -406,21 +414,23 @@ pub(crate) fn check(
                         format!(
                             "'{}' is not a time zone; use +hhmm or -hhmm",
                             String::from_utf8_lossy(zs)
-                        ),
+                        )
+                        .into(),
                         format!(
                             "'{}' はタイムゾーンではありません。+hhmm か -hhmm を使ってください",
                             String::from_utf8_lossy(zs)
-                        ),
+                        )
+                        .into(),
                     );
                 }
             };
             match m {
                 Some(m) => {
-                    c.obsolete(zt, format!("alphabetic zone '{z}' is obsolete; write it as a numeric offset"), format!("英字のタイムゾーン '{z}' は廃止された形式です。数値のオフセットで書いてください"));
+                    c.obsolete(zt, format!("alphabetic zone '{z}' is obsolete; write it as a numeric offset").into(), format!("英字のタイムゾーン '{z}' は廃止された形式です。数値のオフセットで書いてください").into());
                     m
                 }
                 None => {
-                    c.obsolete(zt, format!("military zone '{z}' is obsolete and ambiguous; it is read as -0000 (unknown)"), format!("軍用タイムゾーン '{z}' は廃止された曖昧な形式で、-0000（不明）と解釈されます"));
+                    c.obsolete(zt, format!("military zone '{z}' is obsolete and ambiguous; it is read as -0000 (unknown)").into(), format!("軍用タイムゾーン '{z}' は廃止された曖昧な形式で、-0000（不明）と解釈されます").into());
                     0
                 }
             }

@@ -2,6 +2,11 @@
 //! the sink that collects findings with byte ranges; line/column are filled in at the end.
 
 use serde::Serialize;
+use std::borrow::Cow;
+
+/// A diagnostic's text: most are fixed sentences (borrowed, no allocation); those that
+/// quote the input are formatted.
+pub type Text = Cow<'static, str>;
 
 /// How bad a finding is. `Error`: breaks a MUST or the grammar (strict receivers may
 /// reject); `Warning`: breaks a SHOULD or risks interoperability; `Info`: explanation.
@@ -35,8 +40,8 @@ pub struct Diagnostic {
     pub start: usize,
     pub end: usize,
     pub rfc: &'static str,
-    pub message: String,
-    pub message_ja: String,
+    pub message: Text,
+    pub message_ja: Text,
     /// The rule's fix hint (or a more specific one set by the check): static text.
     pub hint: &'static str,
     pub hint_ja: &'static str,
@@ -239,10 +244,10 @@ impl Sink {
         r: &'static Rule,
         start: usize,
         end: usize,
-        message: String,
-        message_ja: String,
+        message: impl Into<Text>,
+        message_ja: impl Into<Text>,
     ) -> Option<&mut Diagnostic> {
-        self.add_with(r, start, end, || (message, message_ja))
+        self.add_with(r, start, end, || (message.into(), message_ja.into()))
     }
 
     /// Like [`Sink::add`], but builds the (English, Japanese) messages only when the
@@ -253,7 +258,7 @@ impl Sink {
         r: &'static Rule,
         start: usize,
         end: usize,
-        messages: impl FnOnce() -> (String, String),
+        messages: impl FnOnce() -> (Text, Text),
     ) -> Option<&mut Diagnostic> {
         let slot = match self.counts.iter_mut().find(|(id, _)| *id == r.id) {
             Some(s) => s,

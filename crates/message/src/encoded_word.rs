@@ -356,8 +356,8 @@ fn decode_glued(buf: &[u8], ws: usize, we: usize, out: &mut String, mut sink: Op
                         &rule::INVALID_ENCODED_WORD,
                         ew.start,
                         ew.end,
-                        "encoded word is not separated from the surrounding text by whitespace; strict readers show it raw".into(),
-                        "エンコードワードが前後のテキストと空白で区切られていません。厳密な受信側ではそのまま表示されます".into(),
+                        "encoded word is not separated from the surrounding text by whitespace; strict readers show it raw",
+                        "エンコードワードが前後のテキストと空白で区切られていません。厳密な受信側ではそのまま表示されます",
                     );
                 }
             }
@@ -428,8 +428,8 @@ pub(crate) fn flag_quoted(buf: &[u8], start: usize, end: usize, sink: Option<&mu
                 &rule::ENCODED_WORD_IN_QUOTED_STRING,
                 ew.start,
                 ew.end,
-                "encoded word inside a quoted string: conforming readers must not decode it".into(),
-                "引用符で囲まれた文字列の中にエンコードワードがあります。規格どおりの受信側はデコードしません".into(),
+                "encoded word inside a quoted string: conforming readers must not decode it",
+                "引用符で囲まれた文字列の中にエンコードワードがあります。規格どおりの受信側はデコードしません",
             );
             return;
         }

@@ -181,8 +181,8 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
         if len > 998 {
             cx.sink.add_with(&rule::LINE_TOO_LONG, l.start + 998, l.content_end, || {
                 (
-                    format!("header line is {len} octets long; the limit is 998 (plus CRLF)"),
-                    format!("ヘッダー行が {len} オクテットあります。上限は 998 オクテット（CRLF を除く）です"),
+                    format!("header line is {len} octets long; the limit is 998 (plus CRLF)").into(),
+                    format!("ヘッダー行が {len} オクテットあります。上限は 998 オクテット（CRLF を除く）です").into(),
                 )
             });
         }
@@ -201,9 +201,8 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
                         &rule::INVALID_FIELD_NAME,
                         l.start,
                         l.content_end,
-                        "line starts with whitespace but there is no field above it to continue"
-                            .into(),
-                        "行頭が空白ですが、続きとなる直前のフィールドがありません".into(),
+                        "line starts with whitespace but there is no field above it to continue",
+                        "行頭が空白ですが、続きとなる直前のフィールドがありません",
                     );
                 }
             }
@@ -221,8 +220,8 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
                         &rule::INVALID_FIELD_NAME,
                         l.start,
                         l.start + colon + 1,
-                        "field name is empty: the line starts with ':'".into(),
-                        "フィールド名が空です（行が ':' で始まっています）".into(),
+                        "field name is empty: the line starts with ':'",
+                        "フィールド名が空です（行が ':' で始まっています）",
                     );
                 } else if let Some(bad) = name.iter().position(|&b| !is_ftext(b)) {
                     let c = name.get(bad).copied().unwrap_or(0);
@@ -240,19 +239,21 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
                         };
                         if mbox {
                             (
-                            "this is an mbox 'From ' separator line, not a header field; strip it before sending".to_string(),
-                            "これは mbox の 'From ' 区切り行でありヘッダーフィールドではありません。送信前に取り除いてください".to_string(),
+                            "this is an mbox 'From ' separator line, not a header field; strip it before sending".into(),
+                            "これは mbox の 'From ' 区切り行でありヘッダーフィールドではありません。送信前に取り除いてください".into(),
                         )
                         } else {
                             (
                                 format!(
                                 "invalid field name '{}': {what} is not allowed in a field name",
                                 String::from_utf8_lossy(name)
-                            ),
+                            )
+                                .into(),
                                 format!(
                                 "フィールド名 '{}' が不正です: フィールド名に{what_ja}は使えません",
                                 String::from_utf8_lossy(name)
-                            ),
+                            )
+                                .into(),
                             )
                         }
                     };
@@ -268,8 +269,8 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
                             &rule::INVALID_FIELD_NAME,
                             l.start + name.len(),
                             l.start + colon,
-                            "whitespace between field name and colon is obsolete syntax".into(),
-                            "フィールド名とコロンの間の空白は廃止された構文です".into(),
+                            "whitespace between field name and colon is obsolete syntax",
+                            "フィールド名とコロンの間の空白は廃止された構文です",
                         )
                         .sev(Severity::Warning)
                         .rfc("RFC 5322 4.5");
@@ -310,17 +311,16 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
                         &rule::MISSING_COLON,
                         l.start,
                         l.content_end,
-                        "header line has no colon: it is neither a field nor a continuation".into(),
-                        "ヘッダー行にコロンがありません。フィールドでも継続行でもありません".into(),
+                        "header line has no colon: it is neither a field nor a continuation",
+                        "ヘッダー行にコロンがありません。フィールドでも継続行でもありません",
                     );
                 } else {
                     cx.sink.add(
                         &rule::MISSING_HEADER_BODY_SEPARATOR,
                         l.start,
                         l.content_end,
-                        "no empty line between the header and this line, which starts the body"
-                            .into(),
-                        "ヘッダーと、本文の始まりであるこの行の間に空行がありません".into(),
+                        "no empty line between the header and this line, which starts the body",
+                        "ヘッダーと、本文の始まりであるこの行の間に空行がありません",
                     );
                     body_start = l.start;
                     insert_at = l.start;
@@ -345,8 +345,8 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
                         &rule::MISSING_HEADER_BODY_SEPARATOR,
                         end,
                         end,
-                        "input ends inside the header: the last field has no CRLF and no empty line follows".into(),
-                        "ヘッダーの途中で入力が終わっています。最後のフィールドに CRLF がなく、空行もありません".into(),
+                        "input ends inside the header: the last field has no CRLF and no empty line follows",
+                        "ヘッダーの途中で入力が終わっています。最後のフィールドに CRLF がなく、空行もありません",
                     )
                     .sev(sev);
             }
@@ -356,8 +356,8 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
                         &rule::MISSING_HEADER_BODY_SEPARATOR,
                         end,
                         end,
-                        "the message ends after the header without an empty line; legal (the body is optional), but some parsers flag it".into(),
-                        "ヘッダーの後に空行がないまま終わっています。本文は省略可能なので規格上は正しいですが、警告するパーサもあります".into(),
+                        "the message ends after the header without an empty line; legal (the body is optional), but some parsers flag it",
+                        "ヘッダーの後に空行がないまま終わっています。本文は省略可能なので規格上は正しいですが、警告するパーサもあります",
                     )
                     .sev(Severity::Info)
                     .rfc("RFC 5322 3.5");
@@ -380,8 +380,9 @@ fn flag_over_78(cx: &mut Cx, l: &Line) {
         l.content_end,
         || {
             (
-                format!("header line is {len} characters long; lines SHOULD be at most 78"),
-                format!("ヘッダー行が {len} 文字あります。78 文字以内にすべきです（SHOULD）"),
+                format!("header line is {len} characters long; lines SHOULD be at most 78").into(),
+                format!("ヘッダー行が {len} 文字あります。78 文字以内にすべきです（SHOULD）")
+                    .into(),
             )
         },
     );

@@ -626,8 +626,8 @@ fn leaf(
                         &rule::MISSING_CHARSET,
                         start,
                         start,
-                        "8-bit text without Content-Type: it defaults to text/plain; charset=us-ascii".into(),
-                        "Content-Type のない 8 ビットのテキストです。既定の text/plain; charset=us-ascii とみなされます".into(),
+                        "8-bit text without Content-Type: it defaults to text/plain; charset=us-ascii",
+                        "Content-Type のない 8 ビットのテキストです。既定の text/plain; charset=us-ascii とみなされます",
                     )
                     .sev(Severity::Warning);
             }

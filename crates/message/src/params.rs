@@ -4,6 +4,7 @@
 
 use crate::b64::hex_value;
 use crate::charset;
+use crate::diag::Text;
 use crate::diag::{rule, DiagExt, Rule, Severity, Sink};
 use crate::encoded_word;
 use crate::lex::is_wsp;
@@ -105,7 +106,7 @@ impl Lx<'_, '_> {
         }
         (self.i > s).then_some((s, self.i))
     }
-    fn err(&mut self, s: usize, e: usize, en: String, ja: String) {
+    fn err(&mut self, s: usize, e: usize, en: Text, ja: Text) {
         self.failed = true;
         if let Some(k) = self.sink.as_deref_mut() {
             let r = self.rule;
@@ -118,7 +119,7 @@ impl Lx<'_, '_> {
             );
         }
     }
-    fn warn(&mut self, s: usize, e: usize, en: String, ja: String, rfc: &'static str) {
+    fn warn(&mut self, s: usize, e: usize, en: Text, ja: Text, rfc: &'static str) {
         if let Some(k) = self.sink.as_deref_mut() {
             let r = self.rule;
             k.add(
@@ -206,8 +207,8 @@ pub(crate) fn parse(
             lx.err(
                 head_start,
                 e,
-                format!("'{head}' is not 'type/subtype'"),
-                format!("'{head}' は 'type/subtype' の形ではありません"),
+                format!("'{head}' is not 'type/subtype'").into(),
+                format!("'{head}' は 'type/subtype' の形ではありません").into(),
             );
             return None;
         }
@@ -238,11 +239,13 @@ pub(crate) fn parse(
                 format!(
                     "expected ';' before more parameters, found '{}'",
                     char::from(b)
-                ),
+                )
+                .into(),
                 format!(
                     "次のパラメータの前に ';' が必要ですが '{}' があります",
                     char::from(b)
-                ),
+                )
+                .into(),
             );
             break;
         }
@@ -270,8 +273,8 @@ pub(crate) fn parse(
             lx.err(
                 ps,
                 p,
-                format!("parameter '{name}' has no '=value'"),
-                format!("パラメータ '{name}' に '=値' がありません"),
+                format!("parameter '{name}' has no '=value'").into(),
+                format!("パラメータ '{name}' に '=値' がありません").into(),
             );
             skip_to_semicolon(&mut lx);
             continue;
@@ -306,8 +309,8 @@ pub(crate) fn parse(
                 lx.err(
                     ps,
                     e,
-                    format!("value of '{name}' has an unterminated quoted string"),
-                    format!("'{name}' の値の引用符が閉じられていません"),
+                    format!("value of '{name}' has an unterminated quoted string").into(),
+                    format!("'{name}' の値の引用符が閉じられていません").into(),
                 );
             }
             (v, true)
@@ -320,15 +323,15 @@ pub(crate) fn parse(
                 // Unquoted value with tspecials/space: recover up to ';'.
                 skip_to_semicolon(&mut lx);
                 let e = lx.i;
-                lx.err(vs, e, format!("value of '{name}' contains special characters or spaces and must be quoted"), format!("'{name}' の値に特殊文字か空白が含まれているので引用符で囲む必要があります"));
+                lx.err(vs, e, format!("value of '{name}' contains special characters or spaces and must be quoted").into(), format!("'{name}' の値に特殊文字か空白が含まれているので引用符で囲む必要があります").into());
                 (trim(buf.get(vs..e).unwrap_or(&[])).to_vec(), false)
             } else {
                 if ve == vs {
                     lx.err(
                         ps,
                         ve,
-                        format!("parameter '{name}' has an empty value"),
-                        format!("パラメータ '{name}' の値が空です"),
+                        format!("parameter '{name}' has an empty value").into(),
+                        format!("パラメータ '{name}' の値が空です").into(),
                     );
                 }
                 (buf.get(vs..ve).unwrap_or(&[]).to_vec(), false)
@@ -357,8 +360,8 @@ pub(crate) fn parse(
                     lx.err(
                         ps,
                         pe,
-                        format!("'{name}' is not a valid RFC 2231 parameter name"),
-                        format!("'{name}' は RFC 2231 のパラメータ名として不正です"),
+                        format!("'{name}' is not a valid RFC 2231 parameter name").into(),
+                        format!("'{name}' は RFC 2231 のパラメータ名として不正です").into(),
                     );
                     (b.to_string(), None, ext)
                 }
@@ -464,15 +467,15 @@ fn assemble(lx: &mut Lx, mut raws: Vec<RawParam>) -> Vec<Param> {
             lx.warn(
                 dup,
                 end,
-                format!("parameter '{}' is given more than once", r.base),
-                format!("パラメータ '{}' が複数回指定されています", r.base),
+                format!("parameter '{}' is given more than once", r.base).into(),
+                format!("パラメータ '{}' が複数回指定されています", r.base).into(),
                 "RFC 2045 5.1",
             );
         }
         let value = if !sections.is_empty() {
             for (n, s) in sections.iter().enumerate() {
                 if s.section != Some(n as u32) {
-                    lx.err(s.start, s.end, format!("RFC 2231 continuation '{}' sections must be numbered 0, 1, 2... without gaps", r.base), format!("RFC 2231 の継続パラメータ '{}' は 0, 1, 2... と欠番なしで番号付けする必要があります", r.base));
+                    lx.err(s.start, s.end, format!("RFC 2231 continuation '{}' sections must be numbered 0, 1, 2... without gaps", r.base).into(), format!("RFC 2231 の継続パラメータ '{}' は 0, 1, 2... と欠番なしで番号付けする必要があります", r.base).into());
                     break;
                 }
             }
@@ -529,11 +532,13 @@ fn split_charset(lx: &mut Lx, p: &RawParam, cs: &mut Option<String>) -> Vec<u8> 
                 format!(
                     "RFC 2231 value of '{}' must start with charset'language'",
                     p.base
-                ),
+                )
+                .into(),
                 format!(
                     "'{}' の RFC 2231 形式の値は charset'language' で始める必要があります",
                     p.base
-                ),
+                )
+                .into(),
             );
             v.clone()
         }
@@ -562,11 +567,13 @@ fn pct_decode(lx: &mut Lx, p: &RawParam, v: &[u8]) -> Vec<u8> {
                     format!(
                         "'%' in the RFC 2231 value of '{}' is not followed by two hex digits",
                         p.base
-                    ),
+                    )
+                    .into(),
                     format!(
                         "'{}' の RFC 2231 形式の値で '%' の後に 16 進数 2 桁がありません",
                         p.base
-                    ),
+                    )
+                    .into(),
                 );
             }
         }

@@ -61,8 +61,8 @@ pub(crate) fn scan_identity(
         if len > 998 {
             cx.sink.add_with(&rule::LINE_TOO_LONG, l.start + 998, l.content_end, || {
                 (
-                    format!("line in the {what} is {len} octets long; the limit is 998 (plus CRLF)"),
-                    format!("{what_ja}の行が {len} オクテットあります。上限は 998 オクテット（CRLF を除く）です"),
+                    format!("line in the {what} is {len} octets long; the limit is 998 (plus CRLF)").into(),
+                    format!("{what_ja}の行が {len} オクテットあります。上限は 998 オクテット（CRLF を除く）です").into(),
                 )
             });
         }
@@ -201,8 +201,8 @@ pub(crate) fn check_base64(cx: &mut Cx, start: usize, end: usize, keep: bool) ->
             &rule::EIGHTBIT_IN_7BIT,
             p,
             crate::lines::non_ascii_end(buf, p),
-            "8-bit byte in base64 data, which must be 7bit".into(),
-            "base64 のデータに 8 ビットのバイトがあります。7bit でなければなりません".into(),
+            "8-bit byte in base64 data, which must be 7bit",
+            "base64 のデータに 8 ビットのバイトがあります。7bit でなければなりません",
         );
     }
     out
@@ -301,8 +301,8 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
                 &rule::QP_INVALID_ESCAPE,
                 p,
                 p + 3,
-                "lowercase hex digits in a quoted-printable escape; they must be uppercase".into(),
-                "quoted-printable のエスケープに小文字の 16 進数があります。大文字でなければなりません".into(),
+                "lowercase hex digits in a quoted-printable escape; they must be uppercase",
+                "quoted-printable のエスケープに小文字の 16 進数があります。大文字でなければなりません",
             )
             .sev(Severity::Warning);
     }
@@ -320,8 +320,8 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
             &rule::EIGHTBIT_IN_7BIT,
             p,
             crate::lines::non_ascii_end(buf, p),
-            "raw 8-bit byte in quoted-printable data, which must be 7bit (encode it as =XX)".into(),
-            "quoted-printable のデータに生の 8 ビットのバイトがあります。7bit でなければなりません（=XX でエンコード）".into(),
+            "raw 8-bit byte in quoted-printable data, which must be 7bit (encode it as =XX)",
+            "quoted-printable のデータに生の 8 ビットのバイトがあります。7bit でなければなりません（=XX でエンコード）",
         );
     }
     if let Some(p) = nul {
@@ -330,8 +330,8 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
                 &rule::NUL_BYTE,
                 p,
                 p + 1,
-                "NUL byte in quoted-printable data (encode it as =00)".into(),
-                "quoted-printable のデータに NUL バイトがあります（=00 でエンコード）".into(),
+                "NUL byte in quoted-printable data (encode it as =00)",
+                "quoted-printable のデータに NUL バイトがあります（=00 でエンコード）",
             )
             .rfc("RFC 2045 6.7");
     }

@@ -40,8 +40,8 @@ pub(crate) fn check(
                 &rule::EIGHTBIT_WITHOUT_8BITMIME,
                 p,
                 crate::lines::non_ascii_end(buf, p),
-                "the message has 8-bit bytes but MAIL FROM did not declare BODY=8BITMIME".into(),
-                "メッセージに 8 ビットのバイトがありますが、MAIL FROM で BODY=8BITMIME が宣言されていません".into(),
+                "the message has 8-bit bytes but MAIL FROM did not declare BODY=8BITMIME",
+                "メッセージに 8 ビットのバイトがありますが、MAIL FROM で BODY=8BITMIME が宣言されていません",
             );
         }
     }
@@ -52,8 +52,8 @@ pub(crate) fn check(
                     &rule::EIGHTBIT_WITHOUT_8BITMIME,
                     s,
                     e.min(s + 1),
-                    "a part uses Content-Transfer-Encoding: binary, which needs BODY=BINARYMIME (and BDAT)".into(),
-                    "Content-Transfer-Encoding: binary のパートがあります。BODY=BINARYMIME（と BDAT）が必要です".into(),
+                    "a part uses Content-Transfer-Encoding: binary, which needs BODY=BINARYMIME (and BDAT)",
+                    "Content-Transfer-Encoding: binary のパートがあります。BODY=BINARYMIME（と BDAT）が必要です",
                 )
                 .rfc("RFC 3030")
                 .hint("Send with BDAT and MAIL FROM:<...> BODY=BINARYMIME, or encode the part with base64.", "BDAT と MAIL FROM:<...> BODY=BINARYMIME で送るか、パートを base64 でエンコードしてください。");

@@ -115,8 +115,8 @@ pub(crate) fn check_message(cx: &mut Cx, h: &Header, nested: bool) -> Vec<(usize
                     &rule::MISSING_FROM,
                     at,
                     at,
-                    "the encapsulated message has none of From, Subject, Date; it needs at least one".into(),
-                    "カプセル化されたメッセージに From, Subject, Date のどれもありません。少なくとも 1 つ必要です".into(),
+                    "the encapsulated message has none of From, Subject, Date; it needs at least one",
+                    "カプセル化されたメッセージに From, Subject, Date のどれもありません。少なくとも 1 つ必要です",
                 )
                 .rfc("RFC 2046 5.2.1");
         }
@@ -126,8 +126,8 @@ pub(crate) fn check_message(cx: &mut Cx, h: &Header, nested: bool) -> Vec<(usize
                 &rule::MISSING_DATE,
                 at,
                 at,
-                "no Date: field; it is required (exactly one)".into(),
-                "Date: フィールドがありません。必須です（ちょうど 1 つ）".into(),
+                "no Date: field; it is required (exactly one)",
+                "Date: フィールドがありません。必須です（ちょうど 1 つ）",
             );
         }
         if !has("from") {
@@ -135,8 +135,8 @@ pub(crate) fn check_message(cx: &mut Cx, h: &Header, nested: bool) -> Vec<(usize
                 &rule::MISSING_FROM,
                 at,
                 at,
-                "no From: field; it is required (exactly one)".into(),
-                "From: フィールドがありません。必須です（ちょうど 1 つ）".into(),
+                "no From: field; it is required (exactly one)",
+                "From: フィールドがありません。必須です（ちょうど 1 つ）",
             );
         }
         if !has("message-id") {
@@ -144,8 +144,8 @@ pub(crate) fn check_message(cx: &mut Cx, h: &Header, nested: bool) -> Vec<(usize
                 &rule::MISSING_MESSAGE_ID,
                 at,
                 at,
-                "no Message-ID: field; it SHOULD be present, and large receivers (e.g. Gmail) reject or junk messages without one".into(),
-                "Message-ID: フィールドがありません。付けるべき（SHOULD）フィールドで、Gmail などの大手受信者は無いメールを拒否・迷惑メール扱いします".into(),
+                "no Message-ID: field; it SHOULD be present, and large receivers (e.g. Gmail) reject or junk messages without one",
+                "Message-ID: フィールドがありません。付けるべき（SHOULD）フィールドで、Gmail などの大手受信者は無いメールを拒否・迷惑メール扱いします",
             );
         }
         if !has("subject") {
@@ -153,8 +153,8 @@ pub(crate) fn check_message(cx: &mut Cx, h: &Header, nested: bool) -> Vec<(usize
                 &rule::MISSING_SUBJECT,
                 at,
                 at,
-                "no Subject: field".into(),
-                "Subject: フィールドがありません".into(),
+                "no Subject: field",
+                "Subject: フィールドがありません",
             );
         }
     }
@@ -350,8 +350,8 @@ fn received(cx: &mut Cx, f: &Field) {
                     &rule::OBSOLETE_DATE,
                     f.start,
                     f.end,
-                    "Received: without '; date-time' is obsolete syntax".into(),
-                    "'; 日時' のない Received: は廃止された構文です".into(),
+                    "Received: without '; date-time' is obsolete syntax",
+                    "'; 日時' のない Received: は廃止された構文です",
                 )
                 .rfc("RFC 5322 4.5.7")
                 .sev(Severity::Warning);
@@ -382,8 +382,8 @@ fn resent_blocks(cx: &mut Cx, h: &Header) {
                 &rule::RESENT_DATE_MISSING,
                 first.start,
                 first.name_end,
-                "this block of Resent- fields has no Resent-Date:".into(),
-                "この Resent- フィールドのブロックに Resent-Date: がありません".into(),
+                "this block of Resent- fields has no Resent-Date:",
+                "この Resent- フィールドのブロックに Resent-Date: がありません",
             );
         }
     }
