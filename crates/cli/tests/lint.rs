@@ -247,10 +247,7 @@ fn hundred_megabyte_message() {
     assert_eq!(out.status.code(), Some(1), "one error expected");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let diags = v["files"][0]["diagnostics"].as_array().unwrap();
-    let bad: Vec<_> = diags
-        .iter()
-        .filter(|d| d["severity"] == "error")
-        .collect();
+    let bad: Vec<_> = diags.iter().filter(|d| d["severity"] == "error").collect();
     assert_eq!(bad.len(), 1, "{diags:?}");
     assert_eq!(bad[0]["rule"], "base64-invalid-char");
     assert_eq!(bad[0]["line"], last_line);

@@ -13,6 +13,9 @@ pub(crate) struct Cx<'a> {
     dash_index: Option<DashIndex<'a>>,
     /// First raw UTF-8 (non-ASCII) byte seen in any header.
     pub header_utf8: Option<usize>,
+    /// Inside message/global (RFC 6532 3.7): raw UTF-8 in header fields is that media
+    /// type's point, not a transport problem.
+    pub in_global: bool,
     /// Bodies with Content-Transfer-Encoding: binary (no line rules apply there).
     pub binary_ranges: Vec<(usize, usize)>,
 }
@@ -82,6 +85,7 @@ impl<'a> Cx<'a> {
             envelope,
             dash_index: None,
             header_utf8: None,
+            in_global: false,
             binary_ranges: Vec::new(),
         }
     }

@@ -417,6 +417,7 @@ fn finish(cx: &mut Cx, fields: &mut Vec<Field>, f: Option<Field>) {
                     format!("{} フィールドの生の 8 ビットバイトは UTF-8 ではありません。受信側は文字コードを判別できません", f.name),
                 );
             }
+            Ok(_) if cx.in_global => {}
             Ok(_) => {
                 let p = f.start + first;
                 cx.header_utf8.get_or_insert(p);

@@ -306,6 +306,8 @@ pub(crate) fn entity(
         && !too_deep
         && cte.identity()
     {
+        let outer = cx.in_global;
+        cx.in_global |= subtype == "global";
         let (child, _, _) = entity(
             cx,
             body_start,
@@ -314,6 +316,7 @@ pub(crate) fn entity(
             DefaultType::TextPlain,
             depth + 1,
         );
+        cx.in_global = outer;
         node.children.push(child);
     } else {
         leaf(

@@ -796,3 +796,27 @@ fn decoded_view_and_mime_tree() {
     assert_eq!(att.filename.as_deref(), Some("表.txt"));
     assert_eq!(att.transfer_encoding, "base64");
 }
+
+/// RFC 6532 3.7: message/global carries a message whose header fields may hold raw UTF-8.
+/// Inside it that is not `8bit-header` (nor `smtputf8-required`): the outer message only
+/// needs 8-bit transport for its body. The same inner message as message/rfc822 is.
+#[test]
+fn message_global_allows_utf8_headers() {
+    let inner = "From: 太郎 <taro@example.jp>\nSubject: こんにちは\nDate: Thu, 26 Oct 2023 00:07:56 +0900\nContent-Type: multipart/mixed; boundary=b\nMIME-Version: 1.0\n\n--b\nContent-Type: text/plain; charset=utf-8\nContent-Disposition: attachment; filename=\"資料.txt\"\nContent-Transfer-Encoding: 8bit\n\n本文\n--b--\n";
+    let outer = |ct: &str| crlf(&mime(&[ct, "Content-Transfer-Encoding: 8bit"], inner));
+    let rules = |r: &Report| r.diagnostics.iter().map(|d| d.rule).collect::<Vec<_>>();
+    let global = outer("Content-Type: message/global");
+    let r = run(&global, None);
+    assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
+    let r = run(
+        &global,
+        Some(env(BodyType::EightBitMime, false, &["bob@example.org"])),
+    );
+    assert!(
+        !rules(&r).contains(&"smtputf8-required"),
+        "{:#?}",
+        r.diagnostics
+    );
+    let r = run(&outer("Content-Type: message/rfc822"), None);
+    assert!(rules(&r).contains(&"8bit-header"), "{:#?}", r.diagnostics);
+}
