@@ -180,6 +180,8 @@ pub(crate) fn decode_field(
     let mut last_was_ew = false;
     let mut i = start.min(end);
     let mut in_quote = false;
+    // Comment nesting (structured mode): phrase rules (RFC 2047 5(3)) apply outside.
+    let mut comment = 0usize;
     let at = |i: usize| buf.get(i).copied().unwrap_or(0);
     // Whitespace before the first word and after the last one is not part of the value.
     macro_rules! flush_ws {
@@ -221,8 +223,11 @@ pub(crate) fn decode_field(
                 continue;
             }
             if is_special(b) {
-                if b == b'"' {
-                    in_quote = !in_quote;
+                match b {
+                    b'"' if comment == 0 => in_quote = !in_quote,
+                    b'(' => comment += 1,
+                    b')' => comment = comment.saturating_sub(1),
+                    _ => {}
                 }
                 flush_ws!();
                 out.push(char::from(b));
@@ -257,6 +262,9 @@ pub(crate) fn decode_field(
                     pending_ws.clear();
                 }
                 flush_ws!();
+                if mode == Mode::Structured && comment == 0 {
+                    check_phrase_q(&ew, sink.as_deref_mut());
+                }
                 match decode_checked(&ew, sink.as_deref_mut()) {
                     Some(text) => {
                         out.push_str(&text);
@@ -276,6 +284,32 @@ pub(crate) fn decode_field(
         }
     }
     out
+}
+
+/// RFC 2047 5(3): a Q-encoded word in a phrase (a display name) may use only letters,
+/// digits and `! * + - / = _`; anything else must be =XX-encoded. Lenient readers decode
+/// it anyway, strict ones split the name at the stray character.
+fn check_phrase_q(ew: &Ew, sink: Option<&mut Sink>) {
+    let allowed = |c: u8| c.is_ascii_alphanumeric() || b"!*+-/=_".contains(&c);
+    let (Some(k), false, Some(s)) = (ew.text.iter().position(|&c| !allowed(c)), ew.b, sink) else {
+        return;
+    };
+    let c = ew.text.get(k).copied().unwrap_or(0);
+    let p = ew.end - 2 - ew.text.len() + k;
+    s.add(
+        &rule::INVALID_ENCODED_WORD,
+        p,
+        p + 1,
+        format!(
+            "'{}' in a Q-encoded word of a phrase: only letters, digits and ! * + - / = _ may appear there; write it as ={c:02X}",
+            char::from(c)
+        ),
+        format!(
+            "フレーズ内の Q エンコードワードに '{}' があります。使えるのは英数字と ! * + - / = _ だけです。={c:02X} と書いてください",
+            char::from(c)
+        ),
+    )
+    .rfc("RFC 2047 5");
 }
 
 /// Checks and decodes one full encoded word. `None`: leave the raw text (unknown

@@ -820,3 +820,33 @@ fn message_global_allows_utf8_headers() {
     let r = run(&outer("Content-Type: message/rfc822"), None);
     assert!(rules(&r).contains(&"8bit-header"), "{:#?}", r.diagnostics);
 }
+
+/// RFC 2047 5(3): in a display name a Q-encoded word may hold only letters, digits and
+/// `! * + - / = _`. The same word is fine in Subject (5(1)) and in a comment (5(2)).
+#[test]
+fn q_encoded_word_in_a_phrase_is_restricted() {
+    let from = |v: &str| crlf(&with(&[("From:", &format!("From: {v}"))], &[], None));
+    let r = run(&from("=?UTF-8?Q?Jos=C3=A9#1?= <jose@example.com>"), None);
+    let d: Vec<_> = r
+        .diagnostics
+        .iter()
+        .map(|d| (d.rule, d.rfc, d.line, d.column))
+        .collect();
+    // "From: =?UTF-8?Q?Jos=C3=A9" is 25 bytes: '#' is column 26.
+    assert_eq!(d, vec![("invalid-encoded-word", "RFC 2047 5", 1, 26)]);
+    assert!(r.diagnostics[0].message.contains("=23"));
+    assert_eq!(r.headers[0].decoded_value, "José#1 <jose@example.com>");
+    // Near misses: the character encoded; the same word in Subject; in a comment.
+    for m in [
+        from("=?UTF-8?Q?Jos=C3=A9=231?= <jose@example.com>"),
+        crlf(&with(
+            &[("Subject:", "Subject: =?UTF-8?Q?Jos=C3=A9#1?=")],
+            &[],
+            None,
+        )),
+        from("jose@example.com (=?UTF-8?Q?Jos=C3=A9#1?=)"),
+    ] {
+        let r = run(&m, None);
+        assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
+    }
+}
