@@ -170,17 +170,7 @@ pub(crate) fn entity(
 
     let filename = hdr
         .get("content-disposition")
-        .and_then(|f| {
-            params::parse(
-                cx.buf,
-                f.value_start,
-                f.value_end,
-                false,
-                "Content-Disposition",
-                &rule::INVALID_CONTENT_TYPE,
-                None,
-            )
-        })
+        .and_then(|f| disposition(cx, f))
         .and_then(|d| d.param("filename").map(|p| p.value.clone()))
         .or_else(|| ct.param("name").map(|p| p.value.clone()));
 
@@ -338,6 +328,29 @@ pub(crate) fn entity(
         .map(|p| std::mem::take(&mut p.value));
     node.content_type = ct.head;
     (node, hdr, addrs)
+}
+
+/// Content-Disposition (RFC 2183 2) has Content-Type's parameter grammar (RFC 2045 5.1),
+/// so its syntax errors are `invalid-content-type` findings, with RFC 2183's section and
+/// a hint of their own. The classic one: `filename=my file.pdf` without quotes, which
+/// readers cut at the space or reject.
+fn disposition(cx: &mut Cx, f: &Field) -> Option<params::MimeValue> {
+    let first = cx.sink.diags.len();
+    let v = params::parse(
+        cx.buf,
+        f.value_start,
+        f.value_end,
+        false,
+        "Content-Disposition",
+        &rule::INVALID_CONTENT_TYPE,
+        Some(&mut cx.sink),
+    );
+    for d in cx.sink.diags.iter_mut().skip(first) {
+        d.rfc = "RFC 2183 2";
+        d.hint = "Write 'Content-Disposition: attachment; filename=\"name.ext\"', quoting values that contain spaces or specials.";
+        d.hint_ja = "'Content-Disposition: attachment; filename=\"名前.拡張子\"' の形にし、空白や特殊文字を含む値は引用符で囲んでください。";
+    }
+    v
 }
 
 fn check_mime_version(cx: &mut Cx, h: &Header) {

@@ -850,3 +850,39 @@ fn q_encoded_word_in_a_phrase_is_restricted() {
         assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
     }
 }
+
+/// Content-Disposition (RFC 2183 2) uses Content-Type's parameter grammar: its syntax
+/// errors are `invalid-content-type` with RFC 2183's section and hint.
+#[test]
+fn content_disposition_syntax() {
+    let m = |cd: &str| {
+        crlf(&mime(
+            &[
+                "Content-Type: application/pdf",
+                cd,
+                "Content-Transfer-Encoding: base64",
+            ],
+            "QUJD\n",
+        ))
+    };
+    let r = run(
+        &m("Content-Disposition: attachment; filename=my file.pdf"),
+        None,
+    );
+    let d: Vec<_> = r
+        .diagnostics
+        .iter()
+        .map(|d| (d.rule, d.rfc, d.line, d.column))
+        .collect();
+    assert_eq!(d, vec![("invalid-content-type", "RFC 2183 2", 8, 43)]);
+    assert!(r.diagnostics[0].hint.contains("Content-Disposition"));
+    let r = run(
+        &m("Content-Disposition: attachment; filename=\"my file.pdf\""),
+        None,
+    );
+    assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
+    assert_eq!(
+        r.mime.as_ref().unwrap().filename.as_deref(),
+        Some("my file.pdf")
+    );
+}
