@@ -45,6 +45,23 @@ pub(crate) fn lookup(name: &str) -> Option<Charset> {
     }
 }
 
+/// UTF-16 (BE, LE, or unmarked): [`lookup`] refuses it as a MIME text charset, but its
+/// bytes can still be shown decoded.
+pub(crate) fn utf16(name: &str) -> Option<Charset> {
+    let lower = name
+        .split('*')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let enc = backend::for_label(&lower)?;
+    matches!(
+        backend::name(enc),
+        "UTF-16BE" | "UTF-16LE" | "utf-16be" | "utf-16le"
+    )
+    .then_some(Charset::Other(enc))
+}
+
 /// Decodes bytes. Returns the text and the offset (into `bytes`) of the first byte that
 /// is not valid in the charset, if any (`Some(0)` when the position is unknown).
 pub(crate) fn decode(cs: Charset, bytes: &[u8]) -> (String, Option<usize>) {

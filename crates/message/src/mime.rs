@@ -651,6 +651,22 @@ fn leaf(
         }
         Some(p) => match charset::lookup(&p.value) {
             Some(c) => Some(c),
+            None if charset::utf16(&p.value).is_some() => {
+                cx.sink
+                    .add(
+                        &rule::UNKNOWN_CHARSET,
+                        p.start,
+                        p.end,
+                        format!("'{}' is not a MIME text charset: text/* must write line breaks as the octets CR LF, which UTF-16 cannot; many readers will not decode it (shown decoded here)", p.value),
+                        format!("'{}' は MIME の text で使える文字コードではありません。text/* の改行はオクテット CR LF でなければならず、UTF-16 では表せません。多くの受信側はデコードしません（ここではデコードして表示）", p.value),
+                    )
+                    .rfc("RFC 2046 4.1.2")
+                    .hint(
+                        "Send the text as UTF-8 (charset=utf-8), or label UTF-16 data as application/octet-stream.",
+                        "テキストは UTF-8（charset=utf-8）で送るか、UTF-16 のデータは application/octet-stream として送ってください。",
+                    );
+                charset::utf16(&p.value)
+            }
             None => {
                 cx.sink
                     .add(

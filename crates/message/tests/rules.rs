@@ -886,3 +886,21 @@ fn content_disposition_syntax() {
         Some("my file.pdf")
     );
 }
+
+/// UTF-16 is not a MIME text charset (RFC 2046 4.1.2: line breaks are the octets CR LF):
+/// `unknown-charset` says so instead of "unknown", and the view still shows the text.
+#[test]
+fn utf16_text_is_flagged_but_shown() {
+    let m = crlf(&mime(
+        &[
+            "Content-Type: text/plain; charset=utf-16be",
+            "Content-Transfer-Encoding: base64",
+        ],
+        "MMYwuTDIAA0ACg==\n",
+    ));
+    let r = run(&m, None);
+    let d: Vec<_> = r.diagnostics.iter().map(|d| (d.rule, d.rfc)).collect();
+    assert_eq!(d, vec![("unknown-charset", "RFC 2046 4.1.2")]);
+    assert!(r.diagnostics[0].message.contains("not a MIME text charset"));
+    assert_eq!(r.mime.as_ref().unwrap().text.as_deref(), Some("テスト\r\n"));
+}
