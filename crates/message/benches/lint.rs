@@ -109,19 +109,19 @@ fn many_fields(n: usize) -> Vec<u8> {
 
 /// `n` multiparts nested in each other (n <= MAX_DEPTH stays under the cap).
 fn nested_multiparts(n: usize) -> Vec<u8> {
-    let mut m = format!("{HEAD}Content-Type: multipart/mixed; boundary=b0\r\n\r\n");
+    let mut m = format!("{HEAD}Content-Type: multipart/mixed; boundary=b0z\r\n\r\n");
     for i in 0..n.saturating_sub(1) {
         m.push_str(&format!(
-            "--b{i}\r\nContent-Type: multipart/mixed; boundary=b{}\r\n\r\n",
+            "--b{i}z\r\nContent-Type: multipart/mixed; boundary=b{}z\r\n\r\n",
             i + 1
         ));
     }
     let n = n.saturating_sub(1);
     m.push_str(&format!(
-        "--b{n}\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nleaf\r\n--b{n}--\r\n"
+        "--b{n}z\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nleaf\r\n--b{n}z--\r\n"
     ));
     for i in (0..n).rev() {
-        m.push_str(&format!("--b{i}--\r\n"));
+        m.push_str(&format!("--b{i}z--\r\n"));
     }
     m.into_bytes()
 }

@@ -12,6 +12,7 @@ use crate::encoded_word;
 use crate::lex::{self, Kind, Token};
 use serde::Serialize;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// A parsed mailbox. `address` is `local@domain` as written, without CFWS.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -21,8 +22,9 @@ pub struct Mailbox {
     pub address: String,
     pub local: String,
     pub domain: String,
-    /// The group this mailbox belongs to, if any.
-    pub group: Option<String>,
+    /// The group this mailbox belongs to, if any (shared by its members: a long group
+    /// name is stored once, not once per member).
+    pub group: Option<Arc<str>>,
     pub start: usize,
     pub end: usize,
 }
@@ -283,7 +285,7 @@ impl<'a> P<'a, '_> {
     }
 
     /// mailbox = name-addr / addr-spec. `group` is the enclosing group's name.
-    fn mailbox(&mut self, allow_group: bool, group: Option<&str>, out: &mut AddrList) {
+    fn mailbox(&mut self, allow_group: bool, group: Option<&Arc<str>>, out: &mut AddrList) {
         let start_i = self.i;
         let start = self.pos();
         while self
@@ -383,7 +385,7 @@ impl<'a> P<'a, '_> {
                             address: format!("{local}@{domain}"),
                             local,
                             domain,
-                            group: group.map(str::to_string),
+                            group: group.cloned(),
                             start,
                             end: gt.end,
                         });
@@ -401,16 +403,27 @@ impl<'a> P<'a, '_> {
                 }
             }
             Kind::Special(b':') if phrase_end > start_i && group.is_none() => {
-                let name = self.phrase(start_i, phrase_end).unwrap_or_default();
+                let name: Arc<str> = self.phrase(start_i, phrase_end).unwrap_or_default().into();
                 let colon = t;
                 self.i += 1;
                 if !allow_group {
-                    self.invalid(
-                        start,
-                        colon.end,
-                        format!("group syntax is not allowed in {}", self.field).into(),
-                        format!("{} ではグループ構文は使えません", self.field).into(),
-                    );
+                    // RFC 5322 forbade it; RFC 6854 allows it for limited use (e.g. a
+                    // system sender with no mailbox to reply to).
+                    if let Some(s) = self.sink.as_deref_mut() {
+                        s.add(
+                            &rule::INVALID_ADDRESS,
+                            start,
+                            colon.end,
+                            format!("group syntax in {}: allowed since RFC 6854 only for limited use, and older readers reject it", self.field),
+                            format!("{} のグループ構文: RFC 6854 以降は限られた用途でのみ許されますが、古い受信側は拒否します", self.field),
+                        )
+                        .sev(Severity::Warning)
+                        .rfc("RFC 6854 2")
+                        .hint(
+                            "Give the author's mailbox (e.g. 'From: System <noreply@example.com>') unless the message must not be replied to.",
+                            "返信を受け付けないメッセージでない限り、作成者のメールボックスを書いてください（例: 'From: System <noreply@example.com>'）。",
+                        );
+                    }
                 }
                 out.groups += 1;
                 loop {
@@ -455,7 +468,7 @@ impl<'a> P<'a, '_> {
                     address: format!("{local}@{domain}"),
                     local,
                     domain,
-                    group: group.map(str::to_string),
+                    group: group.cloned(),
                     start,
                     end,
                 });

@@ -16,6 +16,8 @@ pub(crate) struct Cx<'a> {
     /// Inside message/global (RFC 6532 3.7): raw UTF-8 in header fields is that media
     /// type's point, not a transport problem.
     pub in_global: bool,
+    /// Boundaries of the enclosing multiparts, outermost first.
+    pub boundaries: Vec<String>,
     /// Bodies with Content-Transfer-Encoding: binary (no line rules apply there).
     pub binary_ranges: Vec<(usize, usize)>,
 }
@@ -86,6 +88,7 @@ impl<'a> Cx<'a> {
             dash_index: None,
             header_utf8: None,
             in_global: false,
+            boundaries: Vec::new(),
             binary_ranges: Vec::new(),
         }
     }

@@ -337,7 +337,7 @@ pub(crate) fn check(
         }
         _ => {}
     }
-    if u8::try_from(day).map_or(true, |d| d > days_in_month(year, month)) {
+    if u8::try_from(day).map_or(true, |d| d == 0 || d > days_in_month(year, month)) {
         return c.fail(
             Some(dt),
             format!(

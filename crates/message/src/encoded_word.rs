@@ -236,15 +236,21 @@ pub(crate) fn decode_field(
                 continue;
             }
         }
-        // A word: up to whitespace (and, in structured mode, a special).
+        // A word: up to whitespace (and, in structured mode, a special; inside a comment
+        // only a parenthesis ends it, RFC 2047 5(2), so "=?UTF-8?Q?J.R._Doe?=" is one word).
         let ws = i;
         while i < end {
             let c = at(i);
+            let special = if comment > 0 {
+                c == b'(' || c == b')'
+            } else {
+                is_special(c)
+            };
             if c == b' '
                 || c == b'\t'
                 || c == b'\r'
                 || c == b'\n'
-                || (mode == Mode::Structured && is_special(c))
+                || (mode == Mode::Structured && special)
             {
                 break;
             }

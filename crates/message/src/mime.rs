@@ -204,7 +204,10 @@ pub(crate) fn entity(
     };
 
     let composite = mtype == "multipart" || mtype == "message";
-    if composite && !cte.identity() && cte != Cte::Unknown {
+    // RFC 6532 3.7 and RFC 6533 register message/global and message/global-* with any
+    // transfer encoding: the exception to RFC 2045 6.4's rule for composite types.
+    let encodable = mtype == "message" && subtype.starts_with("global");
+    if composite && !encodable && !cte.identity() && cte != Cte::Unknown {
         if let Some(f) = &cte_field {
             cx.sink.add(
                 &rule::CTE_ON_COMPOSITE,
@@ -273,6 +276,8 @@ pub(crate) fn entity(
             }
             Some(b) => {
                 check_boundary(cx, b, ct_field.as_ref());
+                check_nested_boundary(cx, b, ct_field.as_ref());
+                cx.boundaries.push(b.to_owned());
                 let child_default = if subtype == "digest" {
                     DefaultType::MessageRfc822
                 } else {
@@ -289,6 +294,7 @@ pub(crate) fn entity(
                     depth,
                     ct_field.as_ref(),
                 );
+                cx.boundaries.pop();
             }
         }
     } else if mtype == "message"
@@ -453,6 +459,24 @@ fn check_boundary(cx: &mut Cx, b: &str, f: Option<&Field>) {
             format!("boundary \"{b}\" が不正です: {ja}"),
         );
     }
+}
+
+/// RFC 2046 5.1.1: a boundary must not begin with an enclosing multipart's boundary.
+/// Readers compare boundaries with the beginning of each line, so "--b" also matches the
+/// inner delimiter "--b-alt" and would end the outer part there.
+fn check_nested_boundary(cx: &mut Cx, b: &str, f: Option<&Field>) {
+    let Some(f) = f else { return };
+    let Some(outer) = cx.boundaries.iter().find(|o| b.starts_with(o.as_str())) else {
+        return;
+    };
+    let (en, ja) = (
+        format!("boundary \"{b}\" begins with the enclosing multipart's boundary \"{outer}\": readers that match boundaries at the start of a line end the outer part at this part's delimiters"),
+        format!("boundary \"{b}\" が外側のマルチパートの boundary \"{outer}\" で始まっています。行頭で boundary を照合する受信側は、この区切りで外側のパートを終わらせてしまいます"),
+    );
+    cx.sink.add(&rule::INVALID_BOUNDARY, f.start, f.end, en, ja).hint(
+        "Choose a boundary for each multipart that does not start with any enclosing boundary (e.g. a random string per level).",
+        "各マルチパートの boundary は、外側のどの boundary でも始まらないものにしてください（階層ごとにランダムな文字列など）。",
+    );
 }
 
 /// A delimiter line: `--boundary[--] *LWSP` at `line_start`; `next` = next line start.
@@ -686,6 +710,10 @@ fn leaf(
     };
     let Some(cs) = cs else { return };
     let (text, bad) = charset::decode(cs, &bytes);
+    let truncated = bytes.len() >= transfer::MAX_DECODED;
+    // The cut at MAX_DECODED may split a character (or an escape sequence): an error in
+    // the last few bytes of a truncated text is the cut, not the message.
+    let bad = bad.filter(|&off| !(truncated && off + 8 >= bytes.len()));
     if let Some(off) = bad {
         // Only report charset problems that are not already 8-bit-in-7bit findings.
         let declared = cs_param.is_some();
@@ -701,6 +729,6 @@ fn leaf(
             );
         }
     }
-    node.text_truncated = bytes.len() >= transfer::MAX_DECODED;
+    node.text_truncated = truncated;
     node.text = Some(text);
 }

@@ -904,3 +904,145 @@ fn utf16_text_is_flagged_but_shown() {
     assert!(r.diagnostics[0].message.contains("not a MIME text charset"));
     assert_eq!(r.mime.as_ref().unwrap().text.as_deref(), Some("テスト\r\n"));
 }
+
+/// Findings of the RFC review (each: the case that must fire, and the one that must not).
+#[test]
+fn day_zero_does_not_exist() {
+    let m = |d: &str| crlf(&with(&[("Date:", &format!("Date: {d}"))], &[], None));
+    let rules = |r: &Report| r.diagnostics.iter().map(|d| d.rule).collect::<Vec<_>>();
+    // 0 Jan 2024 would be 31 Dec 2023, a Sunday: the weekday check alone passes it.
+    assert_eq!(
+        rules(&run(&m("Sun, 0 Jan 2024 10:00:00 +0000"), None)),
+        vec!["invalid-date"]
+    );
+    assert!(rules(&run(&m("Mon, 1 Jan 2024 10:00:00 +0000"), None)).is_empty());
+}
+
+/// RFC 6854 allows a group in From (limited use): a warning, not an error.
+#[test]
+fn group_in_from_is_a_warning() {
+    let r = run(
+        &crlf(&with(
+            &[("From:", "From: Automated System:;")],
+            &[("Sender: a@example.com")],
+            None,
+        )),
+        None,
+    );
+    let d: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "invalid-address")
+        .map(|d| (d.severity, d.rfc))
+        .collect();
+    assert_eq!(d, vec![(Severity::Warning, "RFC 6854 2")]);
+    assert_eq!(r.errors(), 0, "{:#?}", r.diagnostics);
+}
+
+/// RFC 2047 5(2): in a comment only parentheses and '"' are excluded, so '.' may stand
+/// in a Q-encoded word there (it ends a word in a phrase).
+#[test]
+fn q_word_with_a_dot_in_a_comment() {
+    let r = run(
+        &crlf(&with(
+            &[("From:", "From: alice@example.com (=?UTF-8?Q?J.R._Doe?=)")],
+            &[],
+            None,
+        )),
+        None,
+    );
+    assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
+    assert_eq!(r.headers[0].decoded_value, "alice@example.com (J.R. Doe)");
+}
+
+/// RFC 6532 3.7: message/global may be base64-encoded (RFC 2045 6.4 forbids it for
+/// message/rfc822).
+#[test]
+fn message_global_may_be_encoded() {
+    let m = |ct: &str| {
+        crlf(&mime(
+            &[ct, "Content-Transfer-Encoding: base64"],
+            "RnJvbTogYUBleGFtcGxlLmNvbQ0KDQp4DQo=\n",
+        ))
+    };
+    let rules = |r: &Report| r.diagnostics.iter().map(|d| d.rule).collect::<Vec<_>>();
+    assert!(rules(&run(&m("Content-Type: message/global"), None)).is_empty());
+    assert_eq!(
+        rules(&run(&m("Content-Type: message/rfc822"), None)),
+        vec!["cte-on-composite"]
+    );
+}
+
+/// RFC 6532 3.4: the 78 limit counts characters (30 kana = 90 octets is fine); the span
+/// starts at the 79th character.
+#[test]
+fn header_line_over_78_counts_characters() {
+    let subject = |s: &str| crlf(&with(&[("Subject:", &format!("Subject: {s}"))], &[], None));
+    let env = env(BodyType::EightBitMime, true, &["bob@example.org"]);
+    let r = run(&subject(&"あ".repeat(30)), Some(env.clone()));
+    assert!(
+        !r.diagnostics
+            .iter()
+            .any(|d| d.rule == "header-line-over-78"),
+        "{:#?}",
+        r.diagnostics
+    );
+    // 9 + 75 = 84 characters: flagged from character 79 (byte 9 + 69 * 3).
+    let r = run(&subject(&"あ".repeat(75)), Some(env));
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "header-line-over-78")
+        .unwrap();
+    assert!(d.message.contains("84 characters"), "{}", d.message);
+    assert_eq!(d.column as usize, 9 + 69 * 3 + 1);
+}
+
+/// A text part over the 1 MiB decoding cap: the cut inside a character is not a
+/// charset error.
+#[test]
+fn truncated_text_is_not_a_charset_error() {
+    let body = format!("{}\n", "あ".repeat(400_000));
+    let m = crlf(&mime(
+        &[
+            "Content-Type: text/plain; charset=utf-8",
+            "Content-Transfer-Encoding: 8bit",
+        ],
+        &body,
+    ));
+    let r = run(&m, None);
+    let rules: Vec<_> = r.diagnostics.iter().map(|d| d.rule).collect();
+    assert!(!rules.contains(&"charset-decode-error"), "{rules:?}");
+    let root = r.mime.unwrap();
+    assert!(root.text_truncated);
+    // A real error inside the decoded range is still found.
+    let body = format!("{}\u{FFFD}x\n", "あ".repeat(10)).replace('\u{FFFD}', "\u{1}");
+    let mut m = crlf(&mime(
+        &[
+            "Content-Type: text/plain; charset=utf-8",
+            "Content-Transfer-Encoding: 8bit",
+        ],
+        &body,
+    ));
+    let at = m.iter().position(|&b| b == 1).unwrap();
+    m[at] = 0xFF;
+    let rules: Vec<_> = run(&m, None).diagnostics.iter().map(|d| d.rule).collect();
+    assert!(rules.contains(&"charset-decode-error"), "{rules:?}");
+}
+
+/// RFC 2046 5.1.1: an inner boundary must not begin with an enclosing one ("b" would
+/// match the line "--b-alt").
+#[test]
+fn nested_boundary_must_not_extend_the_outer_one() {
+    let m = |inner: &str| {
+        crlf(&mime(
+            &["Content-Type: multipart/mixed; boundary=b"],
+            &format!("--b\nContent-Type: multipart/alternative; boundary={inner}\n\n--{inner}\nContent-Type: text/plain; charset=us-ascii\n\nx\n--{inner}--\n--b--\n"),
+        ))
+    };
+    let r = run(&m("b-alt"), None);
+    let d: Vec<_> = r.diagnostics.iter().map(|d| (d.rule, d.line)).collect();
+    assert_eq!(d, vec![("invalid-boundary", 10)]);
+    let r = run(&m("alt-b"), None);
+    assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
+}
