@@ -162,6 +162,26 @@ struct JsonOut<'a> {
     io_errors: Vec<JsonIoError>,
 }
 
+/// What JSON output keeps of one checked file.
+struct Checked {
+    name: String,
+    diagnostics: Vec<Diagnostic>,
+    suppressed: Vec<Suppressed>,
+}
+
+impl Checked {
+    fn from_report(name: String, r: Report) -> Self {
+        Checked {
+            name,
+            diagnostics: r.diagnostics,
+            suppressed: r.suppressed,
+        }
+    }
+    fn count(&self, s: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == s).count()
+    }
+}
+
 fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
     if path.as_os_str() == "-" {
         let mut v = Vec::new();
@@ -176,7 +196,9 @@ fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
 pub fn run(args: &LintArgs) -> ExitCode {
     let opts = args.options();
     let mut any_errors = false;
-    let mut reports: Vec<(String, Report)> = Vec::new();
+    // JSON needs only the diagnostics: each Report's views and decoded texts are dropped
+    // as soon as the file is checked, so memory does not grow with the inputs.
+    let mut reports: Vec<Checked> = Vec::new();
     let mut io_errors: Vec<JsonIoError> = Vec::new();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -193,7 +215,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
                             return ExitCode::from(2);
                         }
                     }
-                    Format::Json => reports.push((name, report)),
+                    Format::Json => reports.push(Checked::from_report(name, report)),
                 }
             }
             Err(e) => {
@@ -209,17 +231,13 @@ pub fn run(args: &LintArgs) -> ExitCode {
     if args.format == Format::Json {
         let files = reports
             .iter()
-            .map(|(name, r)| JsonFile {
-                file: name.clone(),
-                errors: r.errors(),
-                warnings: r.warnings(),
-                infos: r
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.severity == Severity::Info)
-                    .count(),
-                diagnostics: r.diagnostics.iter().map(json_diag).collect(),
-                suppressed: &r.suppressed,
+            .map(|c| JsonFile {
+                file: c.name.clone(),
+                errors: c.count(Severity::Error),
+                warnings: c.count(Severity::Warning),
+                infos: c.count(Severity::Info),
+                diagnostics: c.diagnostics.iter().map(json_diag).collect(),
+                suppressed: &c.suppressed,
             })
             .collect();
         let doc = JsonOut {
@@ -281,7 +299,9 @@ fn write_text(w: &mut impl Write, name: &str, bytes: &[u8], r: &Report) -> std::
             d.column,
             d.severity.as_str(),
             d.rule,
-            d.message
+            // Messages may quote the input: no raw control or BIDI character reaches the
+            // terminal, and the line stays one line for tools that parse it.
+            printable(d.message.as_bytes())
         )?;
         let (src, caret_col, caret_len) = source_excerpt(bytes, d);
         let num = d.line.to_string();
@@ -314,36 +334,62 @@ fn write_text(w: &mut impl Write, name: &str, bytes: &[u8], r: &Report) -> std::
 }
 
 /// The diagnostic's line as printable text, the caret's column in that text (terminal
-/// columns), and the caret's length.
+/// columns), and the caret's length. Only a window around the range is converted, so a
+/// 100 MB line costs a few hundred bytes here; the range is widened to whole characters.
 fn source_excerpt(bytes: &[u8], d: &Diagnostic) -> (String, usize, usize) {
     let start = d.start.min(bytes.len());
     let line_start = bytes
         .get(..start)
-        .and_then(|s| s.iter().rposition(|&b| b == b'\n'))
+        .and_then(|s| memchr::memrchr(b'\n', s))
         .map_or(0, |p| p + 1);
     let line_end = bytes
         .get(start..)
-        .and_then(|s| s.iter().position(|&b| b == b'\n'))
+        .and_then(|s| memchr::memchr(b'\n', s))
         .map_or(bytes.len(), |p| start + p);
     let line_end = if line_end > line_start && bytes.get(line_end - 1) == Some(&b'\r') {
         line_end - 1
     } else {
         line_end
     };
-    let before = printable(bytes.get(line_start..start.min(line_end)).unwrap_or(&[]));
-    let span_end = d.end.clamp(start, line_end.max(start));
-    let inside = printable(bytes.get(start.min(line_end)..span_end).unwrap_or(&[]));
-    let after = printable(bytes.get(span_end..line_end).unwrap_or(&[]));
-    let (mut before, inside, after): (Vec<char>, Vec<char>, Vec<char>) = (
-        before.chars().collect(),
-        inside.chars().collect(),
-        after.chars().collect(),
-    );
+    let is_cont = |p: usize| bytes.get(p).is_some_and(|&b| b & 0xC0 == 0x80);
+    // Widen to character boundaries (at most 3 continuation bytes each way).
+    let mut start = start.min(line_end);
+    for _ in 0..3 {
+        if start > line_start && is_cont(start) {
+            start -= 1;
+        }
+    }
+    let mut end = d.end.clamp(start, line_end.max(start));
+    for _ in 0..3 {
+        if end < line_end && is_cont(end) {
+            end += 1;
+        }
+    }
+    // Byte windows: 4 bytes per character at most, cut at character boundaries.
+    let mut from = start.saturating_sub(4 * WINDOW / 2).max(line_start);
+    while from < start && is_cont(from) {
+        from += 1;
+    }
+    let inside_to = end.min(start + 4 * WINDOW);
+    let mut after_to = (end + 4 * WINDOW).min(line_end);
+    while after_to > end && is_cont(after_to) {
+        after_to -= 1;
+    }
+    let before: Vec<char> = printable(bytes.get(from..start).unwrap_or(&[]))
+        .chars()
+        .collect();
+    let inside: Vec<char> = printable(bytes.get(start..inside_to).unwrap_or(&[]))
+        .chars()
+        .collect();
+    let after: Vec<char> = printable(bytes.get(end..after_to).unwrap_or(&[]))
+        .chars()
+        .collect();
     let mut prefix = String::new();
-    if before.len() > WINDOW / 2 {
-        before.drain(..before.len() - WINDOW / 2);
+    let skip = before.len().saturating_sub(WINDOW / 2);
+    if skip > 0 || from > line_start {
         prefix.push('…');
     }
+    let before = before.get(skip..).unwrap_or(&[]);
     let caret_col = width(prefix.chars()) + width(before.iter().copied());
     let caret_len = width(inside.iter().copied().take(WINDOW)).max(1);
     let mut s: String = prefix;
@@ -351,47 +397,51 @@ fn source_excerpt(bytes: &[u8], d: &Diagnostic) -> (String, usize, usize) {
     s.extend(inside.iter().take(WINDOW));
     let room = WINDOW.saturating_sub(inside.len().min(WINDOW));
     s.extend(after.iter().take(room));
-    if after.len() > room || inside.len() > WINDOW {
+    if after.len() > room || inside.len() > WINDOW || inside_to < end || after_to < line_end {
         s.push('…');
     }
     (s, caret_col, caret_len)
 }
 
-/// Terminal columns of some chars: East Asian wide and fullwidth forms take two.
+/// Terminal columns (Unicode East Asian Width: wide and fullwidth take two, combining
+/// marks none).
 fn width(chars: impl Iterator<Item = char>) -> usize {
     chars
-        .map(|c| match u32::from(c) {
-            0x1100..=0x115F
-            | 0x2E80..=0x303E
-            | 0x3041..=0x33FF
-            | 0x3400..=0x4DBF
-            | 0x4E00..=0x9FFF
-            | 0xA000..=0xA4CF
-            | 0xAC00..=0xD7A3
-            | 0xF900..=0xFAFF
-            | 0xFE30..=0xFE4F
-            | 0xFF00..=0xFF60
-            | 0xFFE0..=0xFFE6
-            | 0x1F300..=0x1F64F
-            | 0x20000..=0x3FFFD => 2,
-            _ => 1,
-        })
+        .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
         .sum()
 }
 
-/// Lossy UTF-8 with tabs shown as one space and other controls as U+FFFD, so each shown
-/// char takes one column and the caret lines up.
+/// Lossy UTF-8 with tabs shown as one space, and control and invisible format characters
+/// (BIDI overrides and isolates, zero-width characters, line/paragraph separators) as
+/// U+FFFD: what is shown is what was linted, and each shown char has its own width.
 fn printable(b: &[u8]) -> String {
     String::from_utf8_lossy(b)
         .chars()
         .map(|c| {
             if c == '\t' {
                 ' '
-            } else if c.is_control() {
+            } else if c.is_control() || is_format(c) {
                 '\u{fffd}'
             } else {
                 c
             }
         })
         .collect()
+}
+
+/// Invisible characters that change how text around them is shown (Unicode category Cf
+/// in the ranges that matter on a terminal, plus the two separators).
+fn is_format(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x00AD
+            | 0x061C
+            | 0x180E
+            | 0x200B..=0x200F
+            | 0x2028..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x206F
+            | 0xFEFF
+            | 0xFFF9..=0xFFFB
+    )
 }

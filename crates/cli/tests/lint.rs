@@ -257,3 +257,46 @@ fn hundred_megabyte_message() {
 fn memchr_count(b: &[u8]) -> usize {
     b.iter().filter(|&&c| c == b'\n').count()
 }
+
+/// Hostile text never reaches the terminal raw: an escape sequence quoted in a message,
+/// a BIDI override in the source line. A wide emoji moves the caret by two columns.
+#[test]
+fn text_output_is_safe_and_aligned() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("hostile.eml");
+    std::fs::write(
+        &p,
+        "From: a@example.com\r\nTo: \"\u{1F680}\" <b@example.com >\r\nCc: <c@\u{202E}moc.elpmaxe>\r\nSubject: x\r\nDate: Thu, 26 Oct 2023 00:07:56 +0900\r\nMessage-ID: <1@example.com>\r\nMIME-Version: 2.0\u{1b}[2J\u{1b}]0;pwned\u{7}\r\n\r\nhi\r\n",
+    )
+    .unwrap();
+    let out = mailroom(&["lint", p.to_str().unwrap()], None);
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "{s}");
+    assert!(!s.contains('\u{202E}'), "{s}");
+    assert!(s.contains("warning[address-whitespace]"), "{s}");
+    // `To: "🚀" <b@example.com` is 23 columns wide: the caret is under the space.
+    let caret = s
+        .lines()
+        .skip_while(|l| !l.contains("[address-whitespace]"))
+        .nth(2)
+        .unwrap();
+    assert_eq!(caret, format!("     | {}^", " ".repeat(23)));
+}
+
+/// A 2 MB line: the excerpt is a window around the range, not the whole line; a range
+/// that starts inside a character is widened to it (no U+FFFD from a split character).
+#[test]
+fn long_line_excerpt_is_a_window_of_whole_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("long.eml");
+    let m = CLEAN.replace("\n", "\r\n").replace(
+        "Subject: hello",
+        &format!("Subject: {}", "あ".repeat(700_000)),
+    );
+    std::fs::write(&p, m).unwrap();
+    let out = mailroom(&["lint", p.to_str().unwrap()], None);
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.contains("error[line-too-long]"), "{s}");
+    assert!(s.len() < 4000, "{} bytes of output", s.len());
+    assert!(!s.contains('\u{FFFD}'), "{s}");
+}
