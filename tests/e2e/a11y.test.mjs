@@ -89,6 +89,9 @@ test('keyboard alone: reach the command line, send a command, start a scenario a
   await page.keyboard.press('ArrowDown');
   await tabTo('BUTTON:Start');
   await page.keyboard.press('Enter');
+  // The run appears below the picker; the picker (and the focus on Start) stays.
+  await page.locator('.step-count').waitFor();
+  assert.match(await focused(), /BUTTON:Start/);
   await tabTo('BUTTON:Next step');
   await page.keyboard.press('Enter');
   await page.locator('.step-count').getByText(/^Step 2 of/).waitFor();

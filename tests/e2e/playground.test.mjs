@@ -250,6 +250,30 @@ test('validator: live diagnostics with rule, severity and RFC; a click selects t
   await page.close();
 });
 
+test('validator: editor text is checked as CRLF lines; a click selects the exact span after Japanese text and emoji', async (t) => {
+  const { page, errors } = await openPlayground(browser);
+  if (!await validatorOrSkip(t, page)) { await page.close(); return; }
+  const message = page.getByRole('textbox', { name: 'Message', exact: true });
+  // A textarea's value only has LF line breaks; the message on the wire has CRLF.
+  const text = 'From: chris@foo.edu\nSubject: 日本語 \u{1F680}\nTo: "太郎" <taro@example.jp >\nDate: Thu, 26 Oct 2023 00:07:56 +0900\nMessage-ID: <1@foo.edu>\n\nhello\n';
+  await message.fill(text);
+  const list = page.getByRole('list', { name: 'Diagnostics' });
+  const item = list.getByRole('listitem').filter({ hasText: 'address-whitespace' });
+  await item.waitFor();
+  assert.equal(await list.getByText('bare-lf').count(), 0);
+  // The first check does not replace (and empty) the editor.
+  assert.equal(await message.inputValue(), text);
+  await item.getByRole('button').click();
+  const sel = await page.evaluate(() => {
+    const el = document.activeElement;
+    return [el.selectionStart, el.selectionEnd, el.getAttribute('aria-label')];
+  });
+  const at = text.indexOf(' >');
+  assert.deepEqual(sel, [at, at + 1, 'Message']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('validator: a delivered message opens with its envelope; markup stays text', async (t) => {
   const { page, errors } = await openPlayground(browser);
   if (!await validatorOrSkip(t, page)) { await page.close(); return; }

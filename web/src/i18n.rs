@@ -181,6 +181,8 @@ texts! {
     Validator => "Validator", "検証";
     MessagePlaceholder => "Paste a message (header, blank line, body) to check it.",
         "メッセージ（ヘッダー、空行、本文）を貼り付けて検査します。";
+    NotUtf8 => "This message has bytes that are not UTF-8: the editor shows them as \u{FFFD}, and the diagnostics are about the original bytes until you edit it.",
+        "このメッセージには UTF-8 でないバイトがあります。エディタでは \u{FFFD} と表示され、編集するまで診断は元のバイトについてのものです。";
     Errors => "errors", "エラー";
     Warnings => "warnings", "警告";
     Infos => "notes", "情報";

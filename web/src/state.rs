@@ -129,8 +129,13 @@ pub const LOG_CAP: usize = 256 * 1024;
 pub struct Inspect {
     /// Distinguishes successive hand-overs of the same text.
     pub seq: u64,
+    /// What the editor shows (lossy UTF-8).
     pub text: String,
     pub envelope: Option<mailroom_message::Envelope>,
+    /// The message's own bytes, for a message handed over from a mailbox or the compose
+    /// form: linted as they are (line endings and non-UTF-8 bytes included) until edited.
+    /// `None` for text restored from a link or the autosave, which is editor text.
+    pub bytes: Option<Vec<u8>>,
 }
 
 impl PartialEq for Playground {
@@ -584,13 +589,25 @@ impl Playground {
 
 #[cfg(feature = "validator")]
 impl Playground {
-    fn inspect(&mut self, text: String, envelope: Option<mailroom_message::Envelope>) {
+    fn inspect(
+        &mut self,
+        text: String,
+        envelope: Option<mailroom_message::Envelope>,
+        bytes: Option<Vec<u8>>,
+    ) {
         let seq = self.inspect.as_ref().map_or(1, |i| i.seq + 1);
         self.inspect = Some(Rc::new(Inspect {
             seq,
             text,
             envelope,
+            bytes,
         }));
+    }
+
+    /// Hands a message over to the validator as bytes.
+    fn inspect_bytes(&mut self, bytes: &[u8], envelope: Option<mailroom_message::Envelope>) {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        self.inspect(text, envelope, Some(bytes.to_vec()));
     }
 }
 
@@ -624,13 +641,46 @@ pub fn built_envelope(b: &Built) -> mailroom_message::Envelope {
     }
 }
 
-/// A byte offset into `text` as a UTF-16 index (what a textarea's selection counts).
-pub fn utf16_offset(text: &str, byte: usize) -> u32 {
-    let mut b = byte.min(text.len());
-    while !text.is_char_boundary(b) {
-        b -= 1;
+/// The message the validator lints for an editor text: a textarea's value has LF line
+/// breaks only (the HTML spec normalises them), while a message on the wire has CRLF.
+pub fn wire_text(editor: &str) -> Vec<u8> {
+    editor
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\n', "\r\n")
+        .into_bytes()
+}
+
+/// Where byte offset `byte` of the linted message is in the editor, as a UTF-16 index
+/// (what a textarea's selection counts). The editor shows the bytes as lossy UTF-8 (one
+/// U+FFFD per invalid sequence) with CRLF as one LF. An offset inside a character moves
+/// to its start, or with `up` to its end, so a one-byte range still selects it.
+pub fn editor_offset(linted: &[u8], byte: usize, up: bool) -> u32 {
+    let is_cont = |p: usize| linted.get(p).is_some_and(|&b| b & 0xC0 == 0x80);
+    let mut b = byte.min(linted.len());
+    for _ in 0..3 {
+        if is_cont(b) {
+            if up {
+                b += 1;
+            } else {
+                b -= 1;
+            }
+        }
     }
-    u32::try_from(text[..b].encode_utf16().count()).unwrap_or(u32::MAX)
+    let b = b.min(linted.len());
+    let mut units = 0usize;
+    for chunk in linted.get(..b).unwrap_or(&[]).utf8_chunks() {
+        units += chunk.valid().encode_utf16().count();
+        units += usize::from(!chunk.invalid().is_empty());
+    }
+    let dropped_crs = linted
+        .get(..b)
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+        .filter(|&(p, &c)| c == b'\r' && linted.get(p + 1) == Some(&b'\n'))
+        .count();
+    u32::try_from(units - dropped_crs).unwrap_or(u32::MAX)
 }
 
 /// The leading Return-Path / Received fields of a stored message (with their folded
@@ -777,22 +827,19 @@ impl yew_reducible::Reducible for Playground {
                 next.sessions = self.sessions + 1;
                 #[cfg(feature = "validator")]
                 if let Some(text) = &saved.validator {
-                    next.inspect(text.clone(), None);
+                    next.inspect(text.clone(), None, None);
                 }
             }
             #[cfg(feature = "validator")]
             Action::InspectDelivery(i) => {
                 if let Some(d) = self.deliveries.get(i) {
-                    next.inspect(
-                        String::from_utf8_lossy(&d.data).into_owned(),
-                        Some(delivery_envelope(d)),
-                    );
+                    next.inspect_bytes(&d.data, Some(delivery_envelope(d)));
                 }
             }
             #[cfg(feature = "validator")]
             Action::InspectBuilt(b) => {
                 let env = built_envelope(&b);
-                next.inspect(String::from_utf8_lossy(&b.bytes).into_owned(), Some(env));
+                next.inspect_bytes(&b.bytes, Some(env));
             }
             #[cfg(feature = "validator")]
             Action::PlayBuilt(b) => {
@@ -803,10 +850,7 @@ impl yew_reducible::Reducible for Playground {
                     done: 0,
                     deliveries_before: self.deliveries.len(),
                 });
-                next.inspect(
-                    String::from_utf8_lossy(&b.bytes).into_owned(),
-                    Some(built_envelope(&b)),
-                );
+                next.inspect_bytes(&b.bytes, Some(built_envelope(&b)));
             }
         }
         next.generation = self.generation + 1;
@@ -1100,6 +1144,11 @@ mod tests {
         assert_eq!(p.inspect.as_ref().map(|i| i.seq), Some(seq + 1));
         let p = p.reduce(Action::InspectDelivery(7));
         assert_eq!(p.inspect.as_ref().map(|i| i.seq), Some(seq + 1));
+        // The validator gets the delivery's own bytes (CRLF, and any non-UTF-8 byte), not
+        // the lossy editor text; restored editor text has none.
+        let i = p.inspect.as_ref().expect("inspecting");
+        assert_eq!(i.bytes.as_deref(), Some(&p.deliveries[0].data[..]));
+        assert!(i.text.contains("\r\n"));
     }
 
     #[test]
@@ -1132,12 +1181,26 @@ mod tests {
     }
 
     #[test]
-    fn utf16_offsets_for_textarea_selection() {
-        let t = "件名: a\n";
-        assert_eq!(utf16_offset(t, 0), 0);
-        assert_eq!(utf16_offset(t, 6), 2);
-        assert_eq!(utf16_offset(t, 4), 1, "inside a character: its start");
-        assert_eq!(utf16_offset(t, 999), 6);
+    fn editor_offsets_for_textarea_selection() {
+        let t = "件名: a\n".as_bytes();
+        assert_eq!(editor_offset(t, 0, false), 0);
+        assert_eq!(editor_offset(t, 6, false), 2);
+        assert_eq!(
+            editor_offset(t, 4, false),
+            1,
+            "inside a character: its start"
+        );
+        assert_eq!(editor_offset(t, 4, true), 2, "or its end");
+        assert_eq!(editor_offset(t, 999, false), 6);
+        // CRLF is one LF in the editor; an emoji is two UTF-16 units.
+        let t = "a\r\n\u{1F680}b\r\nc".as_bytes();
+        let c = t.iter().position(|&b| b == b'c').unwrap();
+        assert_eq!(editor_offset(t, c, false), 6); // a \n 🚀(2) b \n
+                                                   // An invalid byte is one U+FFFD.
+        let t = b"x\xff\xfey\r\nz";
+        assert_eq!(editor_offset(t, 5, false), 4); // x \u{fffd} \u{fffd} y -> "\n" after
+        assert_eq!(editor_offset(t, 6, false), 5);
+        assert_eq!(wire_text("a\nb\n"), b"a\r\nb\r\n");
     }
 
     #[test]

@@ -93,7 +93,9 @@ pub fn scenario_panel(props: &Props) -> Html {
                     <button type="button" onclick={start}>{ T::Start.get(lang) }</button>
                 </div>
             }
-            { for run }
+            // A stable child (see the validator): the picker above keeps its state and focus
+            // when a run appears.
+            if let Some(run) = run { { run } }
         </section>
     }
 }

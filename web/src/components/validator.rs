@@ -4,7 +4,7 @@
 //! the envelope-vs-header comparison.
 
 use crate::i18n::{Lang, T};
-use crate::state::{utf16_offset, Inspect};
+use crate::state::{editor_offset, wire_text, Inspect};
 use mailroom_message::{lint, Envelope, LintOptions, MimeNode, Report};
 use std::rc::Rc;
 use web_sys::HtmlTextAreaElement;
@@ -51,13 +51,20 @@ fn measure_update() {
 /// Milliseconds of quiet typing before the message is checked again.
 const DEBOUNCE_MS: u32 = 120;
 
-fn check(text: &str, envelope: &Option<Envelope>) -> Rc<Report> {
-    Rc::new(lint(
-        text.as_bytes(),
+/// A report and the bytes it is about (diagnostic offsets are into these bytes).
+struct Checked {
+    bytes: Vec<u8>,
+    report: Report,
+}
+
+fn check(bytes: Vec<u8>, envelope: &Option<Envelope>) -> Rc<Checked> {
+    let report = lint(
+        &bytes,
         &LintOptions {
             envelope: envelope.clone(),
         },
-    ))
+    );
+    Rc::new(Checked { bytes, report })
 }
 
 #[function_component(Validator)]
@@ -65,9 +72,18 @@ pub fn validator(props: &Props) -> Html {
     let lang = props.lang;
     let envelope = props.inspect.as_ref().and_then(|i| i.envelope.clone());
     let initial = props.inspect.as_ref().map(|i| i.text.clone());
+    // A handed-over message is linted as its own bytes; editor text as CRLF lines.
+    let initial_bytes = props
+        .inspect
+        .as_ref()
+        .map(|i| i.bytes.clone().unwrap_or_else(|| wire_text(&i.text)));
     let report = {
-        let (t, e) = (initial.clone(), envelope.clone());
-        use_state(move || t.filter(|t| !t.is_empty()).map(|t| check(&t, &e)))
+        let e = envelope.clone();
+        use_state(move || {
+            initial_bytes
+                .filter(|b| !b.is_empty())
+                .map(|b| check(b, &e))
+        })
     };
     let timer = use_mut_ref(|| None::<crate::page::Timer>);
     // The update's time, lint and DOM together, as a Performance measure ("validator
@@ -78,7 +94,7 @@ pub fn validator(props: &Props) -> Html {
     // page is idle, so the first real update does not pay for compiling the linter.
     use_effect_with((), |_| {
         crate::page::after(50, || {
-            let _ = check(WARM_UP, &None);
+            let _ = check(wire_text(WARM_UP), &None);
         });
     });
     // The textarea is not a controlled input: re-setting a large value on every render
@@ -107,20 +123,19 @@ pub fn validator(props: &Props) -> Html {
             // Replacing the timer cancels the previous check and frees its closure.
             *timer.borrow_mut() = Some(crate::page::Timer::new(DEBOUNCE_MS, move || {
                 mark(UPDATE_START);
-                report.set((!value.is_empty()).then(|| check(&value, &envelope)));
+                report.set((!value.is_empty()).then(|| check(wire_text(&value), &envelope)));
                 on_text.emit(value);
             }));
         })
     };
 
-    let select = |start: usize, end: usize| {
-        let area = area.clone();
+    let select = |checked: &Rc<Checked>, start: usize, end: usize| {
+        let (area, checked) = (area.clone(), checked.clone());
         Callback::from(move |_: MouseEvent| {
             if let Some(el) = area.cast::<HtmlTextAreaElement>() {
-                let text = el.value();
                 let (s, e) = (
-                    utf16_offset(&text, start),
-                    utf16_offset(&text, end.max(start)),
+                    editor_offset(&checked.bytes, start, false),
+                    editor_offset(&checked.bytes, end.max(start), true),
                 );
                 let _ = el.focus();
                 let _ = el.set_selection_range(s, e.max(s));
@@ -128,9 +143,10 @@ pub fn validator(props: &Props) -> Html {
         })
     };
 
-    let body = report.as_ref().map(|r| {
+    let body = report.as_ref().map(|checked| {
+        let r = &checked.report;
         let items = r.diagnostics.iter().map(|d| {
-            let onclick = select(d.start, d.end);
+            let onclick = select(checked, d.start, d.end);
             html! {
                 <li class={classes!("diag", d.severity.as_str())}>
                     <button type="button" class="diag-go" {onclick}>
@@ -176,6 +192,9 @@ pub fn validator(props: &Props) -> Html {
         });
         html! {
             <>
+            if std::str::from_utf8(&checked.bytes).is_err() {
+                <p class="small notice">{ T::NotUtf8.get(lang) }</p>
+            }
             <p class="summary" role="status">{ format!("{} {} · {} {} · {} {}",
                 r.errors(), T::Errors.get(lang), r.warnings(), T::Warnings.get(lang),
                 r.diagnostics.len() - r.errors() - r.warnings(), T::Infos.get(lang)) }</p>
@@ -199,7 +218,10 @@ pub fn validator(props: &Props) -> Html {
             <h2 id="validator-title">{ T::Validator.get(lang) }</h2>
             <textarea ref={area} aria-label="Message" rows="10" spellcheck="false" {oninput}
                 placeholder={ T::MessagePlaceholder.get(lang) } />
-            { for body }
+            // `if let`, not `{ for body }`: it keeps one placeholder child when there is no
+            // report. Yew matches unkeyed children from the end, so a child appearing after
+            // the textarea would replace it (emptying it: its text is not a prop).
+            if let Some(body) = body { { body } }
         </section>
     }
 }
