@@ -57,11 +57,17 @@ struct W {
 
 impl W {
     fn field(&mut self, name: &str, tokens: &[String]) {
+        // RFC 2047 2: a line of a field with encoded words is limited to 76 characters.
+        let limit = if tokens.iter().any(|t| t.contains("=?")) {
+            76
+        } else {
+            FOLD
+        };
         self.out.push_str(name);
         self.out.push(':');
         self.col = name.len() + 1;
         for t in tokens {
-            if self.col + 1 + t.len() > FOLD && self.col > name.len() + 1 {
+            if self.col + 1 + t.len() > limit && self.col > name.len() + 1 {
                 self.out.push_str("\r\n ");
                 self.col = 1;
             } else {
@@ -108,11 +114,11 @@ fn display_name(name: &str) -> Vec<String> {
         && !name.contains("=?")
         && name
             .split(' ')
-            .all(|w| !w.is_empty() && w.chars().all(is_atext))
+            .all(|w| !w.is_empty() && w.len() <= 60 && w.chars().all(is_atext))
     {
         return name.split(' ').map(str::to_string).collect();
     }
-    if printable_ascii(name) && !name.contains("=?") && name.len() <= 60 {
+    if printable_ascii(name) && !name.contains("=?") {
         let mut q = String::from("\"");
         for c in name.chars() {
             if c == '"' || c == '\\' {
@@ -121,7 +127,10 @@ fn display_name(name: &str) -> Vec<String> {
             q.push(c);
         }
         q.push('"');
-        return vec![q];
+        // A quoted string cannot be folded inside: long ones become encoded words.
+        if q.len() <= 62 {
+            return vec![q];
+        }
     }
     encoded_words(name)
 }
@@ -147,9 +156,18 @@ fn split_entry(s: &str) -> (Option<String>, String) {
             }
             _ => raw.to_string(),
         };
-        return ((!name.is_empty()).then_some(name), addr);
+        return ((!name.is_empty()).then_some(name), clean_address(&addr));
     }
-    (None, t.to_string())
+    (None, clean_address(t))
+}
+
+/// An address goes into the header and into MAIL FROM / RCPT TO as written: control
+/// characters and whitespace are dropped, so a line break in an entry cannot add a header
+/// field or an SMTP command. (What remains may still be invalid: the lint says so.)
+fn clean_address(a: &str) -> String {
+    a.chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .collect()
 }
 
 /// Mailbox tokens for one entry, with a trailing comma when more follow.
@@ -186,8 +204,11 @@ fn subject_tokens(s: &str) -> Vec<String> {
     }
 }
 
+/// A host name for the Message-ID: qualified, and short enough that the field fits in
+/// 78 columns (it cannot be folded inside the id).
 fn qualified_host(h: &str) -> bool {
-    msgid::is_qualified(h)
+    h.len() <= 40
+        && msgid::is_qualified(h)
         && h.split('.').all(|l| {
             !l.is_empty()
                 && l.len() <= 63
@@ -348,8 +369,9 @@ pub fn build(input: &Compose) -> Built {
     bytes.extend_from_slice(&encoded);
 
     let mut rcpts: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (_, a) in to.iter().chain(&cc).chain(&bcc) {
-        if !rcpts.iter().any(|r| r.eq_ignore_ascii_case(a)) {
+        if seen.insert(a.to_ascii_lowercase()) {
             rcpts.push(a.clone());
         }
     }

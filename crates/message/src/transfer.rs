@@ -286,11 +286,21 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
             out.extend_from_slice(b"\r\n");
         }
     }
+    // An escape's range: '=' and up to two more bytes of its line, inside the body.
+    let escape_end = |p: usize| {
+        let rest = buf.get(p + 1..end.min(buf.len())).unwrap_or(&[]);
+        p + 1
+            + rest
+                .iter()
+                .take(2)
+                .take_while(|&&b| b != b'\r' && b != b'\n')
+                .count()
+    };
     if let Some(p) = esc_first {
         cx.sink.add(
             &rule::QP_INVALID_ESCAPE,
             p,
-            p + 3,
+            escape_end(p),
             format!("{esc_n} '=' not followed by two hex digits or a line break (first here)"),
             format!("16 進数 2 桁か改行が続かない '=' が {esc_n} 個あります（最初はここ）"),
         );
@@ -300,7 +310,7 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
             .add(
                 &rule::QP_INVALID_ESCAPE,
                 p,
-                p + 3,
+                escape_end(p),
                 "lowercase hex digits in a quoted-printable escape; they must be uppercase",
                 "quoted-printable のエスケープに小文字の 16 進数があります。大文字でなければなりません",
             )

@@ -20,7 +20,10 @@ fn name() -> impl Strategy<Value = Option<String>> {
         Just(None),
         ".{0,40}".prop_map(Some),
         "[A-Za-z]{1,8}( [A-Za-z]{1,8}){0,2}".prop_map(Some),
-        "\\PC{0,30}".prop_map(Some)
+        "\\PC{0,30}".prop_map(Some),
+        // Tokens that cannot be folded: a long atom, a quoted string long after escaping.
+        "[A-Za-z]{55,90}".prop_map(Some),
+        "[\"\\\\a ]{25,45}".prop_map(Some)
     ]
 }
 
@@ -68,6 +71,12 @@ proptest! {
             host: "mail.example.com".into(),
         };
         let built = build(&c);
+        // RFC 2047 2: header lines with encoded words are at most 76 characters.
+        let text = String::from_utf8_lossy(&built.bytes).into_owned();
+        let head = text.split("\r\n\r\n").next().unwrap_or("");
+        for l in head.split("\r\n").filter(|l| l.contains("=?")) {
+            prop_assert!(l.len() <= 76, "{}", l);
+        }
         let r = lint(&built.bytes, &LintOptions::default());
         let bad: Vec<_> = r.diagnostics.iter().filter(|d| d.severity != Severity::Info).collect();
         prop_assert!(bad.is_empty(), "{:#?}\n{}", bad, String::from_utf8_lossy(&built.bytes));
@@ -157,4 +166,45 @@ fn built_message_shape() {
     );
     assert_eq!(b.mail_from, "taro@example.jp");
     assert!(s.lines().all(|l| l.len() <= 78), "{s}");
+}
+
+/// An address is written into the header and the envelope as given: a line break in it
+/// must not add a header field or an SMTP command; an unusable host is not used for the
+/// Message-ID; recipients are de-duplicated in linear time.
+#[test]
+fn builder_keeps_entries_on_their_line() {
+    let c = Compose {
+        from: "chris@foo.edu\r\nX-Injected: yes".into(),
+        to: vec!["a@b.example\r\nBcc: x@y.example".into()],
+        cc: vec![],
+        bcc: vec![],
+        subject: "x".into(),
+        body: "hi\n".into(),
+        date_unix: 1698246476,
+        date_offset_minutes: 0,
+        message_id_seed: 1,
+        host: format!("{}.example", "a".repeat(60)),
+    };
+    let b = build(&c);
+    let s = String::from_utf8(b.bytes.clone()).unwrap();
+    assert!(
+        !s.contains("\r\nBcc:") && !s.contains("\r\nX-Injected:"),
+        "{s}"
+    );
+    assert!(b
+        .envelope_recipients
+        .iter()
+        .all(|r| !r.contains(['\r', '\n'])));
+    assert!(!b.mail_from.contains(['\r', '\n']));
+    // The 68-character host would make the Message-ID line too long: it is not used
+    // (nor the From domain, which is not a host name after the injection attempt).
+    assert!(s.contains("@mailroom.invalid>\r\n"), "{s}");
+    let many: Vec<String> = (0..50_000)
+        .map(|i| format!("u{}@example.com", i % 25_000))
+        .collect();
+    let b = build(&Compose {
+        to: many,
+        ..Compose::default()
+    });
+    assert_eq!(b.envelope_recipients.len(), 25_000);
 }

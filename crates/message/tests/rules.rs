@@ -1046,3 +1046,31 @@ fn nested_boundary_must_not_extend_the_outer_one() {
     let r = run(&m("alt-b"), None);
     assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
 }
+
+/// A broken quoted-printable escape at the very end: its range stays inside the input
+/// and off the line break.
+#[test]
+fn qp_escape_range_stays_in_the_input() {
+    for tail in ["x=Z", "x=Z\r\n", "x=", "x=\r"] {
+        let mut m = crlf(&mime(
+            &[
+                "Content-Type: text/plain; charset=us-ascii",
+                "Content-Transfer-Encoding: quoted-printable",
+            ],
+            "",
+        ));
+        m.extend_from_slice(tail.as_bytes());
+        let r = run(&m, None);
+        for d in &r.diagnostics {
+            assert!(d.start <= d.end && d.end <= m.len(), "{tail:?}: {d:#?}");
+            assert!(
+                !m[d.start..d.end].contains(&b'\n'),
+                "{tail:?}: {:?}",
+                &m[d.start..d.end]
+            );
+        }
+        if tail.starts_with("x=Z") {
+            assert!(r.diagnostics.iter().any(|d| d.rule == "qp-invalid-escape"));
+        }
+    }
+}
