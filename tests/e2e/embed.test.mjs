@@ -88,6 +88,10 @@ test('presentation mode: large type, no chrome, keys step back and forth with a 
   await page.keyboard.press('Alt+ArrowLeft');
   await page.waitForTimeout(200);
   assert.match(await counter.innerText(), /^Step 2 /);
+  // After the last step the counter says so (not "Step N of N" again).
+  const total = Number((await counter.innerText()).match(/of (\d+)/)[1]);
+  for (let k = 2; k <= total; k++) await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => /all steps sent/.test(document.querySelector('.step-big')?.textContent ?? ''));
   assert.deepEqual(errors, []);
   await page.close();
 });

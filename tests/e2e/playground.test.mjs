@@ -385,3 +385,52 @@ test('internationalized domains are checked by the browser IDNA (UTS 46) the cor
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('user work is kept: commas typed in Compose, an open explanation as lines arrive, the focus after DATA', async (t) => {
+  const { page, errors } = await openPlayground(browser);
+  // Typing a second address: the comma stays while it is typed.
+  const to = page.getByRole('textbox', { name: 'To', exact: true });
+  if (await to.count() === 0) { t.skip('built without the compose form'); await page.close(); return; }
+  await to.fill('');
+  await to.pressSequentially('pat@bar.com, jones@bar.com');
+  assert.equal(await to.inputValue(), 'pat@bar.com, jones@bar.com');
+  await page.getByRole('button', { name: 'Build and validate' }).click();
+  const message = page.getByRole('textbox', { name: 'Message', exact: true });
+  await page.waitForFunction(() => /To: pat@bar\.com, jones@bar\.com/.test(document.querySelector('textarea[aria-label=Message]')?.value ?? ''));
+
+  // An opened explanation stays with its reply when more lines arrive (keyed entries).
+  await send(page, 'EHLO c.example');
+  const log = page.getByRole('log', { name: 'Transcript' });
+  const ehlo = log.locator('details').filter({ hasText: '250-foo.edu' }).first();
+  await ehlo.locator('summary').click();
+  assert.equal(await ehlo.getAttribute('open'), '');
+  const before = await log.locator('details').count();
+  await send(page, 'NOOP');
+  await page.waitForFunction((n) => document.querySelectorAll('.transcript details').length > n, before);
+  assert.equal(await log.locator('details[open]').count(), 1);
+  assert.match(await log.locator('details[open]').innerText(), /250-foo\.edu/);
+
+  // After the data is sent, the keyboard is back on the command line.
+  await send(page, 'MAIL FROM:<a@b.example>');
+  await send(page, 'RCPT TO:<c@d.example>');
+  await send(page, 'DATA');
+  const data = page.getByRole('textbox', { name: 'Message data' });
+  await data.fill('Subject: hi\n\nhello');
+  await data.press('Control+Enter');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Command');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a 375 px wide screen has no sideways scrolling, in English and Japanese', async () => {
+  const { page, errors } = await openPlayground(browser);
+  await page.setViewportSize({ width: 375, height: 800 });
+  for (const lang of ['en', 'ja']) {
+    if (lang === 'ja') await page.locator('button.lang').click();
+    await page.waitForTimeout(100);
+    const [sw, cw] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    assert.ok(sw <= cw, `${lang}: scrollWidth ${sw} > ${cw}`);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});

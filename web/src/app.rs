@@ -77,7 +77,11 @@ pub fn app() -> Html {
                 }
                 if !restored {
                     if let Some(id) = &params.scenario {
-                        dispatcher.dispatch(Action::OpenScenario(id.clone(), params.step));
+                        if crate::scenario::all().iter().any(|s| s.id == id.as_str()) {
+                            dispatcher.dispatch(Action::OpenScenario(id.clone(), params.step));
+                        } else {
+                            notice.set(Some(format!("{} '{id}'", T::UnknownScenario.get(*lang))));
+                        }
                     }
                 }
                 loaded.set(true);
@@ -241,12 +245,17 @@ pub fn app() -> Html {
         // The step the next key press sends, as the scenario panel counts it.
         let counter = playground.scenario.as_ref().map(|run| {
             let total = run.scenario.steps.len();
-            format!(
-                "{} {} {} {total}",
-                T::Step.get(l),
-                (run.done + 1).min(total),
-                T::Of.get(l)
-            )
+            if run.finished() {
+                // Distinct from "Step 6 of 6", so the presenter sees that the last one went.
+                format!("{total} {} {total} · {}", T::Of.get(l), T::AllSent.get(l))
+            } else {
+                format!(
+                    "{} {} {} {total}",
+                    T::Step.get(l),
+                    run.done + 1,
+                    T::Of.get(l)
+                )
+            }
         });
         return html! {
             <main class="app present">
@@ -309,7 +318,7 @@ fn message_panels(
         <Validator key={p.inspect.as_ref().map_or(0, |i| i.seq)} inspect={p.inspect.clone()} lang={l}
             on_text={on_text.clone()} />
         if compose {
-            <ComposePanel dispatch={dispatch.clone()} lang={l} />
+            <ComposePanel dispatch={dispatch.clone()} lang={l} transaction_open={p.transaction_open()} />
         }
         </>
     }

@@ -169,6 +169,8 @@ texts! {
     StopScenario => "Leave scenario", "シナリオを終了";
     Step => "Step", "ステップ";
     Of => "of", "/";
+    AllSent => "all steps sent", "全ステップ送信済み";
+    UnknownScenario => "There is no scenario with the id", "次の ID のシナリオはありません:";
     ScenarioDone => "The scenario is complete. Keep typing, or pick another one.",
         "シナリオは終わりです。続けて入力するか、別のシナリオを選んでください。";
     NextSends => "Next, the client sends:", "次にクライアントが送るもの：";
@@ -184,6 +186,9 @@ texts! {
     NotUtf8 => "This message has bytes that are not UTF-8: the editor shows them as \u{FFFD}, and the diagnostics are about the original bytes until you edit it.",
         "このメッセージには UTF-8 でないバイトがあります。エディタでは \u{FFFD} と表示され、編集するまで診断は元のバイトについてのものです。";
     Errors => "errors", "エラー";
+    SevError => "error", "エラー";
+    SevWarning => "warning", "警告";
+    SevInfo => "note", "情報";
     Warnings => "warnings", "警告";
     Infos => "notes", "情報";
     DecodedHeaders => "Header fields (decoded)", "ヘッダーフィールド（デコード済み）";

@@ -113,3 +113,25 @@ pub fn open(url: &str) {
         let _ = w.open_with_url_and_target(url, "_blank");
     }
 }
+
+/// The browser's confirm dialog (true when there is no window, e.g. in tests).
+pub fn confirm(question: &str) -> bool {
+    web_sys::window()
+        .map(|w| w.confirm_with_message(question).unwrap_or(false))
+        .unwrap_or(true)
+}
+
+/// Whether keyboard focus fell to the page (the focused control was removed): then a
+/// component may move it somewhere useful; otherwise it leaves it where the user put it.
+pub fn focus_lost() -> bool {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    match doc.active_element() {
+        None => true,
+        Some(el) => doc.body().is_some_and(|b| {
+            let b: &web_sys::Element = b.as_ref();
+            b == &el
+        }),
+    }
+}

@@ -86,6 +86,9 @@ impl ScenarioRun {
 pub struct Playground {
     pub session: Session,
     pub transcript: Vec<Entry>,
+    /// Entries dropped from the front of a long transcript: `dropped + index` is an
+    /// entry's stable key, so an open explanation stays with its reply as lines arrive.
+    pub dropped: usize,
     /// Simulated clock in ms; advances one second per input so traces differ.
     pub now: u64,
     /// Bumped by every action: Yew compares it to decide whether to re-render.
@@ -201,6 +204,7 @@ impl Playground {
         let mut p = Playground {
             session: Session::new(config, EPOCH_MS),
             transcript: Vec::new(),
+            dropped: 0,
             now: EPOCH_MS,
             generation: 0,
             last_transition: None,
@@ -479,6 +483,7 @@ impl Playground {
     fn push(&mut self, e: Entry) {
         if self.transcript.len() >= MAX_ENTRIES {
             self.transcript.drain(..MAX_ENTRIES / 4);
+            self.dropped += MAX_ENTRIES / 4;
         }
         self.transcript.push(e);
     }

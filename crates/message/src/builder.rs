@@ -295,6 +295,33 @@ fn b64_lines(data: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The entries of an address field: split at commas outside quotes and angle brackets
+/// (`"Doe, John" <j@example.com>` is one entry).
+pub fn split_entries(s: &str) -> Vec<String> {
+    let (mut out, mut cur) = (Vec::new(), String::new());
+    let (mut quoted, mut escaped, mut angle) = (false, false, false);
+    for c in s.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '<' if !quoted => angle = true,
+            '>' if !quoted => angle = false,
+            ',' if !quoted && !angle => {
+                out.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    out.push(cur);
+    out.into_iter()
+        .map(|a| a.trim().to_owned())
+        .filter(|a| !a.is_empty())
+        .collect()
+}
+
 /// Builds the message.
 pub fn build(input: &Compose) -> Built {
     let from = split_entry(&input.from);
@@ -393,6 +420,23 @@ mod tests {
         for l in enc.split(|&b| b == b'\n') {
             assert!(l.len() <= 77, "{}", String::from_utf8_lossy(l));
         }
+    }
+
+    #[test]
+    fn address_fields_split_outside_quotes_and_brackets() {
+        assert_eq!(
+            split_entries("pat@bar.com, jones@bar.com"),
+            ["pat@bar.com", "jones@bar.com"]
+        );
+        assert_eq!(
+            split_entries("\"Doe, John\" <j@example.com>, <a,b@example.com> , "),
+            ["\"Doe, John\" <j@example.com>", "<a,b@example.com>"]
+        );
+        assert_eq!(
+            split_entries("\"a\\\", b\" <x@y.z>"),
+            ["\"a\\\", b\" <x@y.z>"]
+        );
+        assert!(split_entries(" , ").is_empty());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::i18n::{Lang, T};
 use crate::state::Action;
-use mailroom_message::{build, Compose};
+use mailroom_message::{build, split_entries as list, Compose};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -12,26 +12,34 @@ use yew::prelude::*;
 pub struct Props {
     pub dispatch: Callback<Action>,
     pub lang: Lang,
+    /// "Build and send step by step" restarts the session: asked first when this is set.
+    pub transaction_open: bool,
 }
 
-fn list(s: &str) -> Vec<String> {
-    s.split(',')
-        .map(|a| a.trim().to_owned())
-        .filter(|a| !a.is_empty())
-        .collect()
+/// The form as typed: address fields stay text until a message is built, so a comma
+/// being typed is not parsed (and dropped) on the way.
+#[derive(Clone, PartialEq)]
+struct Form {
+    from: String,
+    to: String,
+    cc: String,
+    bcc: String,
+    subject: String,
+    body: String,
 }
 
 #[function_component(ComposePanel)]
 pub fn compose_panel(props: &Props) -> Html {
     let lang = props.lang;
-    let form = use_state(|| Compose {
+    let form = use_state(|| Form {
         from: "Chris <chris@foo.edu>".into(),
-        to: vec!["pat@bar.com".into()],
+        to: "pat@bar.com".into(),
+        cc: String::new(),
+        bcc: String::new(),
         subject: "会議の件".into(),
         body: "こんにちは。\n明日の会議は 10 時からです。".into(),
-        ..Default::default()
     });
-    let field = |f: fn(&mut Compose, String)| {
+    let field = |f: fn(&mut Form, String)| {
         let form = form.clone();
         Callback::from(move |e: InputEvent| {
             let mut c = (*form).clone();
@@ -54,7 +62,16 @@ pub fn compose_panel(props: &Props) -> Html {
     let built = {
         let form = form.clone();
         move || {
-            let mut c = (*form).clone();
+            let f = &*form;
+            let mut c = Compose {
+                from: f.from.clone(),
+                to: list(&f.to),
+                cc: list(&f.cc),
+                bcc: list(&f.bcc),
+                subject: f.subject.clone(),
+                body: f.body.clone(),
+                ..Default::default()
+            };
             let now = js_sys::Date::new_0();
             c.date_unix = (js_sys::Date::now() / 1000.0) as i64;
             c.date_offset_minutes = -(now.get_timezone_offset() as i32);
@@ -70,7 +87,13 @@ pub fn compose_panel(props: &Props) -> Html {
     };
     let play = {
         let dispatch = props.dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.emit(Action::PlayBuilt(built())))
+        let open = props.transaction_open;
+        Callback::from(move |_: MouseEvent| {
+            if open && !crate::page::confirm(T::ConfirmRestart.get(lang)) {
+                return;
+            }
+            dispatch.emit(Action::PlayBuilt(built()))
+        })
     };
     let c = &*form;
     html! {
@@ -78,9 +101,9 @@ pub fn compose_panel(props: &Props) -> Html {
             <h2 id="compose-title">{ T::Compose.get(lang) }</h2>
             <div class="compose-grid">
                 <label>{ "From" }<input type="text" value={c.from.clone()} oninput={field(|c, v| c.from = v)} /></label>
-                <label>{ "To" }<input type="text" value={c.to.join(", ")} oninput={field(|c, v| c.to = list(&v))} /></label>
-                <label>{ "Cc" }<input type="text" value={c.cc.join(", ")} oninput={field(|c, v| c.cc = list(&v))} /></label>
-                <label>{ "Bcc" }<input type="text" value={c.bcc.join(", ")} oninput={field(|c, v| c.bcc = list(&v))} /></label>
+                <label>{ "To" }<input type="text" value={c.to.clone()} oninput={field(|c, v| c.to = v)} /></label>
+                <label>{ "Cc" }<input type="text" value={c.cc.clone()} oninput={field(|c, v| c.cc = v)} /></label>
+                <label>{ "Bcc" }<input type="text" value={c.bcc.clone()} oninput={field(|c, v| c.bcc = v)} /></label>
                 <label class="wide">{ "Subject" }<input type="text" value={c.subject.clone()} oninput={field(|c, v| c.subject = v)} /></label>
                 <label class="wide">{ T::BodyField.get(lang) }<textarea rows="4" value={c.body.clone()} oninput={on_body} /></label>
             </div>

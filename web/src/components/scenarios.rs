@@ -30,16 +30,51 @@ pub fn scenario_panel(props: &Props) -> Html {
             chosen.set(v.parse().unwrap_or(0));
         })
     };
+    // The picker shows the running scenario (after a restore or a link too).
+    {
+        let (all, chosen) = (all.clone(), chosen.clone());
+        let running = props.playground.scenario.as_ref().map(|r| r.scenario.id);
+        use_effect_with(running, move |running| {
+            if let Some(i) = running.and_then(|id| all.iter().position(|s| s.id == id)) {
+                chosen.set(i);
+            }
+        });
+    }
     let start = {
         let all = all.clone();
         let chosen = chosen.clone();
         let dispatch = props.dispatch.clone();
+        let open = props.playground.transaction_open();
         Callback::from(move |_: MouseEvent| {
+            // Starting restarts the session: ask first when a transaction is open, as
+            // "Apply and restart" does.
+            if open && !crate::page::confirm(T::ConfirmRestart.get(lang)) {
+                return;
+            }
             if let Some(s) = all.get(*chosen) {
                 dispatch.emit(Action::StartScenario(Rc::clone(s)));
             }
         })
     };
+    // When the last step is sent its button goes away: focus moves to "Leave scenario"
+    // instead of falling to the page.
+    let stop_ref = use_node_ref();
+    {
+        let (stop_ref, mounted) = (stop_ref.clone(), use_mut_ref(|| false));
+        let finished = props
+            .playground
+            .scenario
+            .as_ref()
+            .is_some_and(|r| r.finished());
+        use_effect_with(finished, move |&finished| {
+            let changed = std::mem::replace(&mut *mounted.borrow_mut(), true);
+            if changed && finished && crate::page::focus_lost() {
+                if let Some(el) = stop_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
     let options = all.iter().enumerate().map(|(i, s)| {
         html! { <option value={i.to_string()} selected={i == *chosen}>{ lang.pick(&s.title_en, &s.title_ja).to_owned() }</option> }
     });
@@ -79,7 +114,7 @@ pub fn scenario_panel(props: &Props) -> Html {
                 <p>{ lang.pick(&s.intro_en, &s.intro_ja).to_owned() }</p>
                 { body }
                 if !props.compact {
-                    <button type="button" onclick={stop}>{ T::StopScenario.get(lang) }</button>
+                    <button type="button" ref={stop_ref.clone()} onclick={stop}>{ T::StopScenario.get(lang) }</button>
                 }
             </div>
         }

@@ -85,7 +85,7 @@ pub fn settings_panel(props: &Props) -> Html {
                 return;
             }
             errors.set(Vec::new());
-            if open && !confirm(T::ConfirmRestart.get(lang)) {
+            if open && !crate::page::confirm(T::ConfirmRestart.get(lang)) {
                 return;
             }
             dispatch.emit(Action::Apply(Box::new((*draft).clone())));
@@ -140,11 +140,4 @@ pub fn settings_panel(props: &Props) -> Html {
             </form>
         </section>
     }
-}
-
-/// The browser's confirm dialog (true when there is no window, e.g. in tests).
-fn confirm(question: &str) -> bool {
-    web_sys::window()
-        .map(|w| w.confirm_with_message(question).unwrap_or(false))
-        .unwrap_or(true)
 }

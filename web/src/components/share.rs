@@ -34,7 +34,8 @@ pub fn saved_state(p: &Playground, validator: &str, lang: Lang) -> (Saved, bool)
 pub fn share_panel(props: &Props) -> Html {
     let lang = props.lang;
     // (what the output field shows, the status line)
-    let output = use_state(|| None::<(String, &'static str)>);
+    let output = use_state(|| None::<(String, T)>);
+    // (the status is kept as a label, so it follows a language switch)
 
     let copy_link = {
         let (p, output, text) = (
@@ -54,9 +55,9 @@ pub fn share_panel(props: &Props) -> Html {
                         } else {
                             T::LinkSettingsOnly
                         };
-                        output.set(Some((url, status.get(lang))));
+                        output.set(Some((url, status)));
                     }
-                    Err(e) => output.set(Some((e, T::LinkSettingsOnly.get(lang)))),
+                    Err(e) => output.set(Some((e, T::LinkSettingsOnly))),
                 }
             });
         })
@@ -66,9 +67,9 @@ pub fn share_panel(props: &Props) -> Html {
         Callback::from(move |_: MouseEvent| match p.fixture() {
             Some(f) => {
                 copy_to_clipboard(&f);
-                output.set(Some((f, T::FixtureReady.get(lang))));
+                output.set(Some((f, T::FixtureReady)));
             }
-            None => output.set(Some((String::new(), T::FixtureTooLarge.get(lang)))),
+            None => output.set(Some((String::new(), T::FixtureTooLarge))),
         })
     };
     let download = |kind: &'static str| {
@@ -102,7 +103,7 @@ pub fn share_panel(props: &Props) -> Html {
                 <button type="button" onclick={download("json")}>{ T::DownloadJson.get(lang) }</button>
             </div>
             if let Some((text, status)) = &*output {
-                <p class="small" role="status">{ *status }</p>
+                <p class="small" role="status">{ status.get(lang) }</p>
                 if !text.is_empty() {
                     <textarea class="export" aria-label={ T::ExportOutput.get(lang) } readonly=true
                         rows="4" value={ text.clone() } />

@@ -80,6 +80,20 @@ pub fn terminal(props: &Props) -> Html {
     };
 
     let in_data = p.state() == State::Data;
+    // When the data is sent the DATA editor (which had the focus) goes away: the focus
+    // returns to the command line instead of falling to the page.
+    {
+        let (input, mounted) = (input.clone(), use_mut_ref(|| false));
+        use_effect_with(in_data, move |&in_data| {
+            // Not on the first render: a page (or an embed) does not grab the focus.
+            let changed = std::mem::replace(&mut *mounted.borrow_mut(), true);
+            if changed && !in_data && crate::page::focus_lost() {
+                if let Some(el) = input.cast::<HtmlInputElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
     let hints = p.session.next_commands();
     let quick = hints
         .iter()
@@ -99,7 +113,15 @@ pub fn terminal(props: &Props) -> Html {
         })
         .collect::<Html>();
 
-    let entries = p.transcript.iter().map(|e| entry(e, lang));
+    // Keyed: Yew matches unkeyed children from the end, so without keys each new line
+    // would shift every DOM node (and an open explanation would move to another reply).
+    let entries = p.transcript.iter().enumerate().map(|(k, e)| {
+        let key = yew::virtual_dom::Key::from(p.dropped + k);
+        Html::from(yew::virtual_dom::VList::with_children(
+            vec![entry(e, lang)],
+            Some(key),
+        ))
+    });
     html! {
         <section class="panel terminal" aria-labelledby="terminal-title">
             <h2 id="terminal-title">{ T::Session.get(lang) }</h2>

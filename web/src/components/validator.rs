@@ -5,7 +5,7 @@
 
 use crate::i18n::{Lang, T};
 use crate::state::{editor_offset, wire_text, Inspect};
-use mailroom_message::{lint, Envelope, LintOptions, MimeNode, Report};
+use mailroom_message::{lint, Envelope, LintOptions, MimeNode, Report, Severity};
 use std::rc::Rc;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
@@ -150,7 +150,7 @@ pub fn validator(props: &Props) -> Html {
             html! {
                 <li class={classes!("diag", d.severity.as_str())}>
                     <button type="button" class="diag-go" {onclick}>
-                        <span class="badge">{ d.severity.as_str() }</span>
+                        <span class="badge">{ severity(d.severity).get(lang) }</span>
                         <code>{ d.rule }</code>
                         { format!(" {}:{} ", d.line, d.column) }
                         { lang.pick(&d.message, &d.message_ja).to_owned() }
@@ -195,9 +195,7 @@ pub fn validator(props: &Props) -> Html {
             if std::str::from_utf8(&checked.bytes).is_err() {
                 <p class="small notice">{ T::NotUtf8.get(lang) }</p>
             }
-            <p class="summary" role="status">{ format!("{} {} · {} {} · {} {}",
-                r.errors(), T::Errors.get(lang), r.warnings(), T::Warnings.get(lang),
-                r.diagnostics.len() - r.errors() - r.warnings(), T::Infos.get(lang)) }</p>
+            <p class="summary" role="status">{ summary(r, lang) }</p>
             <ul class="diagnostics" aria-label="Diagnostics">{ for items }</ul>
             { for comparison }
             <details>
@@ -224,6 +222,28 @@ pub fn validator(props: &Props) -> Html {
             if let Some(body) = body { { body } }
         </section>
     }
+}
+
+fn severity(s: Severity) -> T {
+    match s {
+        Severity::Error => T::SevError,
+        Severity::Warning => T::SevWarning,
+        Severity::Info => T::SevInfo,
+    }
+}
+
+/// "1 error · 2 warnings · 0 notes" (Japanese has no plural).
+fn summary(r: &Report, lang: Lang) -> String {
+    let infos = r.diagnostics.len() - r.errors() - r.warnings();
+    [
+        (r.errors(), T::SevError, T::Errors),
+        (r.warnings(), T::SevWarning, T::Warnings),
+        (infos, T::SevInfo, T::Infos),
+    ]
+    .iter()
+    .map(|&(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }.get(lang)))
+    .collect::<Vec<_>>()
+    .join(" · ")
 }
 
 fn mime(n: &MimeNode) -> Html {
