@@ -43,13 +43,14 @@ pub fn records(entries: &[Entry], lang: Lang) -> Vec<Record> {
                     rule,
                     rfc,
                     text,
+                    text_ja,
                     explain_en,
                     explain_ja,
                 } => Record {
                     rule: Some(rule),
                     rfc: Some(rfc),
                     explanation: Some(lang.pick(explain_en, explain_ja)),
-                    ..plain("warning", text.clone())
+                    ..plain("warning", lang.pick(text, text_ja).to_owned())
                 },
                 Entry::Content { octets, chunk } => {
                     let what = match (chunk, lang) {

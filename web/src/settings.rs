@@ -65,30 +65,35 @@ impl Settings {
         Settings::from_config(&profile::profile(name).unwrap_or_else(profile::everything))
     }
 
-    /// The configuration for a new session, or every problem found (one per message).
-    pub fn to_config(&self) -> Result<Config, Vec<String>> {
+    /// The configuration for a new session, or every problem found, each as (English,
+    /// Japanese). (A fault rule's parse error and the core's limit checks are English.)
+    pub fn to_config(&self) -> Result<Config, Vec<(String, String)>> {
         let mut errors = Vec::new();
         let mut c = profile::profile(&self.profile).unwrap_or_else(profile::everything);
         c.mode = if self.lmtp { Mode::Lmtp } else { Mode::Smtp };
-        let mut number = |label: &str, text: &str| -> Option<u64> {
+        let mut number = |label: (&str, &str), text: &str| -> Option<u64> {
             match text.trim().parse::<u64>() {
                 Ok(n) => Some(n),
                 Err(_) => {
-                    errors.push(format!(
-                        "{label}: \"{}\" is not a whole number",
-                        text.trim()
+                    let t = text.trim();
+                    errors.push((
+                        format!("{}: \"{t}\" is not a whole number", label.0),
+                        format!("{}: 「{t}」は整数ではありません", label.1),
                     ));
                     None
                 }
             }
         };
-        if let Some(n) = number("max recipients", &self.max_recipients) {
+        if let Some(n) = number(("max recipients", "最大宛先数"), &self.max_recipients) {
             c.limits.max_recipients = u32::try_from(n).unwrap_or(u32::MAX);
         }
-        if let Some(n) = number("max errors", &self.max_errors) {
+        if let Some(n) = number(("max errors", "最大エラー数"), &self.max_errors) {
             c.limits.max_errors = u32::try_from(n).unwrap_or(u32::MAX);
         }
-        if let Some(n) = number("max message size", &self.max_message_size) {
+        if let Some(n) = number(
+            ("max message size", "最大メッセージサイズ"),
+            &self.max_message_size,
+        ) {
             c.limits.max_message_size = n;
         }
         c.mailboxes.clear();
@@ -98,9 +103,15 @@ impl Settings {
             let state = words.next().unwrap_or("ok");
             match parse_state(state) {
                 Some(state) => c.mailboxes.push(MailboxConfig { address, state }),
-                None => errors.push(format!(
-                    "mailboxes line {i}: unknown state \"{state}\" (one of {})",
-                    MAILBOX_STATES.join(", ")
+                None => errors.push((
+                    format!(
+                        "mailboxes line {i}: unknown state \"{state}\" (one of {})",
+                        MAILBOX_STATES.join(", ")
+                    ),
+                    format!(
+                        "メールボックス {i} 行目: 不明な状態「{state}」（{} のいずれか）",
+                        MAILBOX_STATES.join(", ")
+                    ),
                 )),
             }
         }
@@ -108,7 +119,10 @@ impl Settings {
         for (i, line) in lines(&self.faults) {
             match line.parse::<Fault>() {
                 Ok(f) => c.faults.push(f),
-                Err(e) => errors.push(format!("faults line {i}: {e}")),
+                Err(e) => errors.push((
+                    format!("faults line {i}: {e}"),
+                    format!("障害ルール {i} 行目: {e}"),
+                )),
             }
         }
         c.policy.strict_pipelining = self.strict_pipelining;
@@ -124,7 +138,7 @@ impl Settings {
         };
         if errors.is_empty() {
             if let Err(e) = c.validate() {
-                errors.push(e);
+                errors.push((e.clone(), e));
             }
         }
         if errors.is_empty() {
@@ -202,6 +216,13 @@ mod tests {
         s.faults = "on RCPT reply 999".into();
         let errors = s.to_config().expect_err("invalid");
         assert_eq!(errors.len(), 3, "{errors:?}");
+        assert_eq!(
+            errors[0],
+            (
+                "max errors: \"lots\" is not a whole number".to_string(),
+                "最大エラー数: 「lots」は整数ではありません".to_string()
+            )
+        );
         let mut s = Settings::for_profile("foo-edu");
         s.mailboxes = "<img src=x onerror=alert(1)>".into();
         assert!(s.to_config().is_err());

@@ -31,6 +31,7 @@ pub enum Entry {
         rule: &'static str,
         rfc: &'static str,
         text: String,
+        text_ja: String,
         explain_en: &'static str,
         explain_ja: &'static str,
     },
@@ -376,6 +377,7 @@ impl Playground {
                     rule: w.rule,
                     rfc: w.rfc,
                     text: w.detail,
+                    text_ja: w.detail_ja,
                     explain_en: w.explain_en,
                     explain_ja: w.explain_ja,
                 }),
@@ -1084,6 +1086,18 @@ mod tests {
         assert_eq!(data, ["Subject: dots", "", "..one", "...two", "..", "."]);
         let stored = String::from_utf8_lossy(&p.deliveries[0].data).into_owned();
         assert!(stored.ends_with("\r\n.one\r\n..two\r\n.\r\n"), "{stored}");
+        // The server's note on the removed dots, in both languages.
+        let note = p.transcript.iter().find_map(|e| match e {
+            Entry::Note { text, text_ja, .. } => Some((text.clone(), text_ja.clone())),
+            _ => None,
+        });
+        assert_eq!(
+            note,
+            Some((
+                "3 leading dot(s) removed".to_string(),
+                "行頭のドットを 3 個取り除きました".to_string()
+            ))
+        );
     }
 
     #[test]

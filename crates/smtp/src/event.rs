@@ -13,17 +13,20 @@ pub struct Warning {
     pub rfc: &'static str,
     pub explain_en: &'static str,
     pub explain_ja: &'static str,
+    /// What happened here, in English and Japanese (the explanations are the rule's).
     pub detail: String,
+    pub detail_ja: String,
 }
 
 impl Warning {
-    pub(crate) fn new(rule: Rule, detail: impl Into<String>) -> Self {
+    pub(crate) fn new(rule: Rule, detail: impl Into<String>, detail_ja: impl Into<String>) -> Self {
         Warning {
             rule: rule.id(),
             rfc: rule.rfc(),
             explain_en: rule.en(),
             explain_ja: rule.ja(),
             detail: detail.into(),
+            detail_ja: detail_ja.into(),
         }
     }
 }

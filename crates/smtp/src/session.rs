@@ -544,6 +544,7 @@ impl Session {
             self.warn(
                 Rule::BareLf,
                 "the command line ended with a bare LF; accepted as CRLF",
+                "コマンド行が単独の LF で終わっています。CRLF として受け付けました",
             );
         }
         self.commands += 1;
@@ -599,11 +600,17 @@ impl Session {
         match parse_command(&text, strictness) {
             Ok((cmd, lenient)) => {
                 for l in lenient {
-                    let d = match l {
-                        Leniency::SpaceAroundColon => "space around the colon accepted",
-                        Leniency::MissingBrackets => "path without angle brackets accepted",
+                    let (d, ja) = match l {
+                        Leniency::SpaceAroundColon => (
+                            "space around the colon accepted",
+                            "コロン前後の空白を受け付けました",
+                        ),
+                        Leniency::MissingBrackets => (
+                            "path without angle brackets accepted",
+                            "山括弧のないパスを受け付けました",
+                        ),
                     };
-                    self.warn(Rule::SyntaxLenient, d);
+                    self.warn(Rule::SyntaxLenient, d, ja);
                 }
                 let verb = cmd.verb();
                 let group_end = verb.ends_group();
@@ -1287,7 +1294,11 @@ impl Session {
         });
         if reader.facts.dots_unstuffed > 0 {
             let n = reader.facts.dots_unstuffed;
-            self.warn(Rule::DotUnstuffed, format!("{n} leading dot(s) removed"));
+            self.warn(
+                Rule::DotUnstuffed,
+                format!("{n} leading dot(s) removed"),
+                format!("行頭のドットを {n} 個取り除きました"),
+            );
         }
         let facts = reader.facts.clone();
         self.finish_message(reader.message, facts, ".");
@@ -1302,13 +1313,19 @@ impl Session {
                 "{} bare LF and {} bare CR in the data",
                 facts.bare_lf, facts.bare_cr
             );
+            let what_ja = format!(
+                "データに単独の LF が {} 個、単独の CR が {} 個あります",
+                facts.bare_lf, facts.bare_cr
+            );
             match self.config.policy.bare_lf {
                 crate::framing::BareLfPolicy::Reject => {
                     let t = "Error: bare <LF> or <CR> received; lines end with CRLF";
                     refusal = Some((Rule::BareLf, self.make(550, Rule::BareLf, t.into())));
-                    self.warn(Rule::BareLf, what);
+                    self.warn(Rule::BareLf, what, what_ja);
                 }
-                crate::framing::BareLfPolicy::Normalize => self.warn(Rule::BareLfNormalized, what),
+                crate::framing::BareLfPolicy::Normalize => {
+                    self.warn(Rule::BareLfNormalized, what, what_ja)
+                }
             }
         }
         if refusal.is_none() && (facts.truncated || facts.size > self.max_message_size()) {
@@ -1323,6 +1340,10 @@ impl Session {
                 "a line of {} octets (limit {} including CRLF)",
                 facts.longest_line, self.config.limits.text_line
             );
+            let what_ja = format!(
+                "{} オクテットの行があります（上限は CRLF を含めて {}）",
+                facts.longest_line, self.config.limits.text_line
+            );
             match self.config.policy.long_lines {
                 Enforcement::Reject => {
                     refusal = Some((
@@ -1330,7 +1351,7 @@ impl Session {
                         self.make(500, Rule::TextLineTooLong, "Line too long".into()),
                     ))
                 }
-                Enforcement::Warn => self.warn(Rule::TextLineTooLong, what),
+                Enforcement::Warn => self.warn(Rule::TextLineTooLong, what, what_ja),
             }
         }
         if refusal.is_none() && facts.eight_bit && self.envelope.body == Body::SevenBit {
@@ -1345,6 +1366,7 @@ impl Session {
                 Enforcement::Warn => self.warn(
                     Rule::EightBitWithoutMime,
                     "8-bit octets in a 7BIT transaction",
+                    "7BIT のトランザクションに 8 ビットのオクテットがあります",
                 ),
             }
         }
@@ -1559,6 +1581,7 @@ impl Session {
             self.warn(
                 Rule::TlsEstablished,
                 format!("{n} octets sent after STARTTLS in the clear were discarded"),
+                format!("STARTTLS の後に平文で送られた {n} オクテットを破棄しました"),
             );
         }
         self.move_to(State::TlsNegotiation, text, Rule::StartTlsOk);
@@ -1831,8 +1854,8 @@ impl Session {
         self.events.push_back(e);
     }
 
-    fn warn(&mut self, rule: Rule, detail: impl Into<String>) {
-        self.push(Event::Warning(Warning::new(rule, detail)));
+    fn warn(&mut self, rule: Rule, detail: impl Into<String>, detail_ja: impl Into<String>) {
+        self.push(Event::Warning(Warning::new(rule, detail, detail_ja)));
     }
 
     /// The only way the state changes; illegal edges are a bug (debug assertion) and are

@@ -22,7 +22,7 @@ pub fn settings_panel(props: &Props) -> Html {
         let cfg = props.playground.session.config().clone();
         use_state(move || Settings::from_config(&cfg))
     };
-    let errors = use_state(Vec::<String>::new);
+    let errors = use_state(Vec::<(String, String)>::new);
 
     // One callback per kind of field: `f` writes the new value into a copy of the draft.
     let text = |f: fn(&mut Settings, String)| {
@@ -98,7 +98,9 @@ pub fn settings_panel(props: &Props) -> Html {
             <option value={p.name} selected={d.profile == p.name}>{ lang.pick(p.title_en, p.title_ja) }</option>
         }
     });
-    let problems = errors.iter().map(|e| html! { <li>{ e.clone() }</li> });
+    let problems = errors
+        .iter()
+        .map(|(en, ja)| html! { <li>{ lang.pick(en, ja).to_owned() }</li> });
     html! {
         <section class="panel settings" aria-labelledby="settings-title">
             <h2 id="settings-title">{ T::Settings.get(lang) }</h2>

@@ -315,11 +315,12 @@ fn entry(e: &Entry, lang: Lang) -> Html {
             rule,
             rfc,
             text,
+            text_ja,
             explain_en,
             explain_ja,
         } => html! {
             <details class="line note">
-                <summary><span class="tag">{ "!" }</span><span class="badge">{ T::Warning.get(lang) }</span>{ text.clone() }</summary>
+                <summary><span class="tag">{ "!" }</span><span class="badge">{ T::Warning.get(lang) }</span>{ lang.pick(text, text_ja).to_owned() }</summary>
                 <div class="why"><p>{ lang.pick(explain_en, explain_ja) }</p><p class="rfc">{ format!("{rfc} · {rule}") }</p></div>
             </details>
         },
