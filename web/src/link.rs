@@ -91,6 +91,7 @@ pub fn autosave(saved: &Saved) -> bool {
         Saved {
             writes: Vec::new(),
             validator: None,
+            validator_envelope: None,
             ..saved.clone()
         },
     ];

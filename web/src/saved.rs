@@ -7,6 +7,7 @@
 //! lang: ja
 //! scenario: lmtp 3
 //! validator: From: a@b.example\r\n...      (escaped like a fixture's C~ line)
+//! validator-envelope: <a@b.example> 8BITMIME - <c@d.example>
 //!
 //! ! profile lmtp
 //! C~ LHLO foo.edu\r\n
@@ -36,7 +37,62 @@ pub struct Saved {
     pub scenario: Option<(String, usize)>,
     /// The validator's text.
     pub validator: Option<String>,
+    /// The envelope the validator compares the message with (a delivered message's).
+    pub validator_envelope: Option<SavedEnvelope>,
     pub lang: Option<Lang>,
+}
+
+/// An SMTP envelope as saved (the validator's `Envelope`, without depending on it).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SavedEnvelope {
+    pub mail_from: String,
+    pub rcpt_to: Vec<String>,
+    /// "7BIT", "8BITMIME" or "BINARYMIME".
+    pub body: String,
+    pub smtputf8: bool,
+}
+
+impl SavedEnvelope {
+    /// `<from> BODY SMTPUTF8|- <rcpt>...`: each path in angle brackets, escaped.
+    fn to_line(&self) -> String {
+        let path = |a: &str| format!("<{}>", escape(a.as_bytes()).replace(' ', "\\x20"));
+        let mut out = format!(
+            "{} {} {}",
+            path(&self.mail_from),
+            self.body,
+            if self.smtputf8 { "SMTPUTF8" } else { "-" }
+        );
+        for r in &self.rcpt_to {
+            out.push(' ');
+            out.push_str(&path(r));
+        }
+        out
+    }
+
+    fn from_line(line: &str) -> Option<SavedEnvelope> {
+        let mut words = line.split(' ');
+        let path = |w: &str| -> Option<String> {
+            let inner = w.strip_prefix('<')?.strip_suffix('>')?;
+            Some(String::from_utf8_lossy(&unescape(inner).ok()?).into_owned())
+        };
+        let mail_from = path(words.next()?)?;
+        let body = match words.next()? {
+            b @ ("7BIT" | "8BITMIME" | "BINARYMIME") => b.to_owned(),
+            _ => return None,
+        };
+        let smtputf8 = match words.next()? {
+            "SMTPUTF8" => true,
+            "-" => false,
+            _ => return None,
+        };
+        let rcpt_to = words.map(path).collect::<Option<Vec<_>>>()?;
+        Some(SavedEnvelope {
+            mail_from,
+            rcpt_to,
+            body,
+            smtputf8,
+        })
+    }
 }
 
 /// Why saved text could not be read.
@@ -69,6 +125,9 @@ impl Saved {
         if let Some(v) = &self.validator {
             out.push_str(&format!("validator: {}\n", escape(v.as_bytes())));
         }
+        if let Some(e) = &self.validator_envelope {
+            out.push_str(&format!("validator-envelope: {}\n", e.to_line()));
+        }
         out.push('\n');
         for d in directives(&self.config) {
             out.push_str(&format!("! {d}\n"));
@@ -98,6 +157,7 @@ impl Saved {
             writes: Vec::new(),
             scenario: None,
             validator: None,
+            validator_envelope: None,
             lang: None,
         };
         for line in lines {
@@ -124,6 +184,15 @@ impl Saved {
                         return Err(corrupt("the validator text is over 1 MB"));
                     }
                     saved.validator = Some(String::from_utf8_lossy(&bytes).into_owned());
+                }
+                "validator-envelope" => {
+                    let e = SavedEnvelope::from_line(value).ok_or_else(|| {
+                        corrupt("validator-envelope: <FROM> BODY SMTPUTF8|- <TO>...")
+                    })?;
+                    if e.rcpt_to.len() > 10_000 {
+                        return Err(corrupt("the validator envelope has over 10,000 recipients"));
+                    }
+                    saved.validator_envelope = Some(e);
                 }
                 // A header a later version 1 writer added: skip it.
                 _ => {}
@@ -170,6 +239,16 @@ mod tests {
             ],
             scenario: Some(("lmtp".into(), 2)),
             validator: Some("Subject: 日本語\n\nbody".into()),
+            validator_envelope: Some(SavedEnvelope {
+                mail_from: String::new(),
+                rcpt_to: vec![
+                    "pat@foo.edu".into(),
+                    "太郎@例え.jp".into(),
+                    "<odd> one".into(),
+                ],
+                body: "8BITMIME".into(),
+                smtputf8: true,
+            }),
             lang: Some(Lang::Ja),
         }
     }

@@ -511,8 +511,30 @@ impl Playground {
                 .as_ref()
                 .map(|r| (r.scenario.id.to_owned(), r.done)),
             validator: None,
+            validator_envelope: self.validator_envelope(),
             lang: None,
         }
+    }
+
+    /// The envelope the validator compares with, as saved.
+    #[cfg(feature = "validator")]
+    fn validator_envelope(&self) -> Option<crate::saved::SavedEnvelope> {
+        let e = self.inspect.as_ref()?.envelope.as_ref()?;
+        Some(crate::saved::SavedEnvelope {
+            mail_from: e.mail_from.clone(),
+            rcpt_to: e.rcpt_to.clone(),
+            body: match e.body {
+                BodyType::SevenBit => "7BIT",
+                BodyType::EightBitMime => "8BITMIME",
+                BodyType::BinaryMime => "BINARYMIME",
+            }
+            .into(),
+            smtputf8: e.smtputf8,
+        })
+    }
+    #[cfg(not(feature = "validator"))]
+    fn validator_envelope(&self) -> Option<crate::saved::SavedEnvelope> {
+        None
     }
 
     /// A playground in the state `saved` describes: the same server, the same writes
@@ -834,7 +856,21 @@ impl yew_reducible::Reducible for Playground {
                 next.sessions = self.sessions + 1;
                 #[cfg(feature = "validator")]
                 if let Some(text) = &saved.validator {
-                    next.inspect(text.clone(), None, None);
+                    let envelope =
+                        saved
+                            .validator_envelope
+                            .as_ref()
+                            .map(|e| mailroom_message::Envelope {
+                                mail_from: e.mail_from.clone(),
+                                rcpt_to: e.rcpt_to.clone(),
+                                body: match e.body.as_str() {
+                                    "8BITMIME" => BodyType::EightBitMime,
+                                    "BINARYMIME" => BodyType::BinaryMime,
+                                    _ => BodyType::SevenBit,
+                                },
+                                smtputf8: e.smtputf8,
+                            });
+                    next.inspect(text.clone(), envelope, None);
                 }
             }
             #[cfg(feature = "validator")]
@@ -980,6 +1016,25 @@ mod tests {
         assert_eq!(q.session.state(), p.session.state());
         assert_eq!(q.scenario.as_ref().map(|r| r.done), Some(3));
         assert_eq!(q.session.config(), p.session.config());
+    }
+
+    #[test]
+    #[cfg(feature = "validator")]
+    fn the_validators_envelope_is_saved_and_restored() {
+        let p = Rc::new(Playground::default()).reduce(Action::Send(
+            "EHLO c\nMAIL FROM:<a@b.example>\nRCPT TO:<c@d.example>\nDATA\nSubject: x\n\nhi\n."
+                .into(),
+        ));
+        let p = p.reduce(Action::InspectDelivery(0));
+        let mut saved = p.saved().expect("small");
+        saved.validator = Some("Subject: x\n\nhi\n".into());
+        let text = saved.to_text();
+        assert!(text.contains("\nvalidator-envelope: "), "{text}");
+        let back = crate::saved::Saved::from_text(&text).expect("reads back");
+        let q = Rc::new(Playground::default()).reduce(Action::Restore(Rc::new(back)));
+        let env = |p: &Playground| p.inspect.as_ref().and_then(|i| i.envelope.clone());
+        assert!(env(&p).is_some());
+        assert_eq!(env(&q), env(&p));
     }
 
     #[test]
