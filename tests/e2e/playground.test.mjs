@@ -434,3 +434,21 @@ test('a 375 px wide screen has no sideways scrolling, in English and Japanese', 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('validator: a delivered message keeps its envelope comparison across a reload', async (t) => {
+  const { page, errors } = await openPlayground(browser);
+  if (!await validatorOrSkip(t, page)) { await page.close(); return; }
+  await paste(page, 'EHLO c.example\nMAIL FROM:<a@b.example>\nRCPT TO:<c@d.example>\nDATA');
+  await page.getByRole('textbox', { name: 'Message data' }).fill('From: a@b.example\nTo: other@d.example\nSubject: x\n\nhi');
+  await page.getByRole('button', { name: 'Send and end with "."' }).click();
+  const mail = page.locator('.mailboxes .message').first();
+  await mail.locator('summary').click();
+  await mail.getByRole('button', { name: 'Validate' }).click();
+  await page.locator('table.compare').getByText('c@d.example').waitFor();
+  await page.waitForTimeout(800); // the autosave runs ~400 ms after a change
+  await page.reload();
+  await page.locator('table.compare').getByText('c@d.example').waitFor();
+  await page.getByRole('list', { name: 'Diagnostics' }).getByText('envelope-header-mismatch').first().waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
