@@ -253,3 +253,44 @@ proptest! {
         prop_assert_eq!(back, Ok(c), "{}", text);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Lines shaped like commands, with any text after the verb (a '<' without '>', a
+    /// multi-byte character at the end...), get a reply, never a panic, in strict and
+    /// lenient syntax.
+    #[test]
+    fn command_shaped_lines_never_panic(
+        verb in prop::sample::select(vec!["MAIL FROM:", "RCPT TO:", "MAIL FROM: ", "RCPT TO: ", "RCPT TO:<", "MAIL FROM:<", "VRFY ", "EHLO ", "BDAT ", "AUTH PLAIN ", "HELP "]),
+        arg in prop_oneof!["\\PC{0,40}", "[<>\"@.:, a-z\u{3042}-\u{3093}]{0,30}"],
+    ) {
+        for p in ["everything", "rfc821"] {
+            for lenient in [false, true] {
+                let mut cfg = profile::profile(p).expect("profile");
+                if lenient {
+                    cfg.policy.syntax = mailroom_smtp::config::SyntaxPolicy::Lenient;
+                }
+                let input = format!("EHLO x.example\r\nMAIL FROM:<a@b.example>\r\n{verb}{arg}\r\nQUIT\r\n");
+                let (wire, _) = run(&cfg, &[input.as_bytes()]);
+                prop_assert!(String::from_utf8_lossy(&wire).contains("221"), "no reply to QUIT after {:?}", input);
+            }
+        }
+    }
+}
+
+#[test]
+fn rcpt_without_closing_bracket_is_a_syntax_error() {
+    for line in [
+        "RCPT TO:<",
+        "RCPT TO:<\u{7530}\u{4e2d}@\u{4f8b}\u{3048}.jp",
+        "RCPT TO:<a@b.example",
+    ] {
+        let cfg = profile::profile("everything").expect("profile");
+        let input = format!("EHLO x.example\r\nMAIL FROM:<a@b.example>\r\n{line}\r\n");
+        let (wire, _) = run(&cfg, &[input.as_bytes()]);
+        let text = String::from_utf8_lossy(&wire);
+        let last = text.trim_end().lines().last().unwrap_or("");
+        assert!(last.starts_with("501"), "{line}: {text}");
+    }
+}

@@ -339,8 +339,11 @@ pub fn parse_command(
                 };
                 Command::Mail { path, params }
             } else {
-                let inner = &path_text[1..path_text.len() - 1];
-                let path = if inner.eq_ignore_ascii_case("postmaster") {
+                // `<...>` around it (a missing '>' is parse_path's BadPath below).
+                let inner = path_text
+                    .strip_prefix('<')
+                    .and_then(|s| s.strip_suffix('>'));
+                let path = if inner.is_some_and(|i| i.eq_ignore_ascii_case("postmaster")) {
                     ForwardPath::Postmaster
                 } else {
                     ForwardPath::Mailbox(
