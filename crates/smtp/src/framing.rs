@@ -134,9 +134,11 @@ impl DataReader {
                     _ => true,
                 };
                 if unstuff {
+                    // The removed dot does not count toward the 1000-octet text line
+                    // (RFC 5321 4.5.3.1.6: "not counting the leading dot duplicated for
+                    // transparency").
                     self.facts.dots_unstuffed += 1;
                     pos += 1;
-                    self.line_len += 1;
                 }
             }
             self.at_crlf_line_start = false;
@@ -282,6 +284,18 @@ mod tests {
             rd.take(&mut buf, 512),
             Some(LineFrame::Line { .. })
         ));
+    }
+
+    #[test]
+    fn the_stuffing_dot_does_not_count_toward_the_line_length() {
+        // 998 octets starting with '.', stuffed on the wire: 1000 with CRLF, not 1001.
+        let line = format!(".{}", "x".repeat(997));
+        let wire = format!(".{line}\r\n.\r\n");
+        let (done, message, facts, _) = data(BareLfPolicy::Reject, wire.as_bytes());
+        assert!(done);
+        assert_eq!(message, format!("{line}\r\n").into_bytes());
+        assert_eq!(facts.longest_line, 1000);
+        assert_eq!(facts.dots_unstuffed, 1);
     }
 
     #[test]

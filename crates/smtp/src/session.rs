@@ -1251,6 +1251,8 @@ impl Session {
     /// A BDAT chunk is complete: answer it, and deliver after LAST.
     fn finish_chunk(&mut self) {
         let Some(t) = self.bdat.take() else { return };
+        // The content is in: the command clock runs from the reply (RFC 5321 4.5.3.2.7).
+        self.last_activity = self.now;
         self.push(Event::Content {
             octets: self.bdat_total,
             chunk: true,
@@ -1287,6 +1289,8 @@ impl Session {
         let Some(mut reader) = self.data.take() else {
             return;
         };
+        // The content is in: the command clock runs from the reply (RFC 5321 4.5.3.2.7).
+        self.last_activity = self.now;
         reader.finish();
         self.push(Event::Content {
             octets: reader.facts.size,

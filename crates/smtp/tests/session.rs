@@ -336,3 +336,27 @@ fn with_no_minimum_rate_each_block_restarts_the_data_timeout() {
         "RFC 5321 4.5.3.2.5: per block"
     );
 }
+
+/// RFC 5321 4.5.3.2.7: after the data (even when it is refused), the client has the full
+/// command timeout from the reply, not from the DATA command.
+#[test]
+fn the_command_clock_restarts_after_the_data() {
+    let mut cfg = profile::profile("foo-edu").expect("profile");
+    cfg.limits.max_message_size = 10;
+    let mut s = Session::new(cfg, 0);
+    s.handle_input(
+        0,
+        b"EHLO x\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\n",
+    );
+    let _ = wire(&mut s);
+    // The content trickles in for four minutes (fast enough for the data rate)...
+    let mut now = 0;
+    for _ in 0..240 {
+        now += 1_000;
+        s.handle_input(now, b"0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 0123456789\r\n");
+    }
+    // ...then the end: refused as too big, and the next command has 5 minutes from here.
+    s.handle_input(now, b".\r\n");
+    assert!(wire(&mut s).starts_with("552"), "refused");
+    assert_eq!(s.poll_timeout(), Some(now + 300_000));
+}
