@@ -232,6 +232,19 @@ mod tests {
         }
     }
 
+    /// The scenarios teach clients to wait where RFC 2920 says so: each one also passes
+    /// against a server that refuses improper pipelining (Postfix's behaviour).
+    #[test]
+    fn every_scenario_pipelines_only_where_allowed() {
+        for (id, text) in FILES {
+            let strict = text.replacen("\nS: ", "\n! policy strict_pipelining=true\nS: ", 1);
+            let fixture = Fixture::parse(&strict).unwrap_or_else(|m| panic!("{id}: {m}"));
+            if let Err(m) = fixture.run() {
+                panic!("{id} under strict pipelining: {m}");
+            }
+        }
+    }
+
     #[test]
     fn every_step_is_explained_in_both_languages() {
         assert_eq!(all().len(), FILES.len());

@@ -107,8 +107,8 @@ rules! {
         "ETRN asks the server to start its queue for a node; this simulated server has nothing queued.",
         "ETRN はノード宛てのキューの配送開始を要求します。このシミュレーターにはキューがありません。";
     StartTlsOk = "starttls-ok", e(2, 0, 0), "RFC 3207 4",
-        "220: TLS starts now. Afterwards the session is reset: the client MUST send EHLO again and the extension list may change.",
-        "220: ここから TLS を開始します。その後セッションはリセットされ、クライアントは EHLO をやり直す必要があります（拡張一覧が変わることがあります）。";
+        "220: TLS starts now. Afterwards the server MUST forget what it learned from the client, and the client SHOULD send EHLO again first: the extension list may change (RFC 3207 4.2).",
+        "220: ここから TLS を開始します。その後サーバーはクライアントから得た情報を破棄しなければならず（MUST）、クライアントは最初に EHLO をやり直すべきです（SHOULD）。拡張一覧が変わることがあります（RFC 3207 4.2）。";
     AuthChallenge = "auth-challenge", N, "RFC 4954 4",
         "334: the server waits for the next SASL response line (base64); '*' cancels.",
         "334: 次の SASL 応答行（base64）を待っています。'*' で中止できます。";
