@@ -1261,7 +1261,9 @@ impl Session {
             self.answer(code, rule, text);
             return;
         }
-        if self.bdat_total > self.max_message_size() {
+        // Too big: a middle chunk gets one 552 here; the LAST chunk goes through
+        // finish_message, which refuses it once per recipient in LMTP (RFC 2033 4.2).
+        if self.bdat_total > self.max_message_size() && !t.last {
             self.answer(
                 552,
                 Rule::MessageTooBig,

@@ -360,3 +360,25 @@ fn the_command_clock_restarts_after_the_data() {
     assert!(wire(&mut s).starts_with("552"), "refused");
     assert_eq!(s.poll_timeout(), Some(now + 300_000));
 }
+
+/// RFC 2033 4.2: after the last BDAT chunk an LMTP server replies once per recipient,
+/// a refusal for size included (a middle chunk gets one reply).
+#[test]
+fn lmtp_bdat_last_over_the_size_limit_gets_one_reply_per_recipient() {
+    let mut cfg = profile::profile("lmtp").expect("profile");
+    cfg.extensions
+        .push(mailroom_smtp::config::Extension::Chunking);
+    cfg.limits.max_message_size = 10;
+    cfg.mailboxes.clear(); // every valid recipient is accepted
+    let mut s = Session::new(cfg, 0);
+    s.handle_input(
+        0,
+        b"LHLO x\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<pat@foo.edu>\r\nRCPT TO:<jones@foo.edu>\r\nBDAT 20 LAST\r\n01234567890123456789",
+    );
+    let out = wire(&mut s);
+    let tail: Vec<&str> = out.trim_end().lines().rev().take(2).collect();
+    assert!(
+        tail.iter().all(|l| l.starts_with("552")),
+        "two 552 replies: {out}"
+    );
+}
