@@ -39,6 +39,8 @@ pub struct Saved {
     pub validator: Option<String>,
     /// The envelope the validator compares the message with (a delivered message's).
     pub validator_envelope: Option<SavedEnvelope>,
+    /// How many of the session's deliveries had been emptied from the mailboxes.
+    pub mailboxes_cleared: usize,
     pub lang: Option<Lang>,
 }
 
@@ -128,6 +130,9 @@ impl Saved {
         if let Some(e) = &self.validator_envelope {
             out.push_str(&format!("validator-envelope: {}\n", e.to_line()));
         }
+        if self.mailboxes_cleared > 0 {
+            out.push_str(&format!("mailboxes-cleared: {}\n", self.mailboxes_cleared));
+        }
         out.push('\n');
         for d in directives(&self.config) {
             out.push_str(&format!("! {d}\n"));
@@ -158,6 +163,7 @@ impl Saved {
             scenario: None,
             validator: None,
             validator_envelope: None,
+            mailboxes_cleared: 0,
             lang: None,
         };
         for line in lines {
@@ -193,6 +199,11 @@ impl Saved {
                         return Err(corrupt("the validator envelope has over 10,000 recipients"));
                     }
                     saved.validator_envelope = Some(e);
+                }
+                "mailboxes-cleared" => {
+                    saved.mailboxes_cleared = value
+                        .parse()
+                        .map_err(|_| corrupt("mailboxes-cleared: a number"))?;
                 }
                 // A header a later version 1 writer added: skip it.
                 _ => {}
@@ -249,6 +260,7 @@ mod tests {
                 body: "8BITMIME".into(),
                 smtputf8: true,
             }),
+            mailboxes_cleared: 2,
             lang: Some(Lang::Ja),
         }
     }

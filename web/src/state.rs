@@ -97,6 +97,11 @@ pub struct Playground {
     pub last_transition: Option<Transition>,
     /// Every message delivered, newest last (kept across restarts: they are the mailboxes).
     pub deliveries: Vec<Rc<Delivery>>,
+    /// Where this session's deliveries start in `deliveries` (earlier ones are kept from
+    /// earlier sessions), and how many of this session's were emptied from the mailboxes:
+    /// a restore replays the session's writes, then drops that many again.
+    session_start: usize,
+    pub cleared: usize,
     pub scenario: Option<ScenarioRun>,
     /// Counts sessions: forms that mirror the server configuration reset when it changes.
     pub sessions: u64,
@@ -210,6 +215,8 @@ impl Playground {
             generation: 0,
             last_transition: None,
             deliveries: Vec::new(),
+            session_start: 0,
+            cleared: 0,
             scenario: None,
             sessions: 0,
             pending: Default::default(),
@@ -512,6 +519,7 @@ impl Playground {
                 .map(|r| (r.scenario.id.to_owned(), r.done)),
             validator: None,
             validator_envelope: self.validator_envelope(),
+            mailboxes_cleared: self.cleared,
             lang: None,
         }
     }
@@ -545,6 +553,10 @@ impl Playground {
             p.send_bytes(w.clone());
             p.settle();
         }
+        // The messages that had been emptied from the mailboxes stay emptied.
+        let n = saved.mailboxes_cleared.min(p.deliveries.len());
+        p.deliveries.drain(..n);
+        p.cleared = saved.mailboxes_cleared;
         if let Some((id, done)) = &saved.scenario {
             if let Some(scenario) = crate::scenario::all().into_iter().find(|s| s.id == id) {
                 let done = (*done).min(scenario.steps.len());
@@ -571,6 +583,7 @@ impl Playground {
     fn restarted(&self, config: Config) -> Playground {
         let mut p = Playground::new(config);
         p.deliveries = self.deliveries.clone();
+        p.session_start = p.deliveries.len();
         p.sessions = self.sessions + 1;
         #[cfg(feature = "validator")]
         {
@@ -589,6 +602,7 @@ impl Playground {
             .min(self.deliveries.len());
         let mut p = self.restarted(scenario.config.clone());
         p.deliveries.truncate(kept);
+        p.session_start = p.deliveries.len();
         p.scenario = Some(ScenarioRun {
             scenario,
             done: 0,
@@ -850,7 +864,11 @@ impl yew_reducible::Reducible for Playground {
             }
             Action::Pump => next.pump(),
             Action::StopScenario => next.scenario = None,
-            Action::ClearMailboxes => next.deliveries.clear(),
+            Action::ClearMailboxes => {
+                next.cleared += next.deliveries.len().saturating_sub(next.session_start);
+                next.session_start = 0;
+                next.deliveries.clear();
+            }
             Action::Restore(saved) => {
                 next = Playground::restore(&saved);
                 next.sessions = self.sessions + 1;
@@ -1035,6 +1053,42 @@ mod tests {
         let env = |p: &Playground| p.inspect.as_ref().and_then(|i| i.envelope.clone());
         assert!(env(&p).is_some());
         assert_eq!(env(&q), env(&p));
+    }
+
+    #[test]
+    fn emptied_mailboxes_stay_empty_after_a_restore() {
+        let mail = |to: &str| {
+            Action::Send(format!(
+                "MAIL FROM:<a@b.example>\nRCPT TO:<{to}>\nDATA\nSubject: x\n\nhi\n."
+            ))
+        };
+        let mut p = Rc::new(Playground::default()).reduce(Action::Send("EHLO c".into()));
+        p = p
+            .reduce(mail("one@d.example"))
+            .reduce(mail("two@d.example"));
+        assert_eq!(p.deliveries.len(), 2);
+        p = p
+            .reduce(Action::ClearMailboxes)
+            .reduce(mail("three@d.example"));
+        let restore = |p: &Playground| {
+            let text = p.saved().expect("small").to_text();
+            let back = crate::saved::Saved::from_text(&text).expect("reads back");
+            Rc::new(Playground::default()).reduce(Action::Restore(Rc::new(back)))
+        };
+        let q = restore(&p);
+        let to = |p: &Playground| -> Vec<String> {
+            p.deliveries
+                .iter()
+                .map(|d| d.recipients[0].address.clone())
+                .collect()
+        };
+        assert_eq!(to(&q), to(&p));
+        assert_eq!(to(&q), ["three@d.example"]);
+        // Cleared twice, and restored twice: still the same.
+        let p = p
+            .reduce(Action::ClearMailboxes)
+            .reduce(mail("four@d.example"));
+        assert_eq!(to(&restore(&restore(&p))), ["four@d.example"]);
     }
 
     #[test]
