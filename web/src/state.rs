@@ -853,8 +853,9 @@ impl yew_reducible::Reducible for Playground {
             }
             Action::StepScenario => next.step_scenario(),
             Action::ScenarioBack => {
-                if let Some(run) = &self.scenario {
-                    next = self.at_step(Rc::clone(&run.scenario), run.done.saturating_sub(1));
+                // At the first step there is nothing to take back (and no new session).
+                if let Some(run) = self.scenario.as_ref().filter(|r| r.done > 0) {
+                    next = self.at_step(Rc::clone(&run.scenario), run.done - 1);
                 }
             }
             Action::OpenScenario(id, n) => {
@@ -1013,6 +1014,11 @@ mod tests {
             .reduce(Action::ScenarioBack)
             .reduce(Action::StepScenario);
         assert_eq!(again.deliveries.len(), 1, "not delivered twice");
+        // Back at the first step does nothing (no new session line).
+        let start = Rc::new(Playground::default()).reduce(Action::OpenScenario("basic".into(), 0));
+        let back = Rc::clone(&start).reduce(Action::ScenarioBack);
+        assert_eq!(back.transcript, start.transcript);
+        assert_eq!(back.scenario.as_ref().map(|r| r.done), Some(0));
     }
 
     #[test]
