@@ -59,6 +59,20 @@ fn whole_transaction_10kb(b: Bencher) {
     });
 }
 
+/// A pipelined batch of `n` NOOPs in one write: time per command should not grow with
+/// `n` (linear reading; compare the two sizes).
+#[divan::bench(sample_count = 10, args = [50_000, 200_000])]
+fn pipelined_batch(b: Bencher, n: usize) {
+    let cfg = profile::profile("everything").expect("profile");
+    let input = format!("EHLO x\r\n{}", "NOOP\r\n".repeat(n)).into_bytes();
+    b.counter(divan::counter::ItemsCount::new(n)).bench(|| {
+        let mut s = Session::new(cfg.clone(), 0);
+        s.handle_input(0, &input);
+        while s.poll_event().is_some() {}
+        black_box(s.poll_transmit())
+    });
+}
+
 /// Memory held by a session while a 10 MB message streams in (deliveries are drained):
 /// printed once, in octets.
 #[divan::bench(sample_count = 1, sample_size = 1)]

@@ -24,9 +24,26 @@ impl LineReader {
     /// Takes the next complete line out of `buf`, honouring the limit `max` (CRLF included,
     /// as RFC 5321 4.5.3.1.4 counts it).
     pub fn take(&mut self, buf: &mut Vec<u8>, max: usize) -> Option<LineFrame> {
-        match memchr(b'\n', buf) {
+        let mut pos = 0;
+        let frame = self.take_from(buf, &mut pos, max);
+        buf.drain(..pos.min(buf.len()));
+        frame
+    }
+
+    /// Like [`LineReader::take`], reading `buf` from `*pos` and advancing it past the line
+    /// instead of removing the line: a batch of many pipelined lines is then consumed in
+    /// linear time (the caller removes the consumed bytes once).
+    pub fn take_from(
+        &mut self,
+        buf: &mut Vec<u8>,
+        pos: &mut usize,
+        max: usize,
+    ) -> Option<LineFrame> {
+        let start = (*pos).min(buf.len());
+        match memchr(b'\n', buf.get(start..).unwrap_or(&[])) {
             Some(lf) => {
-                let mut line: Vec<u8> = buf.drain(..=lf).collect();
+                let mut line: Vec<u8> = buf.get(start..=start + lf).unwrap_or(&[]).to_vec();
+                *pos = start + lf + 1;
                 if std::mem::take(&mut self.discarding) || line.len() > max {
                     return Some(LineFrame::TooLong);
                 }
@@ -41,10 +58,10 @@ impl LineReader {
                 })
             }
             None => {
-                if buf.len() > max {
+                if buf.len() - start > max {
                     // The verdict is in; keep only a trailing CR that may pair with an LF.
                     let keep_cr = buf.last() == Some(&b'\r');
-                    buf.clear();
+                    buf.truncate(start);
                     if keep_cr {
                         buf.push(b'\r');
                     }

@@ -99,6 +99,9 @@ pub struct Session {
     flags: Flags,
     input: Vec<u8>,
     lines: LineReader,
+    /// Input before this offset was read as command lines; removed in one go (see
+    /// [`Session::compact_input`]) so a long pipelined batch costs linear time.
+    input_pos: usize,
     data: Option<DataReader>,
     bdat: Option<BdatTransfer>,
     /// BDAT content collected so far in this transaction.
@@ -151,6 +154,7 @@ impl Session {
             state: State::Connected,
             input: Vec::new(),
             lines: LineReader::default(),
+            input_pos: 0,
             data: None,
             bdat: None,
             bdat_message: Vec::new(),
@@ -217,6 +221,7 @@ impl Session {
         if self.state == State::Closed {
             return;
         }
+        self.compact_input();
         self.input.extend_from_slice(bytes);
         self.process();
     }
@@ -348,7 +353,7 @@ impl Session {
     /// Octets the session holds for the client: unprocessed input plus message content.
     /// Bounded by the command line limit and the message size cap, whatever the client sends.
     pub fn buffered_bytes(&self) -> usize {
-        self.input.len()
+        self.input.len().saturating_sub(self.input_pos)
             + self.bdat_message.len()
             + self.data.as_ref().map_or(0, |d| d.message.len())
     }
@@ -469,7 +474,7 @@ impl Session {
             }
             match self.state {
                 State::Closed => {
-                    self.input.clear();
+                    self.clear_input();
                     return;
                 }
                 State::TlsNegotiation => return,
@@ -478,12 +483,15 @@ impl Session {
                         self.state = State::Greeted;
                         continue;
                     };
+                    let consumed = std::mem::take(&mut self.input_pos);
+                    self.input.drain(..consumed.min(self.input.len()));
                     if !reader.feed(&mut self.input) {
                         return;
                     }
                     self.finish_data();
                 }
                 _ if self.bdat.as_ref().is_some_and(|b| b.remaining > 0) => {
+                    self.compact_input();
                     let cap = self.max_message_size();
                     let Some(t) = self.bdat.as_mut() else { return };
                     if !take_chunk(
@@ -526,7 +534,9 @@ impl Session {
 
     /// The next command line; a whole line restarts the command timeout.
     fn take_line(&mut self, max: usize) -> Option<LineFrame> {
-        let frame = self.lines.take(&mut self.input, max)?;
+        let frame = self
+            .lines
+            .take_from(&mut self.input, &mut self.input_pos, max)?;
         self.last_activity = self.now;
         // The content that may follow (DATA, BDAT) starts with a full data timeout.
         self.content_deadline = self.now.saturating_add(self.config.limits.data_timeout_ms);
@@ -645,7 +655,7 @@ impl Session {
 
     fn check_sync(&mut self, verb: Option<Verb>) {
         if !self.config.policy.strict_pipelining
-            || self.input.is_empty()
+            || self.input.len() <= self.input_pos
             || self.state == State::Closed
         {
             return;
@@ -1579,11 +1589,11 @@ impl Session {
             }
         }
         self.answer(220, Rule::StartTlsOk, "Ready to start TLS".into());
-        if !self.input.is_empty() {
+        if self.input.len() > self.input_pos {
             // Anything the client pipelined after STARTTLS was sent in the clear: never let it
             // run inside the TLS session (CVE-2011-0411, RFC 3207 4.2).
-            let n = self.input.len();
-            self.input.clear();
+            let n = self.input.len() - self.input_pos;
+            self.clear_input();
             self.warn(
                 Rule::TlsEstablished,
                 format!("{n} octets sent after STARTTLS in the clear were discarded"),
@@ -1903,8 +1913,19 @@ impl Session {
 
     fn close(&mut self, cause: &str) {
         self.move_to(State::Closed, cause, Rule::Closed);
-        self.input.clear();
+        self.clear_input();
         self.push(Event::Close);
+    }
+
+    /// Removes the input already read as command lines.
+    fn compact_input(&mut self) {
+        let consumed = std::mem::take(&mut self.input_pos);
+        self.input.drain(..consumed.min(self.input.len()));
+    }
+
+    fn clear_input(&mut self) {
+        self.input.clear();
+        self.input_pos = 0;
     }
 
     fn fault_for(&self, on: &str, address: Option<&str>) -> Option<Reply> {

@@ -382,3 +382,27 @@ fn lmtp_bdat_last_over_the_size_limit_gets_one_reply_per_recipient() {
         "two 552 replies: {out}"
     );
 }
+
+/// A batch of 200,000 pipelined commands in one write: every one is answered and nothing
+/// stays buffered. (Its cost per command is `cargo bench -p mailroom-smtp`'s
+/// pipelined_batch: each line used to be cut off the front of the whole buffer.)
+#[test]
+fn a_huge_pipelined_batch_is_answered_in_full() {
+    let mut s = Session::new(profile::profile("everything").expect("profile"), 0);
+    let _ = wire(&mut s);
+    let batch = "NOOP\r\n".repeat(200_000);
+    let t = std::time::Instant::now();
+    s.handle_input(0, format!("EHLO x\r\n{batch}").as_bytes());
+    let out = wire(&mut s);
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        t.elapsed()
+    );
+    // The EHLO reply's last line and one 250 per NOOP.
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("250 ")).count(),
+        200_001
+    );
+    assert_eq!(s.buffered_bytes(), 0);
+}
