@@ -137,9 +137,7 @@ fn drain(
             writeln!(t, "{line}").map_err(|e| format!("writing the trace: {e}"))?;
         }
         if let (Event::Delivered(d), Some(dir)) = (&event, deliver_to) {
-            let path = dir.join(format!("{}.eml", d.id));
-            std::fs::write(&path, &d.data)
-                .map_err(|e| format!("writing {}: {e}", path.display()))?;
+            write_new(dir, &d.id, &d.data)?;
         }
     }
     if let Some(bytes) = session.poll_transmit() {
@@ -151,6 +149,38 @@ fn drain(
         t.flush().map_err(|e| format!("writing the trace: {e}"))?;
     }
     Ok(())
+}
+
+/// Writes `ID.eml` in `dir`, or `ID-2.eml`, `ID-3.eml`... when a file of that name is
+/// there already (ids restart with each run): a delivery never replaces another.
+fn write_new(dir: &Path, id: &str, data: &[u8]) -> Result<std::path::PathBuf, String> {
+    for n in 1u32.. {
+        let name = if n == 1 {
+            format!("{id}.eml")
+        } else {
+            format!("{id}-{n}.eml")
+        };
+        let path = dir.join(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut f) => {
+                return f
+                    .write_all(data)
+                    .and_then(|_| f.sync_all())
+                    .map(|_| path.clone())
+                    .map_err(|e| format!("writing {}: {e}", path.display()));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(format!("writing {}: {e}", path.display())),
+        }
+    }
+    Err(format!(
+        "writing {id}.eml in {}: no free name",
+        dir.display()
+    ))
 }
 
 fn to_crlf(bytes: &[u8]) -> Vec<u8> {

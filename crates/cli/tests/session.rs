@@ -136,3 +136,29 @@ fn a_config_file_overrides_its_profile() {
         "220 mx.test.example SMTP server ready\r\n250-mx.test.example\r\n250 PIPELINING\r\n250 OK\r\n550 No such user here\r\n221 mx.test.example closing connection\r\n"
     );
 }
+
+/// Two runs into the same directory (ids restart with each run): the second delivery gets
+/// a new name instead of replacing the first.
+#[test]
+fn deliveries_of_two_runs_never_replace_each_other() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out_dir = dir.path().join("mail");
+    let out = out_dir.to_str().expect("utf8 path");
+    for subject in ["one", "two", "three"] {
+        let input = format!("EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\nSubject: {subject}\r\n\r\nx\r\n.\r\nQUIT\r\n");
+        let (code, _, stderr) = session(&["--deliver-to", out], input.as_bytes());
+        assert_eq!(code, 0, "{stderr}");
+    }
+    let mut subjects: Vec<String> = std::fs::read_dir(&out_dir)
+        .expect("deliveries")
+        .flatten()
+        .map(|f| {
+            let m = std::fs::read_to_string(f.path()).expect("mail");
+            m.lines()
+                .find_map(|l| l.strip_prefix("Subject: ").map(str::to_owned))
+                .unwrap_or_default()
+        })
+        .collect();
+    subjects.sort();
+    assert_eq!(subjects, ["one", "three", "two"]);
+}
