@@ -38,10 +38,13 @@ test('the module: sessions with options, bytes in, events out; lint with an enve
     for (const bad of [() => new m.Session({ profile: 'nonesuch' }), () => new m.Session({ colour: 1 }),
       () => new m.Session({ config: { limits: { max_recipients: 'many' } } }), () => s.feed(42),
       () => new m.Session({ profile: 5 }), () => new m.Session({ now: -1 }), () => s.feed('x', NaN),
-      () => m.lint('x', { envelope: { mail_form: 'typo' } })]) {
+      () => m.lint('x', { envelope: { mail_form: 'typo' } }),
+      () => m.lint('x', { envelope: { rcpt_to: 'c@d.example' } })]) {
       try { bad(); errs.push('no error'); } catch (e) { errs.push(String(e.message ?? e)); }
     }
-    return { greeting, batchWire: batch.wire, dataWire: data.wire, delivered, state: s.state,
+    // BODY in the SMTP spelling, as a delivery event gives it.
+    const body8 = m.lint('Subject: x\r\n\r\nh\xe9\r\n', { envelope: { body: '8BITMIME' } }).diagnostics.map((d) => d.rule);
+    return { body8, greeting, batchWire: batch.wire, dataWire: data.wire, delivered, state: s.state,
       deadline: s.deadline(), rules: lint.diagnostics.map((d) => d.rule), errs,
       hints: s.nextCommands().map((h) => h.verb) };
   });
@@ -56,12 +59,14 @@ test('the module: sessions with options, bytes in, events out; lint with an enve
   assert.ok(r.rules.includes('envelope-header-mismatch'), r.rules.join());
   assert.match(r.errs[0], /unknown profile "nonesuch"/);
   assert.match(r.errs[1], /unknown option "colour"/);
-  assert.match(r.errs[2], /config:.*max_recipients|invalid type/);
+  assert.match(r.errs[2], /^config\.limits\.max_recipients: invalid type/);
   assert.match(r.errs[3], /string or a Uint8Array/);
   assert.match(r.errs[4], /profile: a profile name/);
   assert.match(r.errs[5], /now: a time/);
   assert.match(r.errs[6], /now: a time/);
   assert.match(r.errs[7], /unknown envelope field "mail_form"/);
+  assert.match(r.errs[8], /^options\.envelope\.rcpt_to: invalid type/);
+  assert.ok(!r.body8.includes('8bit-without-8bitmime'), r.body8.join());
   assert.ok(r.hints.includes('MAIL'));
   assert.deepEqual(errors, []);
   await page.close();

@@ -190,7 +190,30 @@ impl Session {
 fn merged(base: &Config, over: JsValue) -> Result<Config, JsError> {
     let base = to_js(base)?;
     let merged = merge(base, over)?;
-    serde_wasm_bindgen::from_value(merged).map_err(|e| JsError::new(&format!("config: {e}")))
+    from_js(merged, "config")
+}
+
+/// Deserializes a JS value; the error names the key at fault (`config.limits.max_errors:
+/// invalid type...`), which serde-wasm-bindgen alone does not track.
+fn from_js<T: serde::de::DeserializeOwned>(v: JsValue, what: &str) -> Result<T, JsError> {
+    serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(v)).map_err(|e| {
+        let path = e.path().to_string();
+        let at = if path == "." {
+            what.to_owned()
+        } else {
+            format!("{what}.{path}")
+        };
+        // serde-wasm-bindgen's errors print as JS errors ("Error: ...", and a string where
+        // a list belongs fails inside the JS engine with a TypeError).
+        let inner = e.inner().to_string();
+        let inner = inner.strip_prefix("Error: ").unwrap_or(&inner);
+        let inner = if inner.contains("called on non-object") {
+            "invalid type: expected an array or an object"
+        } else {
+            inner
+        };
+        JsError::new(&format!("{at}: {inner}"))
+    })
 }
 
 fn merge(base: JsValue, over: JsValue) -> Result<JsValue, JsError> {
@@ -228,7 +251,7 @@ pub fn lint(message: JsValue, options: JsValue) -> Result<JsValue, JsError> {
     let options: mailroom_message::LintOptions = if options.is_undefined() || options.is_null() {
         Default::default()
     } else {
-        serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&e.to_string()))?
+        from_js(options, "options")?
     };
     to_js(&mailroom_message::lint(&bytes, &options))
 }

@@ -41,8 +41,12 @@ use serde::{Deserialize, Serialize};
 pub enum BodyType {
     /// No BODY parameter: 7-bit content only.
     #[default]
+    #[serde(alias = "7BIT")]
     SevenBit,
+    /// Also read as "8BITMIME", the parameter's SMTP spelling (as in a delivery event).
+    #[serde(alias = "8BITMIME")]
     EightBitMime,
+    #[serde(alias = "BINARYMIME")]
     BinaryMime,
 }
 

@@ -168,3 +168,26 @@ fn japanese_encoded_words_read_as_japanese() {
         assert!(r.diagnostics.is_empty(), "{cs}: {:#?}", r.diagnostics);
     }
 }
+
+/// The envelope's BODY reads in the SMTP spelling too (a delivery event says "8BITMIME").
+#[test]
+fn envelope_body_in_smtp_spelling() {
+    for (json, want) in [
+        (
+            r#"{"body":"8BITMIME"}"#,
+            mailroom_message::BodyType::EightBitMime,
+        ),
+        (
+            r#"{"body":"EightBitMime"}"#,
+            mailroom_message::BodyType::EightBitMime,
+        ),
+        (r#"{"body":"7BIT"}"#, mailroom_message::BodyType::SevenBit),
+        (
+            r#"{"body":"BINARYMIME"}"#,
+            mailroom_message::BodyType::BinaryMime,
+        ),
+    ] {
+        let e: mailroom_message::Envelope = serde_json::from_str(json).expect(json);
+        assert_eq!(e.body, want);
+    }
+}
