@@ -103,7 +103,17 @@ pub fn run(args: &SessionArgs) -> ExitCode {
             break;
         }
         let n = match stdin.read(&mut buf) {
-            Ok(0) => break,
+            Ok(0) => {
+                // The client left without QUIT: say what was lost, as a server's log would.
+                let pending = session.buffered_bytes();
+                let state = session.state();
+                if state == mailroom_smtp::State::Data || state == mailroom_smtp::State::Bdat {
+                    eprintln!("mailroom session: end of input during {state:?}: the message was not delivered ({pending} octets held)");
+                } else if pending > 0 {
+                    eprintln!("mailroom session: end of input: {pending} octets without a line ending were not processed");
+                }
+                break;
+            }
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => {

@@ -162,3 +162,21 @@ fn deliveries_of_two_runs_never_replace_each_other() {
     subjects.sort();
     assert_eq!(subjects, ["one", "three", "two"]);
 }
+
+/// Input that ends inside DATA, or in the middle of a line, is reported on stderr.
+#[test]
+fn end_of_input_mid_message_is_reported() {
+    let (code, _, stderr) = session(
+        &[],
+        b"EHLO a\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\nhi\r\n",
+    );
+    assert_eq!(code, 0);
+    assert!(stderr.contains("end of input during Data"), "{stderr}");
+    let (_, _, stderr) = session(&[], b"EHLO a\r\nQUIT");
+    assert!(
+        stderr.contains("4 octets without a line ending"),
+        "{stderr}"
+    );
+    let (_, _, stderr) = session(&[], b"EHLO a\r\nQUIT\r\n");
+    assert!(stderr.is_empty(), "{stderr}");
+}
