@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 /// The simulated server on stdin/stdout, raw bytes both ways exactly as on the wire.
 ///
-/// Input is processed as it arrives; the session ends at QUIT (after the 221 reply) or at
-/// end of input. When stdin is a terminal, each typed LF is sent as CRLF (so typing works
+/// Input is processed as it arrives; the session ends at QUIT (after the 221 reply), at
+/// end of input, or when the server's timeout runs out while the client is silent (421). When stdin is a terminal, each typed LF is sent as CRLF (so typing works
 /// as with telnet); piped input is passed through untouched, bare LFs included.
 ///
 /// The config file is TOML. Every key is optional; `profile = "NAME"` starts from that
@@ -86,9 +86,10 @@ pub fn run(args: &SessionArgs) -> ExitCode {
     }
     let interactive = std::io::stdin().is_terminal();
     let mut session = Session::new(config, now_ms());
-    let mut stdin = std::io::stdin().lock();
+    // stdin is read on its own thread, so the server's timeouts (RFC 5321 4.5.3.2) fire
+    // while the client is silent, as on a real connection.
+    let input = read_stdin();
     let mut stdout = std::io::stdout().lock();
-    let mut buf = vec![0u8; 64 * 1024];
     loop {
         if let Err(e) = drain(
             &mut session,
@@ -102,8 +103,26 @@ pub fn run(args: &SessionArgs) -> ExitCode {
         if session.is_closed() {
             break;
         }
-        let n = match stdin.read(&mut buf) {
-            Ok(0) => {
+        let wait = session
+            .poll_timeout()
+            .map(|t| std::time::Duration::from_millis(t.saturating_sub(now_ms())));
+        let received = match wait {
+            Some(d) => input.recv_timeout(d),
+            None => input
+                .recv()
+                .map_err(|_| std::sync::mpsc::RecvTimeoutError::Disconnected),
+        };
+        let chunk = match received {
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                session.handle_timeout(now_ms());
+                continue;
+            }
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(e)) => {
+                eprintln!("mailroom session: reading stdin: {e}");
+                return ExitCode::FAILURE;
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
                 // The client left without QUIT: say what was lost, as a server's log would.
                 let pending = session.buffered_bytes();
                 let state = session.state();
@@ -114,24 +133,40 @@ pub fn run(args: &SessionArgs) -> ExitCode {
                 }
                 break;
             }
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                eprintln!("mailroom session: reading stdin: {e}");
-                return ExitCode::FAILURE;
-            }
         };
-        let input = if interactive {
-            to_crlf(&buf[..n])
-        } else {
-            buf[..n].to_vec()
-        };
-        session.handle_input(now_ms(), &input);
+        let bytes = if interactive { to_crlf(&chunk) } else { chunk };
+        session.handle_input(now_ms(), &bytes);
     }
     if let Some(t) = trace.as_mut() {
         let _ = t.flush();
     }
     ExitCode::SUCCESS
+}
+
+/// Reads stdin on a thread: each read is sent as it arrives; the channel closes at end of
+/// input (after an error, which is sent first).
+fn read_stdin() -> std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin().lock();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            match stdin.read(&mut buf) {
+                Ok(0) => return,
+                Ok(n) => {
+                    if tx.send(Ok(buf[..n].to_vec())).is_err() {
+                        return;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            }
+        }
+    });
+    rx
 }
 
 /// Writes replies, trace lines and delivered messages.

@@ -180,3 +180,28 @@ fn end_of_input_mid_message_is_reported() {
     let (_, _, stderr) = session(&[], b"EHLO a\r\nQUIT\r\n");
     assert!(stderr.is_empty(), "{stderr}");
 }
+
+/// The server's command timeout fires while the client is silent (stdin still open):
+/// 421 and the end of the session, as on a real connection.
+#[test]
+fn a_silent_client_times_out() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("short.toml");
+    std::fs::write(&cfg, "[limits]\ncommand_timeout_ms = 300\n").expect("config");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mailroom"))
+        .args(["session", "--config", cfg.to_str().expect("utf8 path")])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mailroom runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(b"EHLO a\r\n").expect("write");
+    // Keep stdin open and say nothing: the session must end by itself.
+    let started = std::time::Instant::now();
+    let out = child.wait_with_output().expect("exit");
+    drop(stdin);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("\r\n421 "), "{stdout}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
