@@ -39,12 +39,16 @@ test('the module: sessions with options, bytes in, events out; lint with an enve
       () => new m.Session({ config: { limits: { max_recipients: 'many' } } }), () => s.feed(42),
       () => new m.Session({ profile: 5 }), () => new m.Session({ now: -1 }), () => s.feed('x', NaN),
       () => m.lint('x', { envelope: { mail_form: 'typo' } }),
-      () => m.lint('x', { envelope: { rcpt_to: 'c@d.example' } })]) {
+      () => m.lint('x', { envelope: { rcpt_to: 'c@d.example' } }),
+      () => new m.Session({ profile: 'lmtp', config: { profile: 'gmail' } })]) {
       try { bad(); errs.push('no error'); } catch (e) { errs.push(String(e.message ?? e)); }
     }
     // BODY in the SMTP spelling, as a delivery event gives it.
     const body8 = m.lint('Subject: x\r\n\r\nh\xe9\r\n', { envelope: { body: '8BITMIME' } }).diagnostics.map((d) => d.rule);
-    return { body8, greeting, batchWire: batch.wire, dataWire: data.wire, delivered, state: s.state,
+    // config.profile picks the profile when the profile option is absent (as in the CLI).
+    const viaConfig = new m.Session({ config: { profile: 'gmail' }, now: 0 }).output();
+    const gmailGreeting = viaConfig.wire;
+    return { body8, gmailGreeting, greeting, batchWire: batch.wire, dataWire: data.wire, delivered, state: s.state,
       deadline: s.deadline(), rules: lint.diagnostics.map((d) => d.rule), errs,
       hints: s.nextCommands().map((h) => h.verb) };
   });
@@ -67,6 +71,8 @@ test('the module: sessions with options, bytes in, events out; lint with an enve
   assert.match(r.errs[7], /unknown envelope field "mail_form"/);
   assert.match(r.errs[8], /^options\.envelope\.rcpt_to: invalid type/);
   assert.ok(!r.body8.includes('8bit-without-8bitmime'), r.body8.join());
+  assert.match(r.errs[9], /profile and config\.profile name different profiles/);
+  assert.match(r.gmailGreeting, /^220 mx\.gmail\.example /);
   assert.ok(r.hints.includes('MAIL'));
   assert.deepEqual(errors, []);
   await page.close();

@@ -102,15 +102,35 @@ impl Session {
                 .as_bool()
                 .ok_or_else(|| JsError::new("lmtp: true or false"))?,
         };
-        let name = match get("profile") {
-            v if v.is_undefined() => if lmtp { "lmtp" } else { "everything" }.to_owned(),
-            v => v
-                .as_string()
-                .ok_or_else(|| JsError::new("profile: a profile name (see profiles())"))?,
+        let over = get("config");
+        // `config.profile` picks the profile too (as `profile = ...` does in the CLI's
+        // TOML config) when the `profile` option is not given; both must agree.
+        let in_config = if over.is_object() {
+            js_sys::Reflect::get(&over, &"profile".into()).unwrap_or(JsValue::UNDEFINED)
+        } else {
+            JsValue::UNDEFINED
+        };
+        let named = |v: JsValue, what: &str| {
+            v.as_string()
+                .ok_or_else(|| JsError::new(&format!("{what}: a profile name (see profiles())")))
+        };
+        let name = match (get("profile"), in_config) {
+            (p, c) if p.is_undefined() && (c.is_undefined() || c.is_null()) => {
+                if lmtp { "lmtp" } else { "everything" }.to_owned()
+            }
+            (p, c) if p.is_undefined() => named(c, "config.profile")?,
+            (p, c) => {
+                let p = named(p, "profile")?;
+                if !(c.is_undefined() || c.is_null()) && named(c, "config.profile")? != p {
+                    return Err(JsError::new(
+                        "profile and config.profile name different profiles",
+                    ));
+                }
+                p
+            }
         };
         let mut config = profile::profile(&name)
             .ok_or_else(|| JsError::new(&format!("unknown profile \"{name}\"")))?;
-        let over = get("config");
         if !over.is_undefined() {
             config = merged(&config, over)?;
         }
