@@ -531,12 +531,7 @@ impl Playground {
         Some(crate::saved::SavedEnvelope {
             mail_from: e.mail_from.clone(),
             rcpt_to: e.rcpt_to.clone(),
-            body: match e.body {
-                BodyType::SevenBit => "7BIT",
-                BodyType::EightBitMime => "8BITMIME",
-                BodyType::BinaryMime => "BINARYMIME",
-            }
-            .into(),
+            body: e.body.as_str().into(),
             smtputf8: e.smtputf8,
         })
     }
@@ -660,11 +655,7 @@ pub fn delivery_envelope(d: &Delivery) -> mailroom_message::Envelope {
     mailroom_message::Envelope {
         mail_from: d.reverse_path.clone(),
         rcpt_to: d.recipients.iter().map(|r| r.address.clone()).collect(),
-        body: match d.body {
-            "8BITMIME" => BodyType::EightBitMime,
-            "BINARYMIME" => BodyType::BinaryMime,
-            _ => BodyType::SevenBit,
-        },
+        body: d.body.parse().unwrap_or_default(),
         smtputf8: d.smtputf8,
     }
 }
@@ -882,11 +873,7 @@ impl yew_reducible::Reducible for Playground {
                             .map(|e| mailroom_message::Envelope {
                                 mail_from: e.mail_from.clone(),
                                 rcpt_to: e.rcpt_to.clone(),
-                                body: match e.body.as_str() {
-                                    "8BITMIME" => BodyType::EightBitMime,
-                                    "BINARYMIME" => BodyType::BinaryMime,
-                                    _ => BodyType::SevenBit,
-                                },
+                                body: e.body.parse().unwrap_or_default(),
                                 smtputf8: e.smtputf8,
                             });
                     next.inspect(text.clone(), envelope, None);

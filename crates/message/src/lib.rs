@@ -50,6 +50,32 @@ pub enum BodyType {
     BinaryMime,
 }
 
+impl BodyType {
+    /// The BODY parameter as SMTP spells it ("7BIT" for none).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BodyType::SevenBit => "7BIT",
+            BodyType::EightBitMime => "8BITMIME",
+            BodyType::BinaryMime => "BINARYMIME",
+        }
+    }
+}
+
+impl std::str::FromStr for BodyType {
+    type Err = String;
+    /// "7BIT", "8BITMIME" or "BINARYMIME", in any case.
+    fn from_str(s: &str) -> Result<Self, String> {
+        [
+            BodyType::SevenBit,
+            BodyType::EightBitMime,
+            BodyType::BinaryMime,
+        ]
+        .into_iter()
+        .find(|b| b.as_str().eq_ignore_ascii_case(s))
+        .ok_or_else(|| format!("BODY: 7BIT, 8BITMIME or BINARYMIME, not \"{s}\""))
+    }
+}
+
 /// The SMTP envelope the message travelled with.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]

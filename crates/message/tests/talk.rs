@@ -189,5 +189,11 @@ fn envelope_body_in_smtp_spelling() {
     ] {
         let e: mailroom_message::Envelope = serde_json::from_str(json).expect(json);
         assert_eq!(e.body, want);
+        assert_eq!(want.as_str().parse(), Ok(want));
     }
+    assert_eq!(
+        "8bitmime".parse(),
+        Ok(mailroom_message::BodyType::EightBitMime)
+    );
+    assert!("8BIT".parse::<mailroom_message::BodyType>().is_err());
 }
