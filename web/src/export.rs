@@ -39,18 +39,11 @@ pub fn records(entries: &[Entry], lang: Lang) -> Vec<Record> {
                     rfc: Some(r.rfc),
                     explanation: Some(lang.pick(r.explain_en, r.explain_ja)),
                 },
-                Entry::Note {
-                    rule,
-                    rfc,
-                    text,
-                    text_ja,
-                    explain_en,
-                    explain_ja,
-                } => Record {
-                    rule: Some(rule),
-                    rfc: Some(rfc),
-                    explanation: Some(lang.pick(explain_en, explain_ja)),
-                    ..plain("warning", lang.pick(text, text_ja).to_owned())
+                Entry::Note(w) => Record {
+                    rule: Some(w.rule),
+                    rfc: Some(w.rfc),
+                    explanation: Some(lang.pick(w.explain_en, w.explain_ja)),
+                    ..plain("warning", lang.pick(&w.detail, &w.detail_ja).to_owned())
                 },
                 Entry::Content { octets, chunk } => {
                     let what = match (chunk, lang) {

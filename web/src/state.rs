@@ -8,7 +8,7 @@ use crate::scenario::Scenario;
 use crate::settings::Settings;
 #[cfg(feature = "validator")]
 use mailroom_message::{BodyType, Built};
-use mailroom_smtp::{profile, Config, Delivery, Event, Reply, Session, State};
+use mailroom_smtp::{profile, Config, Delivery, Event, Reply, Session, State, Warning};
 use std::rc::Rc;
 
 /// Whether a client line was read by the server as a command or as message content.
@@ -27,14 +27,7 @@ pub enum Entry {
     /// One reply (possibly multi-line) and why the server chose it.
     Server(Box<Reply>),
     /// A warning from the core.
-    Note {
-        rule: &'static str,
-        rfc: &'static str,
-        text: String,
-        text_ja: String,
-        explain_en: &'static str,
-        explain_ja: &'static str,
-    },
+    Note(Box<Warning>),
     /// The content of DATA / a BDAT chunk was received.
     Content { octets: u64, chunk: bool },
     /// RFC 2920: the server flushes the replies of a group here (shown only inside a
@@ -380,14 +373,7 @@ impl Playground {
             match e {
                 Event::Command { .. } | Event::StartTls | Event::Close => {}
                 Event::Reply(r) => self.push(Entry::Server(Box::new(r))),
-                Event::Warning(w) => self.push(Entry::Note {
-                    rule: w.rule,
-                    rfc: w.rfc,
-                    text: w.detail,
-                    text_ja: w.detail_ja,
-                    explain_en: w.explain_en,
-                    explain_ja: w.explain_ja,
-                }),
+                Event::Warning(w) => self.push(Entry::Note(Box::new(w))),
                 Event::Content { octets, chunk } => self.push(Entry::Content { octets, chunk }),
                 Event::GroupEnd => {
                     if pipelined && i + 1 < n {
@@ -1190,7 +1176,7 @@ mod tests {
         assert!(stored.ends_with("\r\n.one\r\n..two\r\n.\r\n"), "{stored}");
         // The server's note on the removed dots, in both languages.
         let note = p.transcript.iter().find_map(|e| match e {
-            Entry::Note { text, text_ja, .. } => Some((text.clone(), text_ja.clone())),
+            Entry::Note(w) => Some((w.detail.clone(), w.detail_ja.clone())),
             _ => None,
         });
         assert_eq!(

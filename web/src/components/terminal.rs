@@ -311,17 +311,10 @@ fn entry(e: &Entry, lang: Lang) -> Html {
             <div class="line client data"><span class="tag">{ "C:" }</span><code>{ data_line(line, lang) }</code></div>
         },
         Entry::Server(r) => reply(r, lang),
-        Entry::Note {
-            rule,
-            rfc,
-            text,
-            text_ja,
-            explain_en,
-            explain_ja,
-        } => html! {
+        Entry::Note(w) => html! {
             <details class="line note">
-                <summary><span class="tag">{ "!" }</span><span class="badge">{ T::Warning.get(lang) }</span>{ lang.pick(text, text_ja).to_owned() }</summary>
-                <div class="why"><p>{ lang.pick(explain_en, explain_ja) }</p><p class="rfc">{ format!("{rfc} · {rule}") }</p></div>
+                <summary><span class="tag">{ "!" }</span><span class="badge">{ T::Warning.get(lang) }</span>{ lang.pick(&w.detail, &w.detail_ja).to_owned() }</summary>
+                <div class="why"><p>{ lang.pick(w.explain_en, w.explain_ja) }</p><p class="rfc">{ format!("{} · {}", w.rfc, w.rule) }</p></div>
             </details>
         },
         Entry::Content { octets, chunk } => {
