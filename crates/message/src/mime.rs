@@ -673,9 +673,10 @@ fn leaf(
             }
             Some(charset::Charset::Ascii)
         }
-        Some(p) => match charset::lookup(&p.value) {
-            Some(c) => Some(c),
-            None if charset::utf16(&p.value).is_some() => {
+        // (UTF-16 is looked up only for a charset the text lookup refused.)
+        Some(p) => match charset::lookup(&p.value).ok_or_else(|| charset::utf16(&p.value)) {
+            Ok(c) => Some(c),
+            Err(Some(utf16)) => {
                 cx.sink
                     .add(
                         &rule::UNKNOWN_CHARSET,
@@ -689,9 +690,9 @@ fn leaf(
                         "Send the text as UTF-8 (charset=utf-8), or label UTF-16 data as application/octet-stream.",
                         "テキストは UTF-8（charset=utf-8）で送るか、UTF-16 のデータは application/octet-stream として送ってください。",
                     );
-                charset::utf16(&p.value)
+                Some(utf16)
             }
-            None => {
+            Err(None) => {
                 cx.sink
                     .add(
                         &rule::UNKNOWN_CHARSET,

@@ -419,37 +419,32 @@ fn plain_value(lx: &mut Lx, p: &RawParam, value: Vec<u8>) -> String {
     }
 }
 
+/// Indexes of `raws` grouped by name: each group in input order, the groups in order of
+/// first occurrence. By sorting, so 100,000 parameters cost n log n, not n².
+fn groups_by_name(raws: &[RawParam]) -> Vec<Vec<usize>> {
+    let name = |k: usize| raws.get(k).map(|r| r.base.as_str());
+    let mut order: Vec<usize> = (0..raws.len()).collect();
+    order.sort_by(|&a, &b| name(a).cmp(&name(b)).then(a.cmp(&b)));
+    let mut groups: Vec<Vec<usize>> = order
+        .chunk_by(|&a, &b| name(a) == name(b))
+        .map(<[usize]>::to_vec)
+        .collect();
+    groups.sort_unstable_by_key(|g| g.first().copied());
+    groups
+}
+
 /// Joins RFC 2231 sections, decodes charsets, flags duplicates.
 fn assemble(lx: &mut Lx, mut raws: Vec<RawParam>) -> Vec<Param> {
-    // The parameters by name (each group in input order; groups by first occurrence).
-    // Sorting keeps a value with 100,000 parameters linear-logarithmic, not quadratic.
-    let groups: Vec<Vec<usize>> = if raws.len() <= 16 {
-        Vec::new()
-    } else {
-        let mut order: Vec<usize> = (0..raws.len()).collect();
-        order.sort_by(|&a, &b| {
-            let name = |k: usize| raws.get(k).map(|r| r.base.as_str());
-            name(a).cmp(&name(b)).then(a.cmp(&b))
-        });
-        let mut groups: Vec<Vec<usize>> = order
-            .chunk_by(|&a, &b| raws.get(a).map(|r| &r.base) == raws.get(b).map(|r| &r.base))
-            .map(<[usize]>::to_vec)
-            .collect();
-        groups.sort_unstable_by_key(|g| g.first().copied());
-        groups
-    };
-    // The common case: no RFC 2231 sections or charsets, no name twice. Then each
-    // parameter stands alone and is moved into the result without regrouping.
-    let plain = raws.iter().all(|r| r.section.is_none() && !r.extended);
-    let simple = plain
-        && if raws.len() <= 16 {
-            raws.iter().enumerate().all(|(k, r)| {
-                raws.get(..k)
+    // The common case: a few plain parameters, no name twice (checked pairwise, which is
+    // cheap for a handful). Then each parameter stands alone and is moved into the result.
+    let simple = raws.len() <= 16
+        && raws.iter().enumerate().all(|(k, r)| {
+            r.section.is_none()
+                && !r.extended
+                && raws
+                    .get(..k)
                     .is_some_and(|b| b.iter().all(|x| x.base != r.base))
-            })
-        } else {
-            groups.len() == raws.len()
-        };
+        });
     if simple {
         let mut out = Vec::with_capacity(raws.len());
         for mut r in raws.drain(..) {
@@ -464,23 +459,7 @@ fn assemble(lx: &mut Lx, mut raws: Vec<RawParam>) -> Vec<Param> {
         }
         return out;
     }
-    let groups = if groups.is_empty() {
-        // Few parameters: group them by comparing names directly.
-        let mut groups: Vec<Vec<usize>> = Vec::new();
-        for (k, r) in raws.iter().enumerate() {
-            match groups.iter_mut().find(|g| {
-                g.first()
-                    .and_then(|&f| raws.get(f))
-                    .is_some_and(|f| f.base == r.base)
-            }) {
-                Some(g) => g.push(k),
-                None => groups.push(vec![k]),
-            }
-        }
-        groups
-    } else {
-        groups
-    };
+    let groups = groups_by_name(&raws);
     let mut out: Vec<Param> = Vec::with_capacity(groups.len());
     for g in &groups {
         let group: Vec<&RawParam> = g.iter().filter_map(|&k| raws.get(k)).collect();
