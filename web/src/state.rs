@@ -661,16 +661,6 @@ pub fn built_envelope(b: &Built) -> mailroom_message::Envelope {
     }
 }
 
-/// The message the validator lints for an editor text: a textarea's value has LF line
-/// breaks only (the HTML spec normalises them), while a message on the wire has CRLF.
-pub fn wire_text(editor: &str) -> Vec<u8> {
-    editor
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .replace('\n', "\r\n")
-        .into_bytes()
-}
-
 /// Where byte offset `byte` of the linted message is in the editor, as a UTF-16 index
 /// (what a textarea's selection counts). The editor shows the bytes as lossy UTF-8 (one
 /// U+FFFD per invalid sequence) with CRLF as one LF. An offset inside a character moves
@@ -1307,7 +1297,6 @@ mod tests {
         let t = b"x\xff\xfey\r\nz";
         assert_eq!(editor_offset(t, 5, false), 4); // x \u{fffd} \u{fffd} y -> "\n" after
         assert_eq!(editor_offset(t, 6, false), 5);
-        assert_eq!(wire_text("a\nb\n"), b"a\r\nb\r\n");
     }
 
     #[test]

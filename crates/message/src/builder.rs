@@ -232,8 +232,9 @@ fn base36(mut n: u64) -> String {
     String::from_utf8_lossy(&v).into_owned()
 }
 
-/// Normalises line breaks to CRLF.
-fn crlf(s: &str) -> Vec<u8> {
+/// Text with every line break (CRLF, LF or CR) as CRLF: a message body as it travels, and
+/// what the playground checks for its editor's text (a textarea's value has LF only).
+pub fn crlf(s: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(s.len() + s.len() / 32);
     let b = s.as_bytes();
     let mut i = 0;
@@ -437,6 +438,12 @@ mod tests {
             ["\"a\\\", b\" <x@y.z>"]
         );
         assert!(split_entries(" , ").is_empty());
+    }
+
+    #[test]
+    fn line_breaks_become_crlf() {
+        assert_eq!(crlf("a\nb\n"), b"a\r\nb\r\n");
+        assert_eq!(crlf("a\r\nb\rc"), b"a\r\nb\r\nc");
     }
 
     #[test]

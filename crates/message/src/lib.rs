@@ -29,7 +29,7 @@ mod rules;
 mod transfer;
 
 pub use address::{parse_address_list, parse_mailbox, Mailbox};
-pub use builder::{build, split_entries, Built, Compose};
+pub use builder::{build, crlf, split_entries, Built, Compose};
 pub use date::format as format_date;
 pub use diag::{Diagnostic, Rule, Severity, Suppressed, RULES};
 pub use mime::MAX_DEPTH;

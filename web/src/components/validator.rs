@@ -4,8 +4,8 @@
 //! the envelope-vs-header comparison.
 
 use crate::i18n::{Lang, T};
-use crate::state::{editor_offset, wire_text, Inspect};
-use mailroom_message::{lint, Envelope, LintOptions, MimeNode, Report, Severity};
+use crate::state::{editor_offset, Inspect};
+use mailroom_message::{crlf, lint, Envelope, LintOptions, MimeNode, Report, Severity};
 use std::rc::Rc;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
@@ -76,7 +76,7 @@ pub fn validator(props: &Props) -> Html {
     let initial_bytes = props
         .inspect
         .as_ref()
-        .map(|i| i.bytes.clone().unwrap_or_else(|| wire_text(&i.text)));
+        .map(|i| i.bytes.clone().unwrap_or_else(|| crlf(&i.text)));
     let report = {
         let e = envelope.clone();
         use_state(move || {
@@ -94,7 +94,7 @@ pub fn validator(props: &Props) -> Html {
     // page is idle, so the first real update does not pay for compiling the linter.
     use_effect_with((), |_| {
         crate::page::after(50, || {
-            let _ = check(wire_text(WARM_UP), &None);
+            let _ = check(crlf(WARM_UP), &None);
         });
     });
     // The textarea is not a controlled input: re-setting a large value on every render
@@ -123,7 +123,7 @@ pub fn validator(props: &Props) -> Html {
             // Replacing the timer cancels the previous check and frees its closure.
             *timer.borrow_mut() = Some(crate::page::Timer::new(DEBOUNCE_MS, move || {
                 mark(UPDATE_START);
-                report.set((!value.is_empty()).then(|| check(wire_text(&value), &envelope)));
+                report.set((!value.is_empty()).then(|| check(crlf(&value), &envelope)));
                 on_text.emit(value);
             }));
         })
