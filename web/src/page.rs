@@ -123,7 +123,7 @@ pub fn confirm(question: &str) -> bool {
 
 /// Whether keyboard focus fell to the page (the focused control was removed): then a
 /// component may move it somewhere useful; otherwise it leaves it where the user put it.
-pub fn focus_lost() -> bool {
+fn focus_lost() -> bool {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return false;
     };
@@ -134,4 +134,20 @@ pub fn focus_lost() -> bool {
             b == &el
         }),
     }
+}
+
+/// When `now` becomes true (not on the first render: a page or an embed does not grab the
+/// focus) and the focused control has gone from the page, focuses `target`: for controls
+/// that disappear after they are used (the DATA editor, the last "Next step").
+#[yew::hook]
+pub fn use_focus_when(now: bool, target: yew::NodeRef) {
+    let mounted = yew::use_mut_ref(|| false);
+    yew::use_effect_with(now, move |&now| {
+        let changed = std::mem::replace(&mut *mounted.borrow_mut(), true);
+        if changed && now && focus_lost() {
+            if let Some(el) = target.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    });
 }

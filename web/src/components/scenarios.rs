@@ -59,22 +59,12 @@ pub fn scenario_panel(props: &Props) -> Html {
     // When the last step is sent its button goes away: focus moves to "Leave scenario"
     // instead of falling to the page.
     let stop_ref = use_node_ref();
-    {
-        let (stop_ref, mounted) = (stop_ref.clone(), use_mut_ref(|| false));
-        let finished = props
-            .playground
-            .scenario
-            .as_ref()
-            .is_some_and(|r| r.finished());
-        use_effect_with(finished, move |&finished| {
-            let changed = std::mem::replace(&mut *mounted.borrow_mut(), true);
-            if changed && finished && crate::page::focus_lost() {
-                if let Some(el) = stop_ref.cast::<web_sys::HtmlElement>() {
-                    let _ = el.focus();
-                }
-            }
-        });
-    }
+    let finished = props
+        .playground
+        .scenario
+        .as_ref()
+        .is_some_and(|r| r.finished());
+    crate::page::use_focus_when(finished, stop_ref.clone());
     let options = all.iter().enumerate().map(|(i, s)| {
         html! { <option value={i.to_string()} selected={i == *chosen}>{ lang.pick(&s.title_en, &s.title_ja).to_owned() }</option> }
     });

@@ -82,18 +82,7 @@ pub fn terminal(props: &Props) -> Html {
     let in_data = p.state() == State::Data;
     // When the data is sent the DATA editor (which had the focus) goes away: the focus
     // returns to the command line instead of falling to the page.
-    {
-        let (input, mounted) = (input.clone(), use_mut_ref(|| false));
-        use_effect_with(in_data, move |&in_data| {
-            // Not on the first render: a page (or an embed) does not grab the focus.
-            let changed = std::mem::replace(&mut *mounted.borrow_mut(), true);
-            if changed && !in_data && crate::page::focus_lost() {
-                if let Some(el) = input.cast::<HtmlInputElement>() {
-                    let _ = el.focus();
-                }
-            }
-        });
-    }
+    crate::page::use_focus_when(!in_data, input.clone());
     let hints = p.session.next_commands();
     let quick = hints
         .iter()
