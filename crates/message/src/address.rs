@@ -43,7 +43,7 @@ pub(crate) struct AddrList {
 
 struct P<'a, 's> {
     buf: &'a [u8],
-    toks: Vec<Token>,
+    toks: lex::Tokens,
     i: usize,
     sink: Option<&'s mut Sink>,
     field: &'a str,
@@ -124,19 +124,18 @@ impl<'a> P<'a, '_> {
     /// Display name from phrase tokens (RFC 2047 5(3) words decoded; whitespace between
     /// two encoded words dropped).
     fn phrase(&mut self, from: usize, to: usize) -> Option<String> {
-        let toks: Vec<Token> = self.toks.get(from..to).unwrap_or(&[]).to_vec();
-        if toks.is_empty() {
-            return None;
-        }
-        if toks.first().is_some_and(|t| t.is(b'.')) {
-            let t = toks.first().copied()?;
+        let phrase = self.toks.get(from..to).unwrap_or(&[]);
+        let first = *phrase.first()?;
+        let dot = phrase.iter().find(|t| t.is(b'.')).copied();
+        if first.is(b'.') {
+            let t = first;
             self.invalid(
                 t.start,
                 t.end,
                 "display name starts with '.'".into(),
                 "表示名が '.' で始まっています".into(),
             );
-        } else if let Some(dot) = toks.iter().find(|t| t.is(b'.')) {
+        } else if let Some(dot) = dot {
             let (s, e) = (dot.start, dot.end);
             self.obsolete(
                 s,
@@ -147,7 +146,7 @@ impl<'a> P<'a, '_> {
         }
         let mut out = String::new();
         let mut prev_ew = false;
-        for (k, t) in toks.iter().enumerate() {
+        for (k, t) in self.toks.get(from..to).unwrap_or(&[]).iter().enumerate() {
             let (piece, is_ew) = match t.kind {
                 Kind::Quoted => (
                     Cow::Owned(crate::lex::lossy(&lex::quoted_content(self.buf, t))),
@@ -174,14 +173,17 @@ impl<'a> P<'a, '_> {
     /// addr-spec = local-part "@" domain, with the local part's tokens `from..self.i`
     /// and `self.i` at '@'. Returns (local, domain, end).
     fn addr_spec(&mut self, from: usize) -> Option<(String, String, usize)> {
-        let local_toks: Vec<Token> = self.toks.get(from..self.i).unwrap_or(&[]).to_vec();
+        let local_range = from..self.i.max(from);
         let at = self.tok()?;
         // local-part: word *("." word)
         let mut local = String::new();
         let mut expect_word = true;
         let mut words = 0;
         let mut quoted = false;
-        for t in &local_toks {
+        for k in local_range.clone() {
+            let Some(t) = self.toks.get(k).copied() else {
+                break;
+            };
             match t.kind {
                 Kind::Atom | Kind::Quoted if expect_word => {
                     words += 1;
@@ -200,9 +202,9 @@ impl<'a> P<'a, '_> {
                     return None;
                 }
             }
-            local.push_str(&self.text(t));
+            local.push_str(&self.text(&t));
         }
-        if local_toks.is_empty() || expect_word {
+        if local_range.is_empty() || expect_word {
             self.invalid(
                 at.start,
                 at.end,
@@ -213,7 +215,7 @@ impl<'a> P<'a, '_> {
             return None;
         }
         if words > 1 && quoted {
-            let (s, e) = (local_toks.first().map_or(at.start, |t| t.start), at.start);
+            let (s, e) = (self.toks.get(from).map_or(at.start, |t| t.start), at.start);
             self.obsolete(
                 s,
                 e,
@@ -222,11 +224,16 @@ impl<'a> P<'a, '_> {
             );
         }
         // (CFWS before the first token is outside the addr-spec; after '<' the caller checks it.)
-        for t in local_toks.iter().skip(1) {
-            if t.ws_before() {
-                self.whitespace(t);
-                break;
-            }
+        let spaced = self
+            .toks
+            .get(local_range)
+            .unwrap_or(&[])
+            .iter()
+            .skip(1)
+            .find(|t| t.ws_before())
+            .copied();
+        if let Some(t) = spaced {
+            self.whitespace(&t);
         }
         if at.ws_before() {
             self.whitespace(&at);

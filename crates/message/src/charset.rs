@@ -6,6 +6,8 @@
 //! without `encoding_rs`) the platform's TextDecoder: the same standard, without shipping
 //! its tables in the page.
 
+use std::borrow::Cow;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Charset {
     Ascii,
@@ -64,6 +66,38 @@ pub(crate) fn utf16(name: &str) -> Option<Charset> {
 
 /// Decodes bytes. Returns the text and the offset (into `bytes`) of the first byte that
 /// is not valid in the charset, if any (`Some(0)` when the position is unknown).
+/// Like [`decode`], without a copy where the bytes already are the text (UTF-8, or
+/// US-ASCII that is valid UTF-8): borrowed bytes stay borrowed, owned ones are reused.
+pub(crate) fn decode_cow(cs: Charset, bytes: Cow<'_, [u8]>) -> (Cow<'_, str>, Option<usize>) {
+    let bad = |b: &[u8]| match cs {
+        Charset::Ascii => b.iter().position(|&c| c >= 0x80),
+        _ => None,
+    };
+    if matches!(cs, Charset::Ascii | Charset::Utf8) {
+        match bytes {
+            Cow::Borrowed(b) => {
+                if let Ok(s) = std::str::from_utf8(b) {
+                    return (Cow::Borrowed(s), bad(b));
+                }
+            }
+            Cow::Owned(v) => {
+                return match String::from_utf8(v) {
+                    Ok(s) => {
+                        let bad = bad(s.as_bytes());
+                        (Cow::Owned(s), bad)
+                    }
+                    Err(e) => {
+                        let (t, bad) = decode(cs, e.as_bytes());
+                        (Cow::Owned(t), bad)
+                    }
+                };
+            }
+        }
+    }
+    let (t, bad) = decode(cs, &bytes);
+    (Cow::Owned(t), bad)
+}
+
 pub(crate) fn decode(cs: Charset, bytes: &[u8]) -> (String, Option<usize>) {
     match cs {
         Charset::Ascii => {

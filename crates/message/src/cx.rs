@@ -4,10 +4,10 @@ use crate::diag::Sink;
 use crate::lex::is_wsp;
 use crate::Envelope;
 
-pub(crate) struct Cx<'a> {
+pub(crate) struct Cx<'a, 'e> {
     pub buf: &'a [u8],
     pub sink: Sink,
-    pub envelope: Option<&'a Envelope>,
+    pub envelope: Option<&'e Envelope>,
     /// Index of the lines beginning with "--" (see [`DashIndex`]), built on the first
     /// multipart, so each multipart level only visits its own candidate delimiter lines.
     dash_index: Option<DashIndex<'a>>,
@@ -79,8 +79,8 @@ fn lookup<'e, 'a>(
     entries.get(lo..hi.max(lo)).unwrap_or(&[])
 }
 
-impl<'a> Cx<'a> {
-    pub fn new(buf: &'a [u8], envelope: Option<&'a Envelope>) -> Self {
+impl<'a, 'e> Cx<'a, 'e> {
+    pub fn new(buf: &'a [u8], envelope: Option<&'e Envelope>) -> Self {
         Cx {
             buf,
             sink: Sink::default(),

@@ -101,7 +101,7 @@ pub fn format(unix_seconds: i64, offset_minutes: i32) -> String {
 
 struct Ctx<'a, 's> {
     buf: &'a [u8],
-    toks: Vec<Token>,
+    toks: lex::Tokens,
     i: usize,
     end: usize,
     field: &'a str,

@@ -233,7 +233,8 @@ pub const MAX_PER_RULE: u32 = 100;
 #[derive(Default)]
 pub(crate) struct Sink {
     pub diags: Vec<Diagnostic>,
-    counts: Vec<(&'static str, u32)>,
+    /// Findings per rule, keyed by the rule's address (each rule is one static).
+    counts: Vec<(&'static Rule, u32)>,
 }
 
 impl Sink {
@@ -260,10 +261,10 @@ impl Sink {
         end: usize,
         messages: impl FnOnce() -> (Text, Text),
     ) -> Option<&mut Diagnostic> {
-        let slot = match self.counts.iter_mut().find(|(id, _)| *id == r.id) {
+        let slot = match self.counts.iter_mut().find(|(k, _)| std::ptr::eq(*k, r)) {
             Some(s) => s,
             None => {
-                self.counts.push((r.id, 0));
+                self.counts.push((r, 0));
                 self.counts.last_mut()?
             }
         };
@@ -293,8 +294,8 @@ impl Sink {
         self.counts
             .iter()
             .filter(|(_, n)| *n > MAX_PER_RULE)
-            .map(|(id, n)| Suppressed {
-                rule: id,
+            .map(|(r, n)| Suppressed {
+                rule: r.id,
                 count: n - MAX_PER_RULE,
             })
             .collect()

@@ -8,6 +8,7 @@
 use crate::b64::{b64_decode_strict, hex_value};
 use crate::charset;
 use crate::diag::{rule, DiagExt, Sink};
+use std::borrow::Cow;
 
 /// A syntactically recognised encoded word `buf[start..end]`.
 #[derive(Debug, Clone, Copy)]
@@ -130,7 +131,7 @@ fn is_special(b: u8) -> bool {
 
 /// What [`decode_field`] returns for a value without "=?", from the value's (lossy)
 /// text: trimmed of whitespace and line breaks, unfolded.
-pub(crate) fn unfold_trim(raw: &str) -> String {
+pub(crate) fn unfold_trim(raw: &str) -> Cow<'_, str> {
     // The trimmed characters are ASCII, so byte positions are character boundaries.
     let is_ws = |b: &u8| matches!(*b, b' ' | b'\t' | b'\r' | b'\n');
     let bytes = raw.as_bytes();
@@ -138,7 +139,7 @@ pub(crate) fn unfold_trim(raw: &str) -> String {
     let e = bytes.iter().rposition(|b| !is_ws(b)).map_or(s, |p| p + 1);
     let t = raw.get(s..e).unwrap_or("");
     if memchr::memchr2(b'\r', b'\n', t.as_bytes()).is_none() {
-        return t.to_owned();
+        return Cow::Borrowed(t);
     }
     let mut out = String::with_capacity(t.len());
     let mut last = 0;
@@ -147,7 +148,7 @@ pub(crate) fn unfold_trim(raw: &str) -> String {
         last = p + 1;
     }
     out.push_str(t.get(last..).unwrap_or(""));
-    out
+    Cow::Owned(out)
 }
 
 /// Unfolds `buf[start..end]` and decodes encoded words per `mode`. When `sink` is given,

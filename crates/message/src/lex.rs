@@ -81,17 +81,73 @@ pub(crate) fn lossy(b: &[u8]) -> String {
     }
 }
 
+/// `b` without leading and trailing folding whitespace (WSP, CR, LF).
+pub(crate) fn trim_fws(b: &[u8]) -> &[u8] {
+    let fws = |c: &u8| is_wsp(*c) || *c == b'\r' || *c == b'\n';
+    let s = b.iter().position(|c| !fws(c)).unwrap_or(b.len());
+    let e = b.iter().rposition(|c| !fws(c)).map_or(s, |e| e + 1);
+    b.get(s..e).unwrap_or(&[])
+}
+
 pub(crate) fn is_wsp(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
+/// The tokens of one field body. Their vector comes from a per-thread pool and goes back
+/// to it when dropped: each structured field is tokenized, so allocating (and growing) a
+/// fresh vector per field was a large share of the time spent on small messages.
+pub(crate) struct Tokens(Vec<Token>);
+
+/// Vectors kept by the pool (a few are in use at once: a field's tokens, and those of
+/// an encoded value inside it); larger ones are freed, so one huge field's tokens are
+/// not kept for the life of the thread.
+const POOL_SIZE: usize = 4;
+const POOL_MAX_CAPACITY: usize = 4096;
+
+thread_local! {
+    static POOL: std::cell::RefCell<Vec<Vec<Token>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Tokens {
+    fn new() -> Self {
+        let v = POOL
+            .try_with(|p| p.try_borrow_mut().ok().and_then(|mut p| p.pop()))
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| Vec::with_capacity(16));
+        Tokens(v)
+    }
+}
+
+impl Drop for Tokens {
+    fn drop(&mut self) {
+        let mut v = std::mem::take(&mut self.0);
+        if v.capacity() > POOL_MAX_CAPACITY {
+            return;
+        }
+        v.clear();
+        let _ = POOL.try_with(|p| {
+            if let Ok(mut p) = p.try_borrow_mut() {
+                if p.len() < POOL_SIZE {
+                    p.push(v);
+                }
+            }
+        });
+    }
+}
+
+impl std::ops::Deref for Tokens {
+    type Target = [Token];
+    fn deref(&self) -> &[Token] {
+        &self.0
+    }
+}
+
 /// Tokenizes `buf[start..end]`. Also returns where trailing CFWS started (for checks on
 /// whitespace after the last token).
-pub(crate) fn tokenize(buf: &[u8], start: usize, end: usize) -> (Vec<Token>, Vec<LexError>, usize) {
+pub(crate) fn tokenize(buf: &[u8], start: usize, end: usize) -> (Tokens, Vec<LexError>, usize) {
     let end = end.min(buf.len());
-    // Roughly one token per few bytes: reserve for short values up front instead of
-    // growing (and copying) the vector several times.
-    let mut toks = Vec::with_capacity((end.saturating_sub(start) / 4).clamp(4, 16));
+    let mut toks = Tokens::new();
     let mut errs = Vec::new();
     let mut i = start.min(end);
     let at = |i: usize| buf.get(i).copied().unwrap_or(0);
@@ -200,7 +256,7 @@ pub(crate) fn tokenize(buf: &[u8], start: usize, end: usize) -> (Vec<Token>, Vec
             Kind::Special(b)
         };
         let i2 = i.min(end);
-        toks.push(Token {
+        toks.0.push(Token {
             kind,
             start: tok_start,
             end: i2,

@@ -35,6 +35,7 @@ pub use diag::{Diagnostic, Rule, Severity, Suppressed, RULES};
 pub use mime::MAX_DEPTH;
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// The SMTP BODY parameter in effect (RFC 6152, RFC 3030).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -94,14 +95,16 @@ pub struct LintOptions {
     pub envelope: Option<Envelope>,
 }
 
-/// One header field for display.
+/// One header field for display. The texts borrow from the input where it already is
+/// the text (valid UTF-8, nothing to unfold or decode), as in most fields: a report costs
+/// no copy of them. [`Report::into_owned`] detaches a report from the input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct HeaderView {
-    pub name: String,
+pub struct HeaderView<'a> {
+    pub name: Cow<'a, str>,
     /// The bytes after the colon, folding included (lossy UTF-8).
-    pub raw_value: String,
+    pub raw_value: Cow<'a, str>,
     /// Unfolded, RFC 2047 encoded words decoded where RFC 2047 5 allows them.
-    pub decoded_value: String,
+    pub decoded_value: Cow<'a, str>,
     pub line: u32,
     /// Byte range of the whole field, terminator included.
     pub start: usize,
@@ -112,7 +115,7 @@ pub struct HeaderView {
 
 /// A MIME entity. For message/rfc822 the single child is the encapsulated message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MimeNode {
+pub struct MimeNode<'a> {
     /// `type/subtype`, lower case (defaults applied: text/plain, or message/rfc822 in a digest).
     pub content_type: String,
     pub charset: Option<String>,
@@ -128,10 +131,12 @@ pub struct MimeNode {
     /// From Content-Disposition filename or Content-Type name (RFC 2231 / 2047 decoded).
     pub filename: Option<String>,
     /// Header fields of this entity (empty for the top level: see `Report::headers`).
-    pub headers: Vec<HeaderView>,
-    pub children: Vec<MimeNode>,
-    /// Decoded text of a text/* leaf (transfer encoding and charset undone), up to 1 MiB.
-    pub text: Option<String>,
+    pub headers: Vec<HeaderView<'a>>,
+    pub children: Vec<MimeNode<'a>>,
+    /// Decoded text of a text/* leaf (transfer encoding and charset undone), up to 1 MiB;
+    /// borrowed from the input when the body is that text as such (UTF-8 or ASCII, 7bit
+    /// or 8bit).
+    pub text: Option<Cow<'a, str>>,
     pub text_truncated: bool,
     /// Nesting went past [`MAX_DEPTH`]; this entity's body was not parsed.
     pub depth_capped: bool,
@@ -155,17 +160,81 @@ pub struct EnvelopeComparison {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Report {
+pub struct Report<'a> {
     /// Sorted by position, then rule id.
     pub diagnostics: Vec<Diagnostic>,
-    pub headers: Vec<HeaderView>,
-    pub mime: Option<MimeNode>,
+    pub headers: Vec<HeaderView<'a>>,
+    pub mime: Option<MimeNode<'a>>,
     pub envelope_comparison: Option<EnvelopeComparison>,
     /// Rules that hit the per-rule cap, with the number of findings dropped.
     pub suppressed: Vec<Suppressed>,
 }
 
-impl Report {
+fn owned(c: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(c.into_owned())
+}
+
+impl HeaderView<'_> {
+    /// The same view, its texts copied out of the input.
+    pub fn into_owned(self) -> HeaderView<'static> {
+        HeaderView {
+            name: owned(self.name),
+            raw_value: owned(self.raw_value),
+            decoded_value: owned(self.decoded_value),
+            line: self.line,
+            start: self.start,
+            end: self.end,
+            addresses: self.addresses,
+        }
+    }
+}
+
+impl MimeNode<'_> {
+    /// The same tree, its texts copied out of the input.
+    pub fn into_owned(self) -> MimeNode<'static> {
+        MimeNode {
+            content_type: self.content_type,
+            charset: self.charset,
+            transfer_encoding: self.transfer_encoding,
+            size: self.size,
+            line: self.line,
+            start: self.start,
+            end: self.end,
+            body_start: self.body_start,
+            filename: self.filename,
+            headers: self
+                .headers
+                .into_iter()
+                .map(HeaderView::into_owned)
+                .collect(),
+            children: self
+                .children
+                .into_iter()
+                .map(MimeNode::into_owned)
+                .collect(),
+            text: self.text.map(owned),
+            text_truncated: self.text_truncated,
+            depth_capped: self.depth_capped,
+        }
+    }
+}
+
+impl Report<'_> {
+    /// The same report, no longer borrowing the input (to keep it after the input).
+    pub fn into_owned(self) -> Report<'static> {
+        Report {
+            diagnostics: self.diagnostics,
+            headers: self
+                .headers
+                .into_iter()
+                .map(HeaderView::into_owned)
+                .collect(),
+            mime: self.mime.map(MimeNode::into_owned),
+            envelope_comparison: self.envelope_comparison,
+            suppressed: self.suppressed,
+        }
+    }
+
     pub fn errors(&self) -> usize {
         self.diagnostics
             .iter()
@@ -179,15 +248,15 @@ impl Report {
             .count()
     }
     /// The decoded value of the first header field with this name (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&HeaderView> {
+    pub fn header(&self, name: &str) -> Option<&HeaderView<'_>> {
         self.headers
             .iter()
             .find(|h| h.name.eq_ignore_ascii_case(name))
     }
 }
 
-/// Parses and checks a message.
-pub fn lint(input: &[u8], opts: &LintOptions) -> Report {
+/// Parses and checks a message. The report borrows texts from `input`.
+pub fn lint<'a>(input: &'a [u8], opts: &LintOptions) -> Report<'a> {
     let mut cx = cx::Cx::new(input, opts.envelope.as_ref());
     let (mut root, hdr, addrs) = mime::entity(
         &mut cx,
@@ -236,7 +305,7 @@ pub fn lint(input: &[u8], opts: &LintOptions) -> Report {
     }
 }
 
-fn collect_node_offsets(n: &MimeNode, out: &mut Vec<usize>) {
+fn collect_node_offsets(n: &MimeNode<'_>, out: &mut Vec<usize>) {
     out.push(n.start);
     out.extend(n.headers.iter().map(|h| h.start));
     for c in &n.children {
@@ -244,7 +313,7 @@ fn collect_node_offsets(n: &MimeNode, out: &mut Vec<usize>) {
     }
 }
 
-fn assign_node_lines(n: &mut MimeNode, it: &mut impl Iterator<Item = (u32, u32)>) {
+fn assign_node_lines(n: &mut MimeNode<'_>, it: &mut impl Iterator<Item = (u32, u32)>) {
     n.line = it.next().map_or(1, |p| p.0);
     for h in &mut n.headers {
         h.line = it.next().map_or(1, |p| p.0);
@@ -265,16 +334,22 @@ fn line_endings(cx: &mut cx::Cx) {
         i > 0 && ranges.get(i - 1).is_some_and(|r| p < r.1)
     };
     let (mut lf_first, mut lf_n, mut cr_first, mut cr_n) = (None, 0usize, None, 0usize);
-    for p in memchr::memchr2_iter(b'\r', b'\n', buf) {
-        let b = buf.get(p).copied().unwrap_or(0);
-        if b == b'\n' {
-            if (p == 0 || buf.get(p - 1) != Some(&b'\r')) && !exempt(p) {
-                lf_n += 1;
-                lf_first.get_or_insert(p);
+    // One stop per line: LFs are visited, CRs only counted unless some are bare.
+    let mut crlf = 0usize;
+    for p in memchr::memchr_iter(b'\n', buf) {
+        if p > 0 && buf.get(p - 1) == Some(&b'\r') {
+            crlf += 1;
+        } else if !exempt(p) {
+            lf_n += 1;
+            lf_first.get_or_insert(p);
+        }
+    }
+    if memchr::memchr_iter(b'\r', buf).count() > crlf {
+        for p in memchr::memchr_iter(b'\r', buf) {
+            if buf.get(p + 1) != Some(&b'\n') && !exempt(p) {
+                cr_n += 1;
+                cr_first.get_or_insert(p);
             }
-        } else if buf.get(p + 1) != Some(&b'\n') && !exempt(p) {
-            cr_n += 1;
-            cr_first.get_or_insert(p);
         }
     }
     if let Some(p) = lf_first {
@@ -294,5 +369,32 @@ fn line_endings(cx: &mut cx::Cx) {
             format!("bare CR not followed by LF ({cr_n} in total; first here)"),
             format!("LF が続かない単独の CR があります（全部で {cr_n} 個、最初はここ）"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Texts that are the input as such are borrowed from it; folded, decoded or
+    /// invalid ones are owned, and `into_owned` detaches them all.
+    #[test]
+    fn report_borrows_plain_texts() {
+        let m = b"Subject: plain\r\nTo: a@example.com,\r\n b@example.com\r\nX-Bad: \xff\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nbody \xe3\x81\x82\r\n";
+        let r = lint(m, &LintOptions::default());
+        let h = |n: &str| r.header(n).unwrap();
+        assert!(matches!(h("subject").name, Cow::Borrowed("Subject")));
+        assert!(matches!(h("subject").decoded_value, Cow::Borrowed("plain")));
+        assert!(matches!(h("to").raw_value, Cow::Borrowed(_)));
+        assert_eq!(h("to").decoded_value, "a@example.com, b@example.com");
+        assert!(matches!(h("to").decoded_value, Cow::Owned(_)));
+        assert_eq!(h("x-bad").raw_value, " \u{fffd}");
+        let text = r.mime.as_ref().and_then(|n| n.text.as_ref()).unwrap();
+        assert!(matches!(text, Cow::Borrowed("body あ\r\n")));
+
+        let owned: Report<'static> = r.clone().into_owned();
+        assert_eq!(owned, r);
+        let o = owned.header("subject").unwrap();
+        assert!(matches!(o.decoded_value, Cow::Owned(_)));
     }
 }

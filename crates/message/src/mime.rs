@@ -17,6 +17,7 @@ use crate::params;
 use crate::rules::fields;
 use crate::transfer::{self, Cte};
 use crate::{charset, HeaderView, MimeNode};
+use std::borrow::Cow;
 
 /// Maximum nesting of multipart / message/rfc822 entities that is parsed.
 pub const MAX_DEPTH: usize = 100;
@@ -46,7 +47,11 @@ pub(crate) fn mode_for(lname: &str) -> Mode {
 }
 
 /// Builds the header views (decoding RFC 2047 words, reporting their problems).
-fn views(cx: &mut Cx, h: &Header, addresses: Vec<(usize, Vec<Mailbox>)>) -> Vec<HeaderView> {
+fn views<'a>(
+    cx: &mut Cx<'a, '_>,
+    h: &Header,
+    addresses: Vec<(usize, Vec<Mailbox>)>,
+) -> Vec<HeaderView<'a>> {
     let mut by_field: Vec<Option<Vec<Mailbox>>> = Vec::new();
     if !addresses.is_empty() {
         by_field.resize(h.fields.len(), None);
@@ -61,10 +66,13 @@ fn views(cx: &mut Cx, h: &Header, addresses: Vec<(usize, Vec<Mailbox>)>) -> Vec<
         .enumerate()
         .map(|(k, f)| {
             let raw = cx.slice(f.value_start, f.value_end);
-            let raw_value = lex::lossy(raw);
+            let raw_value = String::from_utf8_lossy(raw);
             let decoded = if encoded_word::find_ew_start(raw).is_none() {
                 // The common case, without converting the bytes a second time.
-                encoded_word::unfold_trim(&raw_value)
+                match &raw_value {
+                    Cow::Borrowed(r) => encoded_word::unfold_trim(r),
+                    Cow::Owned(r) => Cow::Owned(encoded_word::unfold_trim(r).into_owned()),
+                }
             } else {
                 let mode = mode_for(&f.lname);
                 encoded_word::decode_field(
@@ -78,9 +86,10 @@ fn views(cx: &mut Cx, h: &Header, addresses: Vec<(usize, Vec<Mailbox>)>) -> Vec<
                         Some(&mut cx.sink)
                     },
                 )
+                .into()
             };
             HeaderView {
-                name: f.name.as_str().to_owned(),
+                name: String::from_utf8_lossy(cx.slice(f.start, f.name_end)),
                 raw_value,
                 decoded_value: decoded,
                 line: 0,
@@ -103,14 +112,14 @@ pub(crate) enum DefaultType {
 }
 
 /// Parses and checks the entity in `start..end`.
-pub(crate) fn entity(
-    cx: &mut Cx,
+pub(crate) fn entity<'a>(
+    cx: &mut Cx<'a, '_>,
     start: usize,
     end: usize,
     kind: Kind,
     default: DefaultType,
     depth: usize,
-) -> (MimeNode, Header, Vec<(usize, Vec<Mailbox>)>) {
+) -> (MimeNode<'a>, Header, Vec<(usize, Vec<Mailbox>)>) {
     let hdr = header::parse(cx, start, end, kind);
     let addrs = match kind {
         Kind::Top | Kind::Nested => fields::check_message(cx, &hdr, kind == Kind::Nested),
@@ -376,6 +385,8 @@ fn check_mime_version(cx: &mut Cx, h: &Header) {
                 );
             }
         }
+        // The common case, "1.0" as such, needs no tokenizing.
+        Some(f) if lex::trim_fws(cx.slice(f.value_start, f.value_end)) == b"1.0" => {}
         Some(f) => {
             let (toks, _, _) = lex::tokenize(cx.buf, f.value_start, f.value_end);
             let text: Vec<&[u8]> = toks.iter().map(|t| lex::text(cx.buf, t)).collect();
@@ -404,20 +415,30 @@ fn check_mime_version(cx: &mut Cx, h: &Header) {
 }
 
 fn parse_cte(cx: &mut Cx, f: &Field) -> Cte {
+    let by_name = |v: &[u8]| {
+        [
+            (&b"7bit"[..], Cte::SevenBit),
+            (b"8bit", Cte::EightBit),
+            (b"binary", Cte::Binary),
+            (b"quoted-printable", Cte::QuotedPrintable),
+            (b"base64", Cte::Base64),
+        ]
+        .into_iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(v))
+        .map(|(_, c)| c)
+    };
+    // The common case: the bare name, without comments or folding.
+    let raw = cx.slice(f.value_start, f.value_end);
+    if let Some(cte) = by_name(lex::trim_fws(raw)) {
+        return cte;
+    }
     let (toks, _, _) = lex::tokenize(cx.buf, f.value_start, f.value_end);
     let mut v = String::new();
-    for t in &toks {
+    for t in toks.iter() {
         v.push_str(&String::from_utf8_lossy(lex::text(cx.buf, t)));
     }
     v.make_ascii_lowercase();
-    let cte = match v.as_str() {
-        "7bit" => Cte::SevenBit,
-        "8bit" => Cte::EightBit,
-        "binary" => Cte::Binary,
-        "quoted-printable" => Cte::QuotedPrintable,
-        "base64" => Cte::Base64,
-        _ => Cte::Unknown,
-    };
+    let cte = by_name(v.as_bytes()).unwrap_or(Cte::Unknown);
     if cte == Cte::Unknown {
         let d = cx.sink.add(
             &rule::INVALID_CTE,
@@ -499,9 +520,9 @@ fn before_break(buf: &[u8], lo: usize, pos: usize) -> usize {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn multipart(
-    cx: &mut Cx,
-    node: &mut MimeNode,
+fn multipart<'a>(
+    cx: &mut Cx<'a, '_>,
+    node: &mut MimeNode<'a>,
     b: &str,
     start: usize,
     end: usize,
@@ -606,9 +627,9 @@ fn multipart(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn leaf(
-    cx: &mut Cx,
-    node: &mut MimeNode,
+fn leaf<'a>(
+    cx: &mut Cx<'a, '_>,
+    node: &mut MimeNode<'a>,
     mtype: &str,
     ct: &params::MimeValue,
     ct_field: Option<&Field>,
@@ -617,7 +638,7 @@ fn leaf(
     end: usize,
 ) {
     let is_text = mtype == "text";
-    let bytes: std::borrow::Cow<[u8]> = match cte {
+    let bytes: Cow<'a, [u8]> = match cte {
         Cte::Base64 => transfer::check_base64(cx, start, end, is_text).into(),
         Cte::QuotedPrintable => transfer::check_qp(cx, start, end, is_text).into(),
         Cte::Unknown => {
@@ -710,11 +731,12 @@ fn leaf(
         },
     };
     let Some(cs) = cs else { return };
-    let (text, bad) = charset::decode(cs, &bytes);
-    let truncated = bytes.len() >= transfer::MAX_DECODED;
+    let len = bytes.len();
+    let (text, bad) = charset::decode_cow(cs, bytes);
+    let truncated = len >= transfer::MAX_DECODED;
     // The cut at MAX_DECODED may split a character (or an escape sequence): an error in
     // the last few bytes of a truncated text is the cut, not the message.
-    let bad = bad.filter(|&off| !(truncated && off + 8 >= bytes.len()));
+    let bad = bad.filter(|&off| !(truncated && off + 8 >= len));
     if let Some(off) = bad {
         // Only report charset problems that are not already 8-bit-in-7bit findings.
         let declared = cs_param.is_some();

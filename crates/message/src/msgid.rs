@@ -111,8 +111,8 @@ pub(crate) fn parse(
             return out;
         };
         i += 1;
-        let inner: Vec<Token> = toks.get(inner_start..i - 1).unwrap_or(&[]).to_vec();
-        if let Some(id) = check_inner(buf, &inner, lt, gt, field, &mut sink) {
+        let inner = toks.get(inner_start..i - 1).unwrap_or(&[]);
+        if let Some(id) = check_inner(buf, inner, lt, gt, field, &mut sink) {
             out.push(id);
         }
     }

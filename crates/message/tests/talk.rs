@@ -14,7 +14,8 @@ const NO_DATE: &str = include_str!("data/talk-no-date.eml");
 
 #[test]
 fn message_without_date() {
-    let r = lint(&crlf(NO_DATE), &LintOptions::default());
+    let input = crlf(NO_DATE);
+    let r = lint(&input, &LintOptions::default());
     let errors: Vec<_> = r
         .diagnostics
         .iter()

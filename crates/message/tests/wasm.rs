@@ -55,7 +55,8 @@ fn now_ms() -> f64 {
 
 #[wasm_bindgen_test]
 fn talk_message_without_date() {
-    let r = lint(&crlf(NO_DATE), &LintOptions::default());
+    let input = crlf(NO_DATE);
+    let r = lint(&input, &LintOptions::default());
     let errors: Vec<_> = r
         .diagnostics
         .iter()

@@ -54,7 +54,8 @@ const DEBOUNCE_MS: u32 = 120;
 /// A report and the bytes it is about (diagnostic offsets are into these bytes).
 struct Checked {
     bytes: Vec<u8>,
-    report: Report,
+    /// Detached from `bytes` (the report borrows its input), kept side by side.
+    report: Report<'static>,
 }
 
 fn check(bytes: Vec<u8>, envelope: &Option<Envelope>) -> Rc<Checked> {
@@ -63,7 +64,8 @@ fn check(bytes: Vec<u8>, envelope: &Option<Envelope>) -> Rc<Checked> {
         &LintOptions {
             envelope: envelope.clone(),
         },
-    );
+    )
+    .into_owned();
     Rc::new(Checked { bytes, report })
 }
 
@@ -233,7 +235,7 @@ fn severity(s: Severity) -> T {
 }
 
 /// "1 error · 2 warnings · 0 notes" (Japanese has no plural).
-fn summary(r: &Report, lang: Lang) -> String {
+fn summary(r: &Report<'_>, lang: Lang) -> String {
     let infos = r.diagnostics.len() - r.errors() - r.warnings();
     [
         (r.errors(), T::SevError, T::Errors),
@@ -246,7 +248,7 @@ fn summary(r: &Report, lang: Lang) -> String {
     .join(" · ")
 }
 
-fn mime(n: &MimeNode) -> Html {
+fn mime(n: &MimeNode<'_>) -> Html {
     let mut label = n.content_type.clone();
     if let Some(c) = &n.charset {
         label.push_str(&format!("; charset={c}"));

@@ -164,11 +164,14 @@ pub(crate) fn check_message(cx: &mut Cx, h: &Header, nested: bool) -> Vec<(usize
     let mut from: Option<usize> = None;
     let mut sender: Option<(usize, usize)> = None;
     for (k, f) in h.fields.iter().enumerate() {
-        let name = f.lname.as_str();
+        let name = f.lname.as_bytes();
         match name {
-            "from" | "sender" | "reply-to" | "to" | "cc" | "bcc" | "resent-from"
-            | "resent-sender" | "resent-to" | "resent-cc" | "resent-bcc" => {
-                let groups = !matches!(name, "from" | "sender" | "resent-from" | "resent-sender");
+            b"from" | b"sender" | b"reply-to" | b"to" | b"cc" | b"bcc" | b"resent-from"
+            | b"resent-sender" | b"resent-to" | b"resent-cc" | b"resent-bcc" => {
+                let groups = !matches!(
+                    name,
+                    b"from" | b"sender" | b"resent-from" | b"resent-sender"
+                );
                 let list = address::parse_list(
                     cx.buf,
                     f.value_start,
@@ -178,15 +181,15 @@ pub(crate) fn check_message(cx: &mut Cx, h: &Header, nested: bool) -> Vec<(usize
                     Some(&mut cx.sink),
                 );
                 address_field_rules(cx, f, &list);
-                if name == "from" && from.is_none() {
+                if name == b"from" && from.is_none() {
                     from = Some(out.len());
                 }
-                if name == "sender" && sender.is_none() {
+                if name == b"sender" && sender.is_none() {
                     sender = Some((k, out.len()));
                 }
                 out.push((k, list.mailboxes));
             }
-            "date" | "resent-date" => {
+            b"date" | b"resent-date" => {
                 date::check(
                     cx.buf,
                     f.value_start,
@@ -195,8 +198,8 @@ pub(crate) fn check_message(cx: &mut Cx, h: &Header, nested: bool) -> Vec<(usize
                     Some(&mut cx.sink),
                 );
             }
-            "received" => received(cx, f),
-            "message-id" | "resent-message-id" | "content-id" => {
+            b"received" => received(cx, f),
+            b"message-id" | b"resent-message-id" | b"content-id" => {
                 let ids = msgid::parse(
                     cx.buf,
                     f.value_start,
@@ -206,7 +209,7 @@ pub(crate) fn check_message(cx: &mut Cx, h: &Header, nested: bool) -> Vec<(usize
                     false,
                     Some(&mut cx.sink),
                 );
-                if name != "content-id" {
+                if name != b"content-id" {
                     if let Some(id) = ids.first().filter(|id| !msgid::is_qualified(&id.right)) {
                         cx.sink.add(
                             &rule::MSG_ID_UNQUALIFIED,
@@ -218,7 +221,7 @@ pub(crate) fn check_message(cx: &mut Cx, h: &Header, nested: bool) -> Vec<(usize
                     }
                 }
             }
-            "in-reply-to" | "references" => {
+            b"in-reply-to" | b"references" => {
                 msgid::parse(
                     cx.buf,
                     f.value_start,
