@@ -118,7 +118,7 @@ impl<'a> P<'a, '_> {
         }
     }
     fn text(&self, t: &Token) -> Cow<'a, str> {
-        String::from_utf8_lossy(lex::text(self.buf, t))
+        crate::lex::lossy_cow(lex::text(self.buf, t))
     }
 
     /// Display name from phrase tokens (RFC 2047 5(3) words decoded; whitespace between

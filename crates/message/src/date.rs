@@ -215,12 +215,12 @@ pub(crate) fn check(
                     Some(t),
                     format!(
                         "'{}' is not a day name (Mon..Sun)",
-                        String::from_utf8_lossy(s)
+                        crate::lex::lossy_cow(s)
                     )
                     .into(),
                     format!(
                         "'{}' は曜日名（Mon〜Sun）ではありません",
-                        String::from_utf8_lossy(s)
+                        crate::lex::lossy_cow(s)
                     )
                     .into(),
                 );
@@ -275,12 +275,12 @@ pub(crate) fn check(
             Some(mt),
             format!(
                 "'{}' is not a month name (Jan..Dec)",
-                String::from_utf8_lossy(ms)
+                crate::lex::lossy_cow(ms)
             )
             .into(),
             format!(
                 "'{}' は月の名前（Jan〜Dec）ではありません",
-                String::from_utf8_lossy(ms)
+                crate::lex::lossy_cow(ms)
             )
             .into(),
         );
@@ -399,7 +399,7 @@ pub(crate) fn check(
             }
         }
         _ => {
-            let z = String::from_utf8_lossy(zs).to_ascii_uppercase();
+            let z = crate::lex::lossy_cow(zs).to_ascii_uppercase();
             let m = match z.as_str() {
                 "UT" | "GMT" => Some(0),
                 "EDT" => Some(-4 * 60),
@@ -413,12 +413,12 @@ pub(crate) fn check(
                         Some(zt),
                         format!(
                             "'{}' is not a time zone; use +hhmm or -hhmm",
-                            String::from_utf8_lossy(zs)
+                            crate::lex::lossy_cow(zs)
                         )
                         .into(),
                         format!(
                             "'{}' はタイムゾーンではありません。+hhmm か -hhmm を使ってください",
-                            String::from_utf8_lossy(zs)
+                            crate::lex::lossy_cow(zs)
                         )
                         .into(),
                     );

@@ -171,9 +171,9 @@ pub(crate) fn decode_field(
         let e = raw.iter().rposition(|b| !is_ws(b)).map_or(s, |p| p + 1);
         let t = raw.get(s..e).unwrap_or(&[]);
         return if memchr::memchr2(b'\r', b'\n', t).is_some() {
-            String::from_utf8_lossy(t).replace(['\r', '\n'], "")
+            crate::lex::lossy_cow(t).replace(['\r', '\n'], "")
         } else {
-            String::from_utf8_lossy(t).into_owned()
+            crate::lex::lossy_cow(t).into_owned()
         };
     }
     let mut out = String::new();
@@ -218,7 +218,7 @@ pub(crate) fn decode_field(
                 let j = j.min(end);
                 flag_quoted(buf, q_start, j, sink.as_deref_mut());
                 flush_ws!();
-                out.push_str(&String::from_utf8_lossy(buf.get(q_start..j).unwrap_or(&[])));
+                out.push_str(&crate::lex::lossy_cow(buf.get(q_start..j).unwrap_or(&[])));
                 i = j;
                 last_was_ew = false;
                 continue;
@@ -260,7 +260,7 @@ pub(crate) fn decode_field(
         let word = buf.get(ws..i).unwrap_or(&[]);
         if mode == Mode::Raw {
             flush_ws!();
-            out.push_str(&String::from_utf8_lossy(word));
+            out.push_str(&crate::lex::lossy_cow(word));
             continue;
         }
         match scan_at(buf, ws, i) {
@@ -278,7 +278,7 @@ pub(crate) fn decode_field(
                         last_was_ew = true;
                     }
                     None => {
-                        out.push_str(&String::from_utf8_lossy(word));
+                        out.push_str(&crate::lex::lossy_cow(word));
                         last_was_ew = false;
                     }
                 }
@@ -389,7 +389,7 @@ fn decode_glued(buf: &[u8], ws: usize, we: usize, out: &mut String, mut sink: Op
     while let Some(off) = buf.get(k..we).and_then(find_ew_start) {
         let p = k + off;
         if let Some(ew) = scan_at(buf, p, we) {
-            out.push_str(&String::from_utf8_lossy(buf.get(copied..p).unwrap_or(&[])));
+            out.push_str(&crate::lex::lossy_cow(buf.get(copied..p).unwrap_or(&[])));
             if !flagged {
                 flagged = true;
                 if let Some(s) = sink.as_deref_mut() {
@@ -404,7 +404,7 @@ fn decode_glued(buf: &[u8], ws: usize, we: usize, out: &mut String, mut sink: Op
             }
             match decode_checked(&ew, sink.as_deref_mut()) {
                 Some(t) => out.push_str(&t),
-                None => out.push_str(&String::from_utf8_lossy(
+                None => out.push_str(&crate::lex::lossy_cow(
                     buf.get(ew.start..ew.end).unwrap_or(&[]),
                 )),
             }
@@ -414,7 +414,7 @@ fn decode_glued(buf: &[u8], ws: usize, we: usize, out: &mut String, mut sink: Op
             k = p + 2;
         }
     }
-    out.push_str(&String::from_utf8_lossy(buf.get(copied..we).unwrap_or(&[])));
+    out.push_str(&crate::lex::lossy_cow(buf.get(copied..we).unwrap_or(&[])));
     if !flagged && word.starts_with(b"=?") {
         if let Some((en, ja)) = broken_attempt(word) {
             if let Some(s) = sink {

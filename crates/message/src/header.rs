@@ -9,14 +9,19 @@ use crate::cx::Cx;
 use crate::diag::{rule, DiagExt, Severity};
 use crate::lex::is_wsp;
 use crate::lines::{lines, Line};
+use std::borrow::Cow;
 
 /// One header field. `value_start..value_end` is everything after the colon up to the
 /// end of the field's last line (folding line breaks included, terminator excluded).
 #[derive(Debug, Clone)]
-pub(crate) struct Field {
+pub(crate) struct Field<'a> {
     /// Lower-cased name, trimmed of obsolete whitespace before the colon.
     pub lname: SmallStr,
-    pub name: SmallStr,
+    /// The name as written (lossy UTF-8), borrowed from the input.
+    pub name: Cow<'a, str>,
+    /// The bytes after the colon (lossy UTF-8, folding included), borrowed from the input
+    /// when valid: converted once here, where the field's bytes are checked anyway.
+    pub raw_value: Cow<'a, str>,
     pub start: usize,
     pub name_end: usize,
     pub value_start: usize,
@@ -36,8 +41,8 @@ pub(crate) enum Kind {
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Header {
-    pub fields: Vec<Field>,
+pub(crate) struct Header<'a> {
+    pub fields: Vec<Field<'a>>,
     /// Where the body starts (== range end when there is none).
     pub body_start: usize,
     /// Where a missing field would be inserted: the start of the empty separator line,
@@ -45,40 +50,37 @@ pub(crate) struct Header {
     pub insert_at: usize,
 }
 
-impl Header {
-    pub fn get(&self, lname: &str) -> Option<&Field> {
+impl<'a> Header<'a> {
+    pub fn get(&self, lname: &str) -> Option<&Field<'a>> {
         self.fields.iter().find(|f| f.lname.is(lname))
     }
 }
 
-/// Bytes kept inline by [`SmallStr`]; longer strings go to the heap.
+/// Bytes kept inline by [`SmallStr`]; longer names go to the heap.
 const INLINE: usize = 30;
 
-/// A field name: kept inline when short (nearly always), so scanning a header section
-/// does not allocate per field. Holds valid UTF-8 only.
-#[derive(Clone)]
+/// A lower-cased field name, for comparisons only: kept inline when short (nearly
+/// always), so scanning a header section does not allocate per field. Bytes, not text:
+/// a name that is not ASCII matches no known name, so it needs no UTF-8 check.
+#[derive(Clone, Debug)]
 pub(crate) enum SmallStr {
     Inline { len: u8, buf: [u8; INLINE] },
-    Heap(String),
+    Heap(Vec<u8>),
 }
 
 impl SmallStr {
-    pub fn new(s: &str) -> Self {
-        match u8::try_from(s.len()) {
+    /// `s` in ASCII lower case.
+    pub fn lower(s: &[u8]) -> Self {
+        let mut v = match u8::try_from(s.len()) {
             Ok(len) if s.len() <= INLINE => {
                 let mut buf = [0u8; INLINE];
                 if let Some(dst) = buf.get_mut(..s.len()) {
-                    dst.copy_from_slice(s.as_bytes());
+                    dst.copy_from_slice(s);
                 }
                 SmallStr::Inline { len, buf }
             }
-            _ => SmallStr::Heap(s.to_string()),
-        }
-    }
-
-    /// `s` in ASCII lower case.
-    pub fn lower(s: &str) -> Self {
-        let mut v = Self::new(s);
+            _ => SmallStr::Heap(s.to_vec()),
+        };
         match &mut v {
             SmallStr::Inline { len, buf } => {
                 if let Some(b) = buf.get_mut(..usize::from(*len)) {
@@ -90,44 +92,15 @@ impl SmallStr {
         v
     }
 
-    /// The bytes, without the UTF-8 check of [`SmallStr::as_str`]: for comparisons.
     pub fn as_bytes(&self) -> &[u8] {
         match self {
             SmallStr::Inline { len, buf } => buf.get(..usize::from(*len)).unwrap_or(&[]),
-            SmallStr::Heap(h) => h.as_bytes(),
+            SmallStr::Heap(h) => h,
         }
     }
 
     pub fn is(&self, s: &str) -> bool {
         self.as_bytes() == s.as_bytes()
-    }
-
-    pub fn as_str(&self) -> &str {
-        match self {
-            SmallStr::Inline { len, buf } => {
-                std::str::from_utf8(buf.get(..usize::from(*len)).unwrap_or(&[])).unwrap_or("")
-            }
-            SmallStr::Heap(h) => h,
-        }
-    }
-}
-
-impl std::ops::Deref for SmallStr {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Display for SmallStr {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::fmt::Debug for SmallStr {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
@@ -154,9 +127,9 @@ fn trim_end_wsp(s: &[u8]) -> &[u8] {
 }
 
 /// Scans the header block in `start..end`.
-pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header {
+pub(crate) fn parse<'a>(cx: &mut Cx<'a, '_>, start: usize, end: usize, kind: Kind) -> Header<'a> {
     let buf = cx.buf;
-    let mut fields: Vec<Field> = Vec::with_capacity(8);
+    let mut fields: Vec<Field<'a>> = Vec::with_capacity(8);
     // Lazily computed: start of the last field-looking line before the first empty line.
     let mut last_fieldlike: Option<Option<usize>> = None;
     let mut cur: Option<Field> = None;
@@ -245,12 +218,12 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
                             (
                                 format!(
                                 "invalid field name '{}': {what} is not allowed in a field name",
-                                String::from_utf8_lossy(name)
+                                crate::lex::lossy_cow(name)
                             )
                                 .into(),
                                 format!(
                                 "フィールド名 '{}' が不正です: フィールド名に{what_ja}は使えません",
-                                String::from_utf8_lossy(name)
+                                crate::lex::lossy_cow(name)
                             )
                                 .into(),
                             )
@@ -274,16 +247,14 @@ pub(crate) fn parse(cx: &mut Cx, start: usize, end: usize, kind: Kind) -> Header
                         .sev(Severity::Warning)
                         .rfc("RFC 5322 4.5");
                 }
-                let name_s = match std::str::from_utf8(name) {
-                    Ok(n) => std::borrow::Cow::Borrowed(n),
-                    Err(_) => String::from_utf8_lossy(name),
-                };
                 if len > 78 && len <= 998 {
                     long_flagged_for_cur = flag_over_78(cx, &l);
                 }
                 cur = Some(Field {
-                    lname: SmallStr::lower(&name_s),
-                    name: SmallStr::new(&name_s),
+                    lname: SmallStr::lower(name),
+                    // Both set by `finish`, which converts the whole field at once.
+                    name: Cow::Borrowed(""),
+                    raw_value: Cow::Borrowed(""),
                     start: l.start,
                     name_end: l.start + name.len(),
                     value_start: l.start + colon + 1,
@@ -404,10 +375,23 @@ fn flag_over_78(cx: &mut Cx, l: &Line) -> bool {
 }
 
 /// Finishes a field: byte-level checks on its whole extent, then stores it.
-fn finish(cx: &mut Cx, fields: &mut Vec<Field>, f: Option<Field>) {
-    let Some(f) = f else { return };
+fn finish<'a>(cx: &mut Cx<'a, '_>, fields: &mut Vec<Field<'a>>, f: Option<Field<'a>>) {
+    let Some(mut f) = f else { return };
     let buf = cx.buf;
     let bytes = buf.get(f.start..f.value_end).unwrap_or(&[]);
+    let text = |s: usize, e: usize| crate::lex::lossy_cow(buf.get(s..e).unwrap_or(&[]));
+    let (name_len, value_at) = (f.name_end - f.start, f.value_start - f.start);
+    match std::str::from_utf8(bytes) {
+        Ok(w) => {
+            // Cut at ASCII bytes (the name's end, the colon): character boundaries.
+            f.name = Cow::Borrowed(w.get(..name_len).unwrap_or(""));
+            f.raw_value = Cow::Borrowed(w.get(value_at..).unwrap_or(""));
+        }
+        Err(_) => {
+            f.name = text(f.start, f.name_end);
+            f.raw_value = text(f.value_start, f.value_end);
+        }
+    }
     if let Some(p) = memchr::memchr(0, bytes) {
         cx.sink
             .add(

@@ -75,9 +75,14 @@ pub(crate) fn is_atext(b: u8) -> bool {
 /// `String::from_utf8_lossy(b).into_owned()`, with a fast path for valid UTF-8 (nearly
 /// always: `from_utf8` checks ASCII a word at a time, the lossy chunker byte by byte).
 pub(crate) fn lossy(b: &[u8]) -> String {
+    lossy_cow(b).into_owned()
+}
+
+/// `String::from_utf8_lossy(b)`, with the same fast path as [`lossy`].
+pub(crate) fn lossy_cow(b: &[u8]) -> std::borrow::Cow<'_, str> {
     match std::str::from_utf8(b) {
-        Ok(s) => s.to_owned(),
-        Err(_) => String::from_utf8_lossy(b).into_owned(),
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(b),
     }
 }
 

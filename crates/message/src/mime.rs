@@ -23,25 +23,25 @@ use std::borrow::Cow;
 pub const MAX_DEPTH: usize = 100;
 
 /// How a field body is shown decoded.
-pub(crate) fn mode_for(lname: &str) -> Mode {
+pub(crate) fn mode_for(lname: &[u8]) -> Mode {
     match lname {
-        "from"
-        | "sender"
-        | "reply-to"
-        | "to"
-        | "cc"
-        | "bcc"
-        | "resent-from"
-        | "resent-sender"
-        | "resent-to"
-        | "resent-cc"
-        | "resent-bcc"
-        | "keywords"
-        | "disposition-notification-to" => Mode::Structured,
-        "subject" | "comments" | "content-description" | "thread-topic" | "organization" => {
+        b"from"
+        | b"sender"
+        | b"reply-to"
+        | b"to"
+        | b"cc"
+        | b"bcc"
+        | b"resent-from"
+        | b"resent-sender"
+        | b"resent-to"
+        | b"resent-cc"
+        | b"resent-bcc"
+        | b"keywords"
+        | b"disposition-notification-to" => Mode::Structured,
+        b"subject" | b"comments" | b"content-description" | b"thread-topic" | b"organization" => {
             Mode::Unstructured
         }
-        n if n.starts_with("x-") && !n.starts_with("x-ms-exchange") => Mode::Unstructured,
+        n if n.starts_with(b"x-") && !n.starts_with(b"x-ms-exchange") => Mode::Unstructured,
         _ => Mode::Raw,
     }
 }
@@ -49,7 +49,7 @@ pub(crate) fn mode_for(lname: &str) -> Mode {
 /// Builds the header views (decoding RFC 2047 words, reporting their problems).
 fn views<'a>(
     cx: &mut Cx<'a, '_>,
-    h: &Header,
+    h: &Header<'a>,
     addresses: Vec<(usize, Vec<Mailbox>)>,
 ) -> Vec<HeaderView<'a>> {
     let mut by_field: Vec<Option<Vec<Mailbox>>> = Vec::new();
@@ -66,7 +66,7 @@ fn views<'a>(
         .enumerate()
         .map(|(k, f)| {
             let raw = cx.slice(f.value_start, f.value_end);
-            let raw_value = String::from_utf8_lossy(raw);
+            let raw_value = f.raw_value.clone();
             let decoded = if encoded_word::find_ew_start(raw).is_none() {
                 // The common case, without converting the bytes a second time.
                 match &raw_value {
@@ -74,7 +74,7 @@ fn views<'a>(
                     Cow::Owned(r) => Cow::Owned(encoded_word::unfold_trim(r).into_owned()),
                 }
             } else {
-                let mode = mode_for(&f.lname);
+                let mode = mode_for(f.lname.as_bytes());
                 encoded_word::decode_field(
                     cx.buf,
                     f.value_start,
@@ -89,7 +89,7 @@ fn views<'a>(
                 .into()
             };
             HeaderView {
-                name: String::from_utf8_lossy(cx.slice(f.start, f.name_end)),
+                name: f.name.clone(),
                 raw_value,
                 decoded_value: decoded,
                 line: 0,
@@ -119,7 +119,7 @@ pub(crate) fn entity<'a>(
     kind: Kind,
     default: DefaultType,
     depth: usize,
-) -> (MimeNode<'a>, Header, Vec<(usize, Vec<Mailbox>)>) {
+) -> (MimeNode<'a>, Header<'a>, Vec<(usize, Vec<Mailbox>)>) {
     let hdr = header::parse(cx, start, end, kind);
     let addrs = match kind {
         Kind::Top | Kind::Nested => fields::check_message(cx, &hdr, kind == Kind::Nested),
@@ -399,7 +399,7 @@ fn check_mime_version(cx: &mut Cx, h: &Header) {
                 && text.get(1) == Some(&&b"."[..])
                 && num(text.get(2)) == Some(0);
             if !ok {
-                let v = String::from_utf8_lossy(cx.slice(f.value_start, f.value_end))
+                let v = crate::lex::lossy_cow(cx.slice(f.value_start, f.value_end))
                     .trim()
                     .to_string();
                 cx.sink.add(
@@ -435,7 +435,7 @@ fn parse_cte(cx: &mut Cx, f: &Field) -> Cte {
     let (toks, _, _) = lex::tokenize(cx.buf, f.value_start, f.value_end);
     let mut v = String::new();
     for t in toks.iter() {
-        v.push_str(&String::from_utf8_lossy(lex::text(cx.buf, t)));
+        v.push_str(&crate::lex::lossy_cow(lex::text(cx.buf, t)));
     }
     v.make_ascii_lowercase();
     let cte = by_name(v.as_bytes()).unwrap_or(Cte::Unknown);

@@ -155,7 +155,7 @@ fn check_inner(
     let text = |ts: &[Token]| {
         let mut s = String::new();
         for t in ts {
-            s.push_str(&String::from_utf8_lossy(lex::text(buf, t)));
+            s.push_str(&crate::lex::lossy_cow(lex::text(buf, t)));
         }
         s
     };

@@ -77,7 +77,7 @@ pub(crate) fn check(
     }
 
     // Comparison table.
-    let field_of = |k: usize| hdr.fields.get(k).map(|f| f.lname.as_str()).unwrap_or("");
+    let field_of = |k: usize| hdr.fields.get(k).map_or(&b""[..], |f| f.lname.as_bytes());
     let mut rows: Vec<RecipientRow> = Vec::new();
     // Lower-cased address -> row, so thousands of recipients stay linear.
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
@@ -98,10 +98,10 @@ pub(crate) fn check(
     for (k, list) in addrs {
         let which = field_of(*k);
         for m in list {
-            if which == "from" {
+            if which == b"from" {
                 from_header.push(m.address.clone());
             }
-            if !matches!(which, "to" | "cc" | "bcc") {
+            if !matches!(which, b"to" | b"cc" | b"bcc") {
                 continue;
             }
             let idx = *index
@@ -118,8 +118,8 @@ pub(crate) fn check(
                 });
             if let Some(row) = rows.get_mut(idx) {
                 match which {
-                    "to" => row.to = true,
-                    "cc" => row.cc = true,
+                    b"to" => row.to = true,
+                    b"cc" => row.cc = true,
                     _ => row.bcc = true,
                 }
             }

@@ -294,8 +294,8 @@ pub(crate) fn check_part(cx: &mut Cx, h: &Header) {
 }
 
 fn address_field_rules(cx: &mut Cx, f: &Field, list: &address::AddrList) {
-    let name = f.lname.as_str();
-    let is_bcc = name == "bcc" || name == "resent-bcc";
+    let name = f.lname.as_bytes();
+    let is_bcc = name == b"bcc" || name == b"resent-bcc";
     if list.empty {
         if !is_bcc {
             cx.sink.add(
@@ -323,7 +323,7 @@ fn address_field_rules(cx: &mut Cx, f: &Field, list: &address::AddrList) {
             format!("アドレス入りの {}: が送信されています。受信者全員が Bcc の宛先を見られてしまいます", f.name),
         );
     }
-    if (name == "sender" || name == "resent-sender") && list.mailboxes.len() > 1 {
+    if (name == b"sender" || name == b"resent-sender") && list.mailboxes.len() > 1 {
         cx.sink.add(
             &rule::INVALID_ADDRESS,
             f.start,
