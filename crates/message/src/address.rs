@@ -176,7 +176,10 @@ impl<'a> P<'a, '_> {
         let local_range = from..self.i.max(from);
         let at = self.tok()?;
         // local-part: word *("." word)
-        let mut local = String::new();
+        let mut local = String::with_capacity(
+            at.start
+                .saturating_sub(self.toks.get(from).map_or(at.start, |t| t.start)),
+        );
         let mut expect_word = true;
         let mut words = 0;
         let mut quoted = false;
@@ -389,7 +392,7 @@ impl<'a> P<'a, '_> {
                         self.i += 1;
                         out.mailboxes.push(Mailbox {
                             display_name: name,
-                            address: format!("{local}@{domain}"),
+                            address: join_address(&local, &domain),
                             local,
                             domain,
                             group: group.cloned(),
@@ -472,7 +475,7 @@ impl<'a> P<'a, '_> {
                 };
                 out.mailboxes.push(Mailbox {
                     display_name: None,
-                    address: format!("{local}@{domain}"),
+                    address: join_address(&local, &domain),
                     local,
                     domain,
                     group: group.cloned(),
@@ -497,6 +500,15 @@ impl<'a> P<'a, '_> {
             }
         }
     }
+}
+
+/// `local@domain`, without `format!`'s machinery (it runs for every mailbox).
+fn join_address(local: &str, domain: &str) -> String {
+    let mut a = String::with_capacity(local.len() + 1 + domain.len());
+    a.push_str(local);
+    a.push('@');
+    a.push_str(domain);
+    a
 }
 
 /// Parses `buf[start..end]` as an address-list (or mailbox-list when `allow_groups` is

@@ -45,31 +45,44 @@ pub(crate) struct LexError {
     pub what_ja: &'static str,
 }
 
+/// RFC 5322 3.2.3 atext, plus UTF-8 non-ASCII (RFC 6532), as a table: the tokenizer
+/// asks for every byte of every structured field.
+const ATEXT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'/'
+                    | b'='
+                    | b'?'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'{'
+                    | b'|'
+                    | b'}'
+                    | b'~'
+            )
+            || b >= 0x80;
+        i += 1;
+    }
+    t
+};
+
 /// RFC 5322 3.2.3 atext, plus UTF-8 non-ASCII (RFC 6532).
 pub(crate) fn is_atext(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'!' | b'#'
-                | b'$'
-                | b'%'
-                | b'&'
-                | b'\''
-                | b'*'
-                | b'+'
-                | b'-'
-                | b'/'
-                | b'='
-                | b'?'
-                | b'^'
-                | b'_'
-                | b'`'
-                | b'{'
-                | b'|'
-                | b'}'
-                | b'~'
-        )
-        || b >= 0x80
+    ATEXT[usize::from(b)]
 }
 
 /// `String::from_utf8_lossy(b).into_owned()`, with a fast path for valid UTF-8 (nearly
@@ -204,9 +217,11 @@ pub(crate) fn tokenize(buf: &[u8], start: usize, end: usize) -> (Tokens, Vec<Lex
         let tok_start = i;
         let b = at(i);
         let kind = if is_atext(b) {
-            while i < end && is_atext(at(i)) {
-                i += 1;
-            }
+            let rest = buf.get(i..end).unwrap_or(&[]);
+            i += rest
+                .iter()
+                .position(|&c| !is_atext(c))
+                .unwrap_or(rest.len());
             Kind::Atom
         } else if b == b'"' {
             i += 1;

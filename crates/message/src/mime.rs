@@ -532,7 +532,7 @@ fn multipart<'a>(
     ct_field: Option<&Field>,
 ) {
     let buf = cx.buf;
-    let mut dash = Vec::new();
+    let mut dash = Vec::with_capacity(b.len() + 2);
     dash.extend_from_slice(b"--");
     dash.extend_from_slice(b.as_bytes());
     let mut delims: Vec<Delim> = Vec::new();
@@ -594,7 +594,7 @@ fn multipart<'a>(
             ),
         );
     }
-    let mut children = Vec::new();
+    let mut children = Vec::with_capacity(delims.len());
     for (i, d) in delims.iter().enumerate() {
         if d.close {
             transfer::scan_identity(cx, d.next, end, cte, "epilogue", "エピローグ");

@@ -3,12 +3,14 @@
 
 use crate::diag::{rule, DiagExt, Severity, Sink};
 use crate::lex::{self, Kind, Token};
+use std::borrow::Cow;
 
-/// A parsed msg-id; `left`/`right` without CFWS.
+/// A parsed msg-id; `left`/`right` without CFWS (borrowed from the input when written
+/// without any).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct MsgId {
-    pub left: String,
-    pub right: String,
+pub(crate) struct MsgId<'a> {
+    pub left: Cow<'a, str>,
+    pub right: Cow<'a, str>,
     pub start: usize,
     pub end: usize,
 }
@@ -28,15 +30,15 @@ fn bad(sink: &mut Option<&mut Sink>, field: &str, s: usize, e: usize, en: &str, 
 /// Parses `1*msg-id` (or exactly one when `single`) in `buf[start..end]`. With
 /// `allow_phrases` (References, In-Reply-To), words between ids are the obsolete
 /// 4.5.4 form and only warned about.
-pub(crate) fn parse(
-    buf: &[u8],
+pub(crate) fn parse<'a>(
+    buf: &'a [u8],
     start: usize,
     end: usize,
     field: &str,
     single: bool,
     allow_phrases: bool,
     mut sink: Option<&mut Sink>,
-) -> Vec<MsgId> {
+) -> Vec<MsgId<'a>> {
     let (toks, errs, _) = lex::tokenize(buf, start, end);
     let mut out = Vec::new();
     if let Some(e) = errs.first() {
@@ -131,14 +133,14 @@ pub(crate) fn parse(
     out
 }
 
-fn check_inner(
-    buf: &[u8],
+fn check_inner<'a>(
+    buf: &'a [u8],
     inner: &[Token],
     lt: Token,
     gt: Token,
     field: &str,
     sink: &mut Option<&mut Sink>,
-) -> Option<MsgId> {
+) -> Option<MsgId<'a>> {
     let Some(at_pos) = inner.iter().rposition(|t| t.is(b'@')) else {
         bad(
             sink,
@@ -152,12 +154,18 @@ fn check_inner(
     };
     let (left, rest) = inner.split_at(at_pos);
     let right = rest.get(1..).unwrap_or(&[]);
-    let text = |ts: &[Token]| {
+    let text = |ts: &[Token]| -> Cow<'a, str> {
+        let (Some(first), Some(last)) = (ts.first(), ts.last()) else {
+            return Cow::Borrowed("");
+        };
+        if ts.iter().skip(1).all(|t| !t.ws_before()) {
+            return crate::lex::lossy_cow(buf.get(first.start..last.end).unwrap_or(&[]));
+        }
         let mut s = String::new();
         for t in ts {
             s.push_str(&crate::lex::lossy_cow(lex::text(buf, t)));
         }
-        s
+        Cow::Owned(s)
     };
     // dot-atom-text: atoms separated by single dots.
     let dot_atom = |ts: &[Token]| {
@@ -247,28 +255,36 @@ pub(crate) fn is_qualified(right: &str) -> bool {
     if right.starts_with('[') {
         return true;
     }
-    let lower = right.to_ascii_lowercase();
-    let mut labels = lower.split('.');
-    let Some(tld) = lower.rsplit('.').next() else {
+    let b = right.as_bytes();
+    let Some(dot) = memchr::memrchr(b'.', b) else {
         return false;
     };
-    if labels.clone().count() < 2 || labels.any(str::is_empty) {
+    if b.first() == Some(&b'.') || b.windows(2).any(|w| w == b"..") {
         return false;
     }
-    let tld_ok =
-        tld.starts_with("xn--") || (tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()));
+    let tld = b.get(dot + 1..).unwrap_or(&[]);
+    let tld_ok = tld
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"xn--"))
+        || (tld.len() >= 2 && tld.iter().all(u8::is_ascii_alphabetic));
     tld_ok
-        && !matches!(
-            tld,
-            "localdomain" | "local" | "localhost" | "internal" | "lan" | "home"
-        )
+        && ![
+            &b"localdomain"[..],
+            b"local",
+            b"localhost",
+            b"internal",
+            b"lan",
+            b"home",
+        ]
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(tld))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn run(s: &str, single: bool) -> (Vec<MsgId>, Vec<(&'static str, Severity)>) {
+    fn run(s: &str, single: bool) -> (Vec<MsgId<'_>>, Vec<(&'static str, Severity)>) {
         let mut sink = Sink::default();
         let v = parse(
             s.as_bytes(),
@@ -294,6 +310,13 @@ mod tests {
         assert!(is_qualified("mail.example.com"));
         assert!(!is_qualified("localhost.localdomain"));
         assert!(!is_qualified("host"));
+        assert!(!is_qualified("a..example.com"));
+        assert!(!is_qualified(".example.com"));
+        assert!(!is_qualified("example."));
+        assert!(!is_qualified("Mail.Example.LOCAL"));
+        assert!(is_qualified("Mail.Example.COM"));
+        assert!(is_qualified("example.XN--P1AI"));
+        assert!(!is_qualified("example.c0m"));
         assert_eq!(
             run(" <a@b.c> <d@e.f>", true).1,
             vec![("invalid-msg-id", Severity::Error)]

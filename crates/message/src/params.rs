@@ -136,7 +136,7 @@ impl Lx<'_, '_> {
     /// A token in lower case. Tokens are ASCII (`is_token`), so no UTF-8 repair is needed
     /// (a non-ASCII byte would still be kept as U+FFFD, as before).
     fn lower(&self, r: (usize, usize)) -> String {
-        let mut v = String::new();
+        let mut v = String::with_capacity(r.1.saturating_sub(r.0));
         self.lower_into(r, &mut v);
         v
     }
