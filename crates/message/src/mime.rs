@@ -143,8 +143,8 @@ pub(crate) fn entity<'a>(
     let body_start = hdr.body_start.min(end);
 
     // Content-Type
-    let ct_field = hdr.get("content-type").cloned();
-    let mut ct = ct_field.as_ref().and_then(|f| {
+    let ct_field = hdr.get("content-type");
+    let mut ct = ct_field.and_then(|f| {
         params::parse(
             cx.buf,
             f.value_start,
@@ -172,7 +172,7 @@ pub(crate) fn entity<'a>(
     let (mtype, subtype) = ct.head.split_once('/').unwrap_or(("text", "plain"));
 
     // Content-Transfer-Encoding
-    let cte_field = hdr.get("content-transfer-encoding").cloned();
+    let cte_field = hdr.get("content-transfer-encoding");
     let cte = cte_field
         .as_ref()
         .map_or(Cte::SevenBit, |f| parse_cte(cx, f));
@@ -187,7 +187,7 @@ pub(crate) fn entity<'a>(
         // Moved out of `ct` at the end.
         content_type: String::new(),
         charset: None,
-        transfer_encoding: cte_field.as_ref().map_or_else(
+        transfer_encoding: cte_field.map_or_else(
             || "7bit".to_string(),
             |f| {
                 let mut v = lex::lossy(cx.slice(f.value_start, f.value_end));
@@ -284,8 +284,8 @@ pub(crate) fn entity<'a>(
                 );
             }
             Some(b) => {
-                check_boundary(cx, b, ct_field.as_ref());
-                check_nested_boundary(cx, b, ct_field.as_ref());
+                check_boundary(cx, b, ct_field);
+                check_nested_boundary(cx, b, ct_field);
                 cx.boundaries.push(b.to_owned());
                 let child_default = if subtype == "digest" {
                     DefaultType::MessageRfc822
@@ -301,7 +301,7 @@ pub(crate) fn entity<'a>(
                     cte,
                     child_default,
                     depth,
-                    ct_field.as_ref(),
+                    ct_field,
                 );
                 cx.boundaries.pop();
             }
@@ -324,16 +324,7 @@ pub(crate) fn entity<'a>(
         cx.in_global = outer;
         node.children.push(child);
     } else {
-        leaf(
-            cx,
-            &mut node,
-            mtype,
-            &ct,
-            ct_field.as_ref(),
-            cte,
-            body_start,
-            end,
-        );
+        leaf(cx, &mut node, mtype, &ct, ct_field, cte, body_start, end);
     }
     let mut ct = ct;
     node.charset = ct

@@ -10,7 +10,7 @@ use crate::encoded_word;
 use crate::lex::is_wsp;
 
 /// RFC 2045 5.1 tspecials.
-fn is_tspecial(b: u8) -> bool {
+const fn is_tspecial(b: u8) -> bool {
     matches!(
         b,
         b'(' | b')'
@@ -30,8 +30,19 @@ fn is_tspecial(b: u8) -> bool {
     )
 }
 
+/// RFC 2045 5.1 token characters, as a table (asked for every byte of every value).
+const TOKEN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 33;
+    while i < 127 {
+        t[i] = !is_tspecial(i as u8);
+        i += 1;
+    }
+    t
+};
+
 fn is_token(b: u8) -> bool {
-    (33..127).contains(&b) && !is_tspecial(b)
+    TOKEN[usize::from(b)]
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,9 +112,11 @@ impl Lx<'_, '_> {
     }
     fn token(&mut self) -> Option<(usize, usize)> {
         let s = self.i;
-        while self.at().is_some_and(is_token) {
-            self.i += 1;
-        }
+        let rest = self.buf.get(s..self.end).unwrap_or(&[]);
+        self.i += rest
+            .iter()
+            .position(|&b| !is_token(b))
+            .unwrap_or(rest.len());
         (self.i > s).then_some((s, self.i))
     }
     fn err(&mut self, s: usize, e: usize, en: Text, ja: Text) {
