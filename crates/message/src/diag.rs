@@ -273,10 +273,6 @@ impl Sink {
             return None;
         }
         let (message, message_ja) = messages();
-        if self.diags.capacity() == 0 {
-            // Skip growing through 1, 2 and 4 findings (a diagnostic is large to copy).
-            self.diags.reserve(8);
-        }
         self.diags.push(Diagnostic {
             rule: r.id,
             severity: r.severity,
