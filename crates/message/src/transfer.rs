@@ -215,10 +215,24 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
     let (mut esc_first, mut esc_n) = (None, 0usize);
     let mut lower_first: Option<usize> = None;
     let (mut long_first, mut long_n) = (None, 0usize);
+    let (mut trail_first, mut trail_n) = (None, 0usize);
     let mut eight: Option<usize> = None;
     let mut nul: Option<usize> = None;
     for l in lines(buf, start, end) {
         let s = buf.get(l.start..l.content_end).unwrap_or(&[]);
+        if s.last().is_some_and(|&b| b == b' ' || b == b'\t') {
+            // Literal whitespace before a hard line break (6.7 rule 3); a soft break's
+            // "=" may follow whitespace, and transport padding after it is skipped.
+            let run = s
+                .iter()
+                .rposition(|&b| b != b' ' && b != b'\t')
+                .map_or(0, |p| p + 1);
+            let soft_padding = run > 0 && s.get(run - 1) == Some(&b'=');
+            if !soft_padding {
+                trail_n += 1;
+                trail_first.get_or_insert((l.start + run, l.content_end));
+            }
+        }
         if s.len() > 76 {
             long_n += 1;
             long_first.get_or_insert((l.start + 76, l.content_end, s.len()));
@@ -315,6 +329,22 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
                 "quoted-printable のエスケープに小文字の 16 進数があります。大文字でなければなりません",
             )
             .sev(Severity::Warning);
+    }
+    if let Some((s, e)) = trail_first {
+        cx.sink
+            .add(
+                &rule::QP_INVALID_ESCAPE,
+                s,
+                e,
+                format!("{trail_n} quoted-printable line(s) end in a literal space or tab (first here): readers delete it as transport padding"),
+                format!("末尾が生の空白かタブの quoted-printable の行が {trail_n} 行あります（最初はここ）。受信側はトランスポートの詰め物として削除します"),
+            )
+            .sev(Severity::Warning)
+            .rfc("RFC 2045 6.7")
+            .hint(
+                "Encode whitespace at the end of a line as =20 (space) or =09 (tab), or drop it.",
+                "行末の空白は =20（スペース）か =09（タブ）でエンコードするか、削除してください。",
+            );
     }
     if let Some((s, e, len)) = long_first {
         cx.sink.add(

@@ -1075,3 +1075,58 @@ fn qp_escape_range_stays_in_the_input() {
         }
     }
 }
+
+/// RFC 2045 6.7 rule 3: whitespace at the end of an encoded line must be written =20 or
+/// =09; readers delete it as transport padding, so the text loses it.
+#[test]
+fn qp_trailing_whitespace() {
+    let qp = |body: &str| {
+        crlf(&mime(
+            &[
+                "Content-Type: text/plain; charset=us-ascii",
+                "Content-Transfer-Encoding: quoted-printable",
+            ],
+            body,
+        ))
+    };
+    let m = qp("line one\nkeep this space \nand\ttab\t\n");
+    let line = m
+        .split(|&b| b == b'\n')
+        .position(|l| l.starts_with(b"keep"))
+        .unwrap()
+        + 1;
+    let r = run(&m, None);
+    let d: Vec<_> = r
+        .diagnostics
+        .iter()
+        .map(|d| (d.rule, d.severity, d.line, d.column, &m[d.start..d.end]))
+        .collect();
+    assert_eq!(
+        d,
+        vec![(
+            "qp-invalid-escape",
+            Severity::Warning,
+            line as u32,
+            16,
+            &b" "[..]
+        )],
+        "{:#?}",
+        r.diagnostics
+    );
+    assert!(r.diagnostics[0]
+        .message
+        .starts_with("2 quoted-printable line(s)"));
+    // The decoded text is what readers see: without the padding.
+    let text = r.mime.as_ref().and_then(|n| n.text.as_deref()).unwrap();
+    assert!(text.contains("keep this space\r\n"), "{text:?}");
+
+    // Near misses: escaped whitespace, whitespace before a soft break, padding after one.
+    for body in [
+        "keep this space=20\n",
+        "soft =\nbreak\n",
+        "soft=  \nbreak\n",
+    ] {
+        let r = run(&qp(body), None);
+        assert!(r.diagnostics.is_empty(), "{body:?}: {:#?}", r.diagnostics);
+    }
+}
