@@ -18,6 +18,9 @@ pub(crate) struct Cx<'a, 'e> {
     pub in_global: bool,
     /// Boundaries of the enclosing multiparts, outermost first.
     pub boundaries: Vec<String>,
+    /// Start offsets of the delimiter lines found so far, in the order met (depth
+    /// first), so a multipart can tell its descendants' delimiter lines from stray ones.
+    pub delimiter_lines: Vec<usize>,
     /// Bodies with Content-Transfer-Encoding: binary (no line rules apply there).
     pub binary_ranges: Vec<(usize, usize)>,
 }
@@ -79,6 +82,22 @@ fn lookup<'e, 'a>(
     entries.get(lo..hi.max(lo)).unwrap_or(&[])
 }
 
+/// Whether `text` (a line without terminator and trailing whitespace) is a delimiter
+/// line of `boundary`: `--boundary` or `--boundary--` (RFC 2046 5.1.1).
+fn is_delimiter(text: &[u8], boundary: &[u8]) -> bool {
+    let Some(rest) = text.strip_prefix(b"--") else {
+        return false;
+    };
+    match rest.strip_prefix(boundary) {
+        Some(r) => r.is_empty() || r == b"--",
+        // A boundary ending in spaces: the line's text was trimmed.
+        None => trim_wsp_end(boundary) == rest,
+    }
+}
+
+/// Index entries visited by [`Cx::stray_delimiters`].
+const PREFIX_SCAN: usize = 4096;
+
 impl<'a, 'e> Cx<'a, 'e> {
     pub fn new(buf: &'a [u8], envelope: Option<&'e Envelope>) -> Self {
         Cx {
@@ -89,12 +108,50 @@ impl<'a, 'e> Cx<'a, 'e> {
             header_utf8: None,
             in_global: false,
             boundaries: Vec::new(),
+            delimiter_lines: Vec::new(),
             binary_ranges: Vec::new(),
         }
     }
 
     pub fn slice(&self, start: usize, end: usize) -> &'a [u8] {
         self.buf.get(start..end.min(self.buf.len())).unwrap_or(&[])
+    }
+
+    /// The lines in `start..end` that begin with "--" + `boundary` but are not delimiter
+    /// lines of it, nor among `self.delimiter_lines[inner_from..]` (those of the
+    /// multiparts inside): the first one's start and how many. At most [`PREFIX_SCAN`]
+    /// index entries are visited, so each multipart level costs a bounded amount even
+    /// when a hostile message repeats such lines.
+    pub fn stray_delimiters(
+        &mut self,
+        boundary: &[u8],
+        start: usize,
+        end: usize,
+        inner_from: usize,
+    ) -> Option<(usize, usize)> {
+        let buf = self.buf;
+        let index = self.dash_index.get_or_insert_with(|| DashIndex::new(buf));
+        let inner = self.delimiter_lines.get(inner_from..).unwrap_or(&[]);
+        let mut key = std::mem::take(&mut index.key);
+        key.clear();
+        key.extend_from_slice(b"--");
+        key.extend_from_slice(boundary);
+        let lo = index.entries.partition_point(|e| e.0 < key.as_slice());
+        let mut found: Option<(usize, usize)> = None;
+        for &(text, p) in index
+            .entries
+            .get(lo..)
+            .unwrap_or(&[])
+            .iter()
+            .take(PREFIX_SCAN)
+            .take_while(|e| e.0.starts_with(&key))
+        {
+            if (start..end).contains(&p) && !is_delimiter(text, boundary) && !inner.contains(&p) {
+                found = Some(found.map_or((p, 1), |(f, n)| (f.min(p), n + 1)));
+            }
+        }
+        index.key = key;
+        found
     }
 
     /// Start offsets, ascending, of the lines in `start..end` that may be delimiter lines
@@ -137,6 +194,35 @@ impl<'a, 'e> Cx<'a, 'e> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stray_delimiter_lines() {
+        let buf = b"--a\r\n--a-x\r\n--a  \r\n--ab\r\n--a --\r\n--a x\r\n--a--\r\n";
+        let at = |s: &str| -> usize {
+            buf.windows(s.len())
+                .position(|w| w == s.as_bytes())
+                .unwrap_or(usize::MAX)
+        };
+        let mut cx = Cx::new(buf, None);
+        // "--a-x", "--ab", "--a --" and "--a x" are not delimiter lines of "a".
+        assert_eq!(
+            cx.stray_delimiters(b"a", 0, buf.len(), 0),
+            Some((at("--a-x"), 4))
+        );
+        // Of boundary "a ", "--a  " opens and "--a --" closes; "--a x" is a stray.
+        assert_eq!(
+            cx.stray_delimiters(b"a ", 0, buf.len(), 0),
+            Some((at("--a x"), 1))
+        );
+        // Delimiter lines of the multiparts inside are not strays.
+        cx.delimiter_lines.extend([at("--a-x"), at("--ab")]);
+        assert_eq!(
+            cx.stray_delimiters(b"a", 0, buf.len(), 0),
+            Some((at("--a --"), 2))
+        );
+        assert_eq!(cx.stray_delimiters(b"a", 0, at("--a --"), 0), None);
+        assert_eq!(cx.stray_delimiters(b"b", 0, buf.len(), 0), None);
+    }
 
     #[test]
     fn delimiter_candidates_by_boundary() {

@@ -586,6 +586,9 @@ fn multipart<'a>(
         );
     }
     let mut children = Vec::with_capacity(delims.len());
+    cx.delimiter_lines
+        .extend(delims.iter().map(|d| d.line_start));
+    let inner_from = cx.delimiter_lines.len();
     for (i, d) in delims.iter().enumerate() {
         if d.close {
             transfer::scan_identity(cx, d.next, end, cte, "epilogue", "エピローグ");
@@ -615,6 +618,34 @@ fn multipart<'a>(
         children.push(child);
     }
     node.children = children;
+    // RFC 2046 5.1.1: the boundary delimiter must not appear in the encapsulated
+    // material. A line that begins with "--boundary" but is not a delimiter line
+    // (`--b-junk`, or quoted text with more after a delimiter) is where readers that
+    // match boundaries at the start of a line end the part. Delimiter lines of the
+    // multiparts inside are left out: when their boundary extends this one, that is
+    // reported at their Content-Type. (The epilogue is after the end: readers stop.)
+    let content_end = delims
+        .iter()
+        .find(|d| d.close)
+        .map_or(end, |d| d.line_start);
+    if let Some((first, n)) = cx.stray_delimiters(b.as_bytes(), start, content_end, inner_from) {
+        let line_end = lines(buf, first, end)
+            .next()
+            .map_or(first, |l| l.content_end);
+        cx.sink
+            .add(
+                &rule::INVALID_BOUNDARY,
+                first,
+                line_end,
+                format!("{n} line(s) inside the multipart begin with its delimiter '--{b}' but are not delimiter lines (first here): readers that match boundaries at the start of a line end the part there"),
+                format!("マルチパートの中に、区切り '--{b}' で始まるのに区切り行ではない行が {n} 行あります（最初はここ）。行頭で boundary を照合する受信側はそこでパートを終わらせてしまいます"),
+            )
+            .rfc("RFC 2046 5.1.1")
+            .hint(
+                "Choose a boundary that no line of the content begins with (e.g. a long random string), or encode the part (quoted-printable, base64).",
+                "内容のどの行の先頭にも現れない boundary（長いランダムな文字列など）を選ぶか、パートをエンコード（quoted-printable, base64）してください。",
+            );
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

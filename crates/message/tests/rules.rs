@@ -1130,3 +1130,45 @@ fn qp_trailing_whitespace() {
         assert!(r.diagnostics.is_empty(), "{body:?}: {:#?}", r.diagnostics);
     }
 }
+
+/// RFC 2046 5.1.1: a content line that begins with the delimiter ("--b-junk" inside
+/// boundary "b") is where prefix-matching readers end the part.
+#[test]
+fn content_line_must_not_begin_with_the_delimiter() {
+    let m = |part: &str, epilogue: &str| {
+        crlf(&mime(
+            &["Content-Type: multipart/mixed; boundary=b"],
+            &format!("--b\nContent-Type: text/plain; charset=us-ascii\n\n{part}\n--b  \nContent-Type: text/plain; charset=us-ascii\n\nsecond\n--b--\n{epilogue}"),
+        ))
+    };
+    let input = m("one\n--b-junk\n--b-- not the end", "");
+    let line = |s: &[u8]| {
+        input
+            .split(|&b| b == b'\n')
+            .position(|l| l.starts_with(s))
+            .unwrap()
+            + 1
+    };
+    let r = run(&input, None);
+    let d: Vec<_> = r
+        .diagnostics
+        .iter()
+        .map(|d| (d.rule, d.line as usize, &input[d.start..d.end]))
+        .collect();
+    assert_eq!(
+        d,
+        vec![("invalid-boundary", line(b"--b-junk"), &b"--b-junk"[..])],
+        "{:#?}",
+        r.diagnostics
+    );
+    assert!(r.diagnostics[0].message.starts_with("2 line(s)"));
+    // The parts are still the two delimited ones.
+    assert_eq!(r.mime.as_ref().unwrap().children.len(), 2);
+
+    // Near misses: indented or mid-line text, a delimiter with padding (above), and
+    // the epilogue after the close delimiter.
+    for (part, epilogue) in [("one\n --b-junk\nx--b", ""), ("one", "--b-junk\n")] {
+        let r = run(&m(part, epilogue), None);
+        assert!(r.diagnostics.is_empty(), "{part:?}: {:#?}", r.diagnostics);
+    }
+}
