@@ -25,7 +25,7 @@ pub(crate) struct Cx<'a, 'e> {
     pub binary_ranges: Vec<(usize, usize)>,
 }
 
-/// Every line of the message that begins with "--", found once (memchr), keyed by its
+/// Every line of the message that begins with "--", found once (a memmem search for LF "--"), keyed by its
 /// text without terminator and trailing whitespace, sorted by (key, start). A delimiter
 /// line of boundary `b` (`--b *LWSP` or `--b-- *LWSP`, RFC 2046 5.1.1) has the key
 /// `trim_end(--b)` or `--b--`, so a multipart level looks up those two keys and visits
@@ -43,11 +43,11 @@ fn trim_wsp_end(s: &[u8]) -> &[u8] {
 
 impl<'a> DashIndex<'a> {
     fn new(buf: &'a [u8]) -> Self {
-        let starts = buf.starts_with(b"--").then_some(0).into_iter().chain(
-            memchr::memchr_iter(b'\n', buf)
-                .map(|p| p + 1)
-                .filter(|&p| buf.get(p..p + 2) == Some(b"--")),
-        );
+        let starts = buf
+            .starts_with(b"--")
+            .then_some(0)
+            .into_iter()
+            .chain(memchr::memmem::find_iter(buf, b"\n--").map(|p| p + 1));
         let mut entries: Vec<(&'a [u8], usize)> = starts
             .map(|p| {
                 let rest = buf.get(p..).unwrap_or(&[]);
