@@ -25,8 +25,9 @@ pub(crate) struct Cx<'a, 'e> {
     pub binary_ranges: Vec<(usize, usize)>,
 }
 
-/// Every line of the message that begins with "--", found once (a memmem search for LF "--"), keyed by its
-/// text without terminator and trailing whitespace, sorted by (key, start). A delimiter
+/// Every line of the message that begins with "--", found once (a memmem search for
+/// LF "--"), keyed by its text without terminator and trailing whitespace, sorted by
+/// (key, start). A delimiter
 /// line of boundary `b` (`--b *LWSP` or `--b-- *LWSP`, RFC 2046 5.1.1) has the key
 /// `trim_end(--b)` or `--b--`, so a multipart level looks up those two keys and visits
 /// only these lines: nested multiparts cost O(n), not O(depth x dash lines).
