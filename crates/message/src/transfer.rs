@@ -53,44 +53,40 @@ pub(crate) fn scan_identity(
         return;
     }
     let buf = cx.buf;
-    let mut nul_done = false;
-    let mut eight_done = cte != Cte::SevenBit;
-    for l in lines(buf, start, end) {
-        let s = buf.get(l.start..l.content_end).unwrap_or(&[]);
-        let len = s.len();
-        if len > 998 {
-            cx.sink.add_with(&rule::LINE_TOO_LONG, l.start + 998, l.content_end, || {
-                (
-                    format!("line in the {what} is {len} octets long; the limit is 998 (plus CRLF)").into(),
-                    format!("{what_ja}の行が {len} オクテットあります。上限は 998 オクテット（CRLF を除く）です").into(),
-                )
-            });
-        }
-        if !nul_done {
-            if let Some(p) = memchr::memchr(0, s) {
-                nul_done = true;
-                cx.sink.add(
-                    &rule::NUL_BYTE,
-                    l.start + p,
-                    l.start + p + 1,
-                    format!("NUL byte in the {what}: not allowed in 7bit or 8bit data"),
-                    format!(
-                        "{what_ja}に NUL バイトがあります。7bit と 8bit のデータでは使えません"
-                    ),
-                );
+    let region = buf.get(start..end.min(buf.len())).unwrap_or(&[]);
+    // Only a region longer than the limit can hold a long line: most bodies are checked
+    // without visiting their lines.
+    if region.len() > 998 {
+        for l in lines(buf, start, end) {
+            let len = l.len();
+            if len > 998 {
+                cx.sink.add_with(&rule::LINE_TOO_LONG, l.start + 998, l.content_end, || {
+                    (
+                        format!("line in the {what} is {len} octets long; the limit is 998 (plus CRLF)").into(),
+                        format!("{what_ja}の行が {len} オクテットあります。上限は 998 オクテット（CRLF を除く）です").into(),
+                    )
+                });
             }
         }
-        if !eight_done && !s.is_ascii() {
-            eight_done = true;
-            let p = l.start + s.iter().position(|&b| b >= 0x80).unwrap_or(0);
-            cx.sink.add(
-                &rule::EIGHTBIT_IN_7BIT,
-                p,
-                crate::lines::non_ascii_end(buf, p).min(l.content_end),
-                format!("8-bit byte in the {what}, which is 7bit (no Content-Transfer-Encoding says otherwise)"),
-                format!("{what_ja}に 8 ビットのバイトがありますが、7bit 扱いです（Content-Transfer-Encoding で別の指定がありません）"),
-            );
-        }
+    }
+    if let Some(p) = memchr::memchr(0, region).map(|p| start + p) {
+        cx.sink.add(
+            &rule::NUL_BYTE,
+            p,
+            p + 1,
+            format!("NUL byte in the {what}: not allowed in 7bit or 8bit data"),
+            format!("{what_ja}に NUL バイトがあります。7bit と 8bit のデータでは使えません"),
+        );
+    }
+    if cte == Cte::SevenBit && !region.is_ascii() {
+        let p = start + region.iter().position(|&b| b >= 0x80).unwrap_or(0);
+        cx.sink.add(
+            &rule::EIGHTBIT_IN_7BIT,
+            p,
+            crate::lines::non_ascii_end(buf, p).min(end),
+            format!("8-bit byte in the {what}, which is 7bit (no Content-Transfer-Encoding says otherwise)"),
+            format!("{what_ja}に 8 ビットのバイトがありますが、7bit 扱いです（Content-Transfer-Encoding で別の指定がありません）"),
+        );
     }
 }
 
