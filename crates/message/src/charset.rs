@@ -64,8 +64,6 @@ pub(crate) fn utf16(name: &str) -> Option<Charset> {
     .then_some(Charset::Other(enc))
 }
 
-/// Decodes bytes. Returns the text and the offset (into `bytes`) of the first byte that
-/// is not valid in the charset, if any (`Some(0)` when the position is unknown).
 /// Like [`decode`], without a copy where the bytes already are the text (UTF-8, or
 /// US-ASCII that is valid UTF-8): borrowed bytes stay borrowed, owned ones are reused.
 pub(crate) fn decode_cow(cs: Charset, bytes: Cow<'_, [u8]>) -> (Cow<'_, str>, Option<usize>) {
@@ -98,6 +96,8 @@ pub(crate) fn decode_cow(cs: Charset, bytes: Cow<'_, [u8]>) -> (Cow<'_, str>, Op
     (Cow::Owned(t), bad)
 }
 
+/// Decodes bytes. Returns the text and the offset (into `bytes`) of the first byte that
+/// is not valid in the charset, if any (`Some(0)` when the position is unknown).
 pub(crate) fn decode(cs: Charset, bytes: &[u8]) -> (String, Option<usize>) {
     match cs {
         Charset::Ascii => {

@@ -18,17 +18,18 @@ pub(crate) struct Cx<'a, 'e> {
     pub in_global: bool,
     /// Boundaries of the enclosing multiparts, outermost first.
     pub boundaries: Vec<String>,
-    /// Start offsets of the delimiter lines found so far, in the order met (depth
-    /// first), so a multipart can tell its descendants' delimiter lines from stray ones.
-    pub delimiter_lines: Vec<usize>,
+    /// Start offsets of the delimiter lines found so far, so a multipart can tell its
+    /// descendants' delimiter lines from stray ones; sorted only when a stray-looking
+    /// line is checked (`delimiter_lines_sorted`).
+    delimiter_lines: Vec<usize>,
+    delimiter_lines_sorted: bool,
     /// Bodies with Content-Transfer-Encoding: binary (no line rules apply there).
     pub binary_ranges: Vec<(usize, usize)>,
 }
 
 /// Every line of the message that begins with "--", found once (a memmem search for
 /// LF "--"), keyed by its text without terminator and trailing whitespace, sorted by
-/// (key, start). A delimiter
-/// line of boundary `b` (`--b *LWSP` or `--b-- *LWSP`, RFC 2046 5.1.1) has the key
+/// (key, start). A delimiter line of boundary `b` (`--b *LWSP` or `--b-- *LWSP`, RFC 2046 5.1.1) has the key
 /// `trim_end(--b)` or `--b--`, so a multipart level looks up those two keys and visits
 /// only these lines: nested multiparts cost O(n), not O(depth x dash lines).
 struct DashIndex<'a> {
@@ -96,8 +97,8 @@ fn is_delimiter(text: &[u8], boundary: &[u8]) -> bool {
     }
 }
 
-/// Index entries visited by [`Cx::stray_delimiters`].
-const PREFIX_SCAN: usize = 4096;
+/// Distinct line texts looked at by [`Cx::stray_delimiters`].
+const PREFIX_SCAN: usize = 256;
 
 impl<'a, 'e> Cx<'a, 'e> {
     pub fn new(buf: &'a [u8], envelope: Option<&'e Envelope>) -> Self {
@@ -110,6 +111,7 @@ impl<'a, 'e> Cx<'a, 'e> {
             in_global: false,
             boundaries: Vec::new(),
             delimiter_lines: Vec::new(),
+            delimiter_lines_sorted: true,
             binary_ranges: Vec::new(),
         }
     }
@@ -118,37 +120,66 @@ impl<'a, 'e> Cx<'a, 'e> {
         self.buf.get(start..end.min(self.buf.len())).unwrap_or(&[])
     }
 
+    /// Records delimiter lines of a multipart (for [`Cx::stray_delimiters`]).
+    pub fn add_delimiter_lines(&mut self, starts: impl IntoIterator<Item = usize>) {
+        self.delimiter_lines.extend(starts);
+        self.delimiter_lines_sorted = false;
+    }
+
     /// The lines in `start..end` that begin with "--" + `boundary` but are not delimiter
-    /// lines of it, nor among `self.delimiter_lines[inner_from..]` (those of the
-    /// multiparts inside): the first one's start and how many. At most [`PREFIX_SCAN`]
-    /// index entries are visited, so each multipart level costs a bounded amount even
-    /// when a hostile message repeats such lines.
+    /// lines, neither of it nor of a multipart inside (recorded with
+    /// [`Cx::add_delimiter_lines`]; no other multipart's delimiters lie inside a part):
+    /// the first one's start and how many. The index is walked by runs of equal text,
+    /// each entered by binary search at `start`: the boundary's own delimiter texts are
+    /// skipped, and at most [`PREFIX_SCAN`] other texts are looked at, so a multipart
+    /// level costs a bounded number of searches plus its own findings, even when a
+    /// hostile message repeats such lines elsewhere.
     pub fn stray_delimiters(
         &mut self,
         boundary: &[u8],
         start: usize,
         end: usize,
-        inner_from: usize,
     ) -> Option<(usize, usize)> {
         let buf = self.buf;
         let index = self.dash_index.get_or_insert_with(|| DashIndex::new(buf));
-        let inner = self.delimiter_lines.get(inner_from..).unwrap_or(&[]);
         let mut key = std::mem::take(&mut index.key);
         key.clear();
         key.extend_from_slice(b"--");
         key.extend_from_slice(boundary);
-        let lo = index.entries.partition_point(|e| e.0 < key.as_slice());
+        let entries = index.entries.as_slice();
+        let lo = entries.partition_point(|e| e.0 < key.as_slice());
+        let block = entries.get(lo..).unwrap_or(&[]);
+        let block = block
+            .get(..block.partition_point(|e| e.0.starts_with(&key)))
+            .unwrap_or(&[]);
         let mut found: Option<(usize, usize)> = None;
-        for &(text, p) in index
-            .entries
-            .get(lo..)
-            .unwrap_or(&[])
-            .iter()
-            .take(PREFIX_SCAN)
-            .take_while(|e| e.0.starts_with(&key))
-        {
-            if (start..end).contains(&p) && !is_delimiter(text, boundary) && !inner.contains(&p) {
-                found = Some(found.map_or((p, 1), |(f, n)| (f.min(p), n + 1)));
+        let (mut i, mut texts) = (0, 0);
+        while let Some(&(text, _)) = block.get(i) {
+            // The run of entries with this text, ascending by start.
+            let run = block.get(i..).unwrap_or(&[]);
+            let run = run
+                .get(..run.partition_point(|e| e.0 == text).max(1))
+                .unwrap_or(&[]);
+            i += run.len();
+            if is_delimiter(text, boundary) {
+                continue;
+            }
+            texts += 1;
+            if texts > PREFIX_SCAN {
+                break;
+            }
+            let (a, b) = (
+                run.partition_point(|e| e.1 < start),
+                run.partition_point(|e| e.1 < end),
+            );
+            for &(_, p) in run.get(a..b).unwrap_or(&[]) {
+                if !self.delimiter_lines_sorted {
+                    self.delimiter_lines.sort_unstable();
+                    self.delimiter_lines_sorted = true;
+                }
+                if self.delimiter_lines.binary_search(&p).is_err() {
+                    found = Some(found.map_or((p, 1), |(f, n)| (f.min(p), n + 1)));
+                }
             }
         }
         index.key = key;
@@ -207,22 +238,22 @@ mod tests {
         let mut cx = Cx::new(buf, None);
         // "--a-x", "--ab", "--a --" and "--a x" are not delimiter lines of "a".
         assert_eq!(
-            cx.stray_delimiters(b"a", 0, buf.len(), 0),
+            cx.stray_delimiters(b"a", 0, buf.len()),
             Some((at("--a-x"), 4))
         );
         // Of boundary "a ", "--a  " opens and "--a --" closes; "--a x" is a stray.
         assert_eq!(
-            cx.stray_delimiters(b"a ", 0, buf.len(), 0),
+            cx.stray_delimiters(b"a ", 0, buf.len()),
             Some((at("--a x"), 1))
         );
         // Delimiter lines of the multiparts inside are not strays.
-        cx.delimiter_lines.extend([at("--a-x"), at("--ab")]);
+        cx.add_delimiter_lines([at("--a-x"), at("--ab")]);
         assert_eq!(
-            cx.stray_delimiters(b"a", 0, buf.len(), 0),
+            cx.stray_delimiters(b"a", 0, buf.len()),
             Some((at("--a --"), 2))
         );
-        assert_eq!(cx.stray_delimiters(b"a", 0, at("--a --"), 0), None);
-        assert_eq!(cx.stray_delimiters(b"b", 0, buf.len(), 0), None);
+        assert_eq!(cx.stray_delimiters(b"a", 0, at("--a --")), None);
+        assert_eq!(cx.stray_delimiters(b"b", 0, buf.len()), None);
     }
 
     #[test]

@@ -96,7 +96,8 @@ pub struct LintOptions {
 }
 
 /// One header field for display. The texts borrow from the input where it already is
-/// the text (valid UTF-8, nothing to unfold or decode), as in most fields: a report costs
+/// the text, as in most fields: the name and raw value whenever they are valid UTF-8,
+/// the decoded value when there is also nothing to unfold or decode. So a report costs
 /// no copy of them. [`Report::into_owned`] detaches a report from the input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HeaderView<'a> {
@@ -134,8 +135,8 @@ pub struct MimeNode<'a> {
     pub headers: Vec<HeaderView<'a>>,
     pub children: Vec<MimeNode<'a>>,
     /// Decoded text of a text/* leaf (transfer encoding and charset undone), up to 1 MiB;
-    /// borrowed from the input when the body is that text as such (UTF-8 or ASCII, 7bit
-    /// or 8bit).
+    /// borrowed from the input when the body is that text as such (UTF-8 or US-ASCII,
+    /// sent 7bit, 8bit or binary).
     pub text: Option<Cow<'a, str>>,
     pub text_truncated: bool,
     /// Nesting went past [`MAX_DEPTH`]; this entity's body was not parsed.
@@ -219,7 +220,7 @@ impl MimeNode<'_> {
     }
 }
 
-impl Report<'_> {
+impl<'a> Report<'a> {
     /// The same report, no longer borrowing the input (to keep it after the input).
     pub fn into_owned(self) -> Report<'static> {
         Report {
@@ -248,7 +249,7 @@ impl Report<'_> {
             .count()
     }
     /// The decoded value of the first header field with this name (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&HeaderView<'_>> {
+    pub fn header(&self, name: &str) -> Option<&HeaderView<'a>> {
         self.headers
             .iter()
             .find(|h| h.name.eq_ignore_ascii_case(name))

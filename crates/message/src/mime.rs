@@ -586,9 +586,7 @@ fn multipart<'a>(
         );
     }
     let mut children = Vec::with_capacity(delims.len());
-    cx.delimiter_lines
-        .extend(delims.iter().map(|d| d.line_start));
-    let inner_from = cx.delimiter_lines.len();
+    cx.add_delimiter_lines(delims.iter().map(|d| d.line_start));
     for (i, d) in delims.iter().enumerate() {
         if d.close {
             transfer::scan_identity(cx, d.next, end, cte, "epilogue", "エピローグ");
@@ -628,7 +626,7 @@ fn multipart<'a>(
         .iter()
         .find(|d| d.close)
         .map_or(end, |d| d.line_start);
-    if let Some((first, n)) = cx.stray_delimiters(b.as_bytes(), start, content_end, inner_from) {
+    if let Some((first, n)) = cx.stray_delimiters(b.as_bytes(), start, content_end) {
         let line_end = lines(buf, first, end)
             .next()
             .map_or(first, |l| l.content_end);

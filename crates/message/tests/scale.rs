@@ -184,3 +184,52 @@ fn two_hundred_thousand_parameters() {
             .sum::<usize>();
     assert_eq!(dups, 100_000);
 }
+
+/// Lines that begin with a delimiter but are not delimiter lines (RFC 2046 5.1.1) are
+/// looked up, not scanned for: 40 nested boundaries that extend each other ("a", "aa",
+/// ...), an innermost multipart of 20,000 parts and 3,000 distinct stray-looking lines
+/// stay fast, and each level reports its strays once.
+#[test]
+fn stray_delimiter_lines_cost_bounded_time() {
+    let levels = 40;
+    let b = |i: usize| "a".repeat(i + 1);
+    let mut m = format!(
+        "{HEAD}Content-Type: multipart/mixed; boundary={}\r\n\r\n",
+        b(0)
+    );
+    for i in 0..levels - 1 {
+        m.push_str(&format!(
+            "--{}\r\nContent-Type: multipart/mixed; boundary={}\r\n\r\n",
+            b(i),
+            b(i + 1)
+        ));
+    }
+    m.push_str(&format!(
+        "--{}\r\nContent-Type: multipart/mixed; boundary=c\r\n\r\n",
+        b(levels - 1)
+    ));
+    for _ in 0..20_000 {
+        m.push_str("--c\r\n\r\nx\r\n");
+    }
+    m.push_str("--c--\r\n");
+    for k in 0..3_000 {
+        m.push_str(&format!("--{}-{k}\r\n", "a".repeat(levels)));
+    }
+    for i in (0..levels).rev() {
+        m.push_str(&format!("--{}--\r\n", b(i)));
+    }
+    let (r, t) = timed(m.as_bytes());
+    assert!(t < Duration::from_secs(5), "{t:?}");
+    let strays = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "invalid-boundary" && d.message.contains("not delimiter lines"))
+        .count();
+    // Every level whose delimiter starts those lines, once each.
+    assert_eq!(
+        strays,
+        levels,
+        "{:#?}",
+        &r.diagnostics[..r.diagnostics.len().min(5)]
+    );
+}
