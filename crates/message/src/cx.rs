@@ -18,22 +18,18 @@ pub(crate) struct Cx<'a, 'e> {
     pub in_global: bool,
     /// Boundaries of the enclosing multiparts, outermost first.
     pub boundaries: Vec<String>,
-    /// Start offsets of the delimiter lines found so far, so a multipart can tell its
-    /// descendants' delimiter lines from stray ones; sorted only when a stray-looking
-    /// line is checked (`delimiter_lines_sorted`).
-    delimiter_lines: Vec<usize>,
-    delimiter_lines_sorted: bool,
     /// Bodies with Content-Transfer-Encoding: binary (no line rules apply there).
     pub binary_ranges: Vec<(usize, usize)>,
 }
 
-/// Every line of the message that begins with "--", found once (a memmem search for
-/// LF "--"), keyed by its text without terminator and trailing whitespace, sorted by
+/// Every line of the message that begins with "--", found once (memchr), keyed by its text without terminator and trailing whitespace, sorted by
 /// (key, start). A delimiter line of boundary `b` (`--b *LWSP` or `--b-- *LWSP`, RFC 2046 5.1.1) has the key
 /// `trim_end(--b)` or `--b--`, so a multipart level looks up those two keys and visits
 /// only these lines: nested multiparts cost O(n), not O(depth x dash lines).
 struct DashIndex<'a> {
     entries: Vec<(&'a [u8], usize)>,
+    /// Per entry: a multipart found it to be one of its delimiter lines.
+    delimiter: Vec<bool>,
     /// Scratch space for the looked-up keys.
     key: Vec<u8>,
 }
@@ -45,11 +41,11 @@ fn trim_wsp_end(s: &[u8]) -> &[u8] {
 
 impl<'a> DashIndex<'a> {
     fn new(buf: &'a [u8]) -> Self {
-        let starts = buf
-            .starts_with(b"--")
-            .then_some(0)
-            .into_iter()
-            .chain(memchr::memmem::find_iter(buf, b"\n--").map(|p| p + 1));
+        let starts = buf.starts_with(b"--").then_some(0).into_iter().chain(
+            memchr::memchr_iter(b'\n', buf)
+                .map(|p| p + 1)
+                .filter(|&p| buf.get(p..p + 2) == Some(b"--")),
+        );
         let mut entries: Vec<(&'a [u8], usize)> = starts
             .map(|p| {
                 let rest = buf.get(p..).unwrap_or(&[]);
@@ -65,23 +61,24 @@ impl<'a> DashIndex<'a> {
             .collect();
         entries.sort_unstable();
         DashIndex {
+            delimiter: vec![false; entries.len()],
             entries,
             key: Vec::new(),
         }
     }
 }
 
-/// The entries whose key is `key` (ascending start offsets), limited to starts in
-/// `start..end`.
-fn lookup<'e, 'a>(
-    entries: &'e [(&'a [u8], usize)],
+/// The indexes of the entries whose key is `key` (ascending start offsets), limited to
+/// starts in `start..end`.
+fn lookup_range(
+    entries: &[(&[u8], usize)],
     key: &[u8],
     start: usize,
     end: usize,
-) -> &'e [(&'a [u8], usize)] {
+) -> std::ops::Range<usize> {
     let lo = entries.partition_point(|e| (e.0, e.1) < (key, start));
     let hi = entries.partition_point(|e| (e.0, e.1) < (key, end));
-    entries.get(lo..hi.max(lo)).unwrap_or(&[])
+    lo..hi.max(lo)
 }
 
 /// Whether `text` (a line without terminator and trailing whitespace) is a delimiter
@@ -110,8 +107,6 @@ impl<'a, 'e> Cx<'a, 'e> {
             header_utf8: None,
             in_global: false,
             boundaries: Vec::new(),
-            delimiter_lines: Vec::new(),
-            delimiter_lines_sorted: true,
             binary_ranges: Vec::new(),
         }
     }
@@ -120,15 +115,21 @@ impl<'a, 'e> Cx<'a, 'e> {
         self.buf.get(start..end.min(self.buf.len())).unwrap_or(&[])
     }
 
-    /// Records delimiter lines of a multipart (for [`Cx::stray_delimiters`]).
-    pub fn add_delimiter_lines(&mut self, starts: impl IntoIterator<Item = usize>) {
-        self.delimiter_lines.extend(starts);
-        self.delimiter_lines_sorted = false;
+    /// Marks an index entry (from [`Cx::delimiter_candidates`]) as a delimiter line that
+    /// a multipart found, so the stray check of the multiparts around it passes over it.
+    pub fn mark_delimiter_line(&mut self, entry: usize) {
+        if let Some(m) = self
+            .dash_index
+            .as_mut()
+            .and_then(|x| x.delimiter.get_mut(entry))
+        {
+            *m = true;
+        }
     }
 
     /// The lines in `start..end` that begin with "--" + `boundary` but are not delimiter
-    /// lines, neither of it nor of a multipart inside (recorded with
-    /// [`Cx::add_delimiter_lines`]; no other multipart's delimiters lie inside a part):
+    /// lines, neither of it nor of a multipart inside (marked with
+    /// [`Cx::mark_delimiter_line`]; no other multipart's delimiters lie inside a part):
     /// the first one's start and how many. The index is walked by runs of equal text,
     /// each entered by binary search at `start`: the boundary's own delimiter texts are
     /// skipped, and at most [`PREFIX_SCAN`] other texts are looked at, so a multipart
@@ -155,6 +156,7 @@ impl<'a, 'e> Cx<'a, 'e> {
         let mut found: Option<(usize, usize)> = None;
         let (mut i, mut texts) = (0, 0);
         while let Some(&(text, _)) = block.get(i) {
+            let run_at = lo + i;
             // The run of entries with this text, ascending by start.
             let run = block.get(i..).unwrap_or(&[]);
             let run = run
@@ -172,12 +174,8 @@ impl<'a, 'e> Cx<'a, 'e> {
                 run.partition_point(|e| e.1 < start),
                 run.partition_point(|e| e.1 < end),
             );
-            for &(_, p) in run.get(a..b).unwrap_or(&[]) {
-                if !self.delimiter_lines_sorted {
-                    self.delimiter_lines.sort_unstable();
-                    self.delimiter_lines_sorted = true;
-                }
-                if self.delimiter_lines.binary_search(&p).is_err() {
+            for (k, &(_, p)) in run.iter().enumerate().take(b).skip(a) {
+                if index.delimiter.get(run_at + k) == Some(&false) {
                     found = Some(found.map_or((p, 1), |(f, n)| (f.min(p), n + 1)));
                 }
             }
@@ -186,14 +184,15 @@ impl<'a, 'e> Cx<'a, 'e> {
         found
     }
 
-    /// Start offsets, ascending, of the lines in `start..end` that may be delimiter lines
-    /// of `boundary`: a superset of them (the caller checks each line exactly).
+    /// The lines in `start..end` that may be delimiter lines of `boundary`, ascending, as
+    /// (start offset, index entry): a superset of them (the caller checks each line
+    /// exactly, and marks those it takes with [`Cx::mark_delimiter_line`]).
     pub fn delimiter_candidates(
         &mut self,
         boundary: &[u8],
         start: usize,
         end: usize,
-    ) -> Vec<usize> {
+    ) -> Vec<(usize, usize)> {
         let buf = self.buf;
         let index = self.dash_index.get_or_insert_with(|| DashIndex::new(buf));
         let mut key = std::mem::take(&mut index.key);
@@ -201,23 +200,23 @@ impl<'a, 'e> Cx<'a, 'e> {
         key.extend_from_slice(b"--");
         key.extend_from_slice(boundary);
         key.extend_from_slice(b"--");
-        let b = lookup(&index.entries, &key, start, end);
+        let close = lookup_range(&index.entries, &key, start, end);
         let open = trim_wsp_end(key.get(..key.len() - 2).unwrap_or(&[]));
-        let a = lookup(&index.entries, open, start, end);
-        // Merge the two ascending lists (the keys differ, so no offset is in both).
-        let mut out = Vec::with_capacity(a.len() + b.len());
-        let (mut i, mut j) = (0, 0);
-        while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
-            if x.1 < y.1 {
-                out.push(x.1);
-                i += 1;
-            } else {
-                out.push(y.1);
-                j += 1;
-            }
+        let open = lookup_range(&index.entries, open, start, end);
+        let at = |i: usize| index.entries.get(i).map_or(0, |e| e.1);
+        // Merge the two ascending runs (the keys differ, so no offset is in both).
+        let mut out = Vec::with_capacity(open.len() + close.len());
+        let (mut a, mut b) = (open.peekable(), close.peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(&x), Some(&y)) if at(x) < at(y) => a.next(),
+                (Some(_), Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, _) => b.next(),
+            };
+            let Some(i) = next else { break };
+            out.push((at(i), i));
         }
-        out.extend(a.get(i..).unwrap_or(&[]).iter().map(|e| e.1));
-        out.extend(b.get(j..).unwrap_or(&[]).iter().map(|e| e.1));
         index.key = key;
         out
     }
@@ -247,13 +246,21 @@ mod tests {
             Some((at("--a x"), 1))
         );
         // Delimiter lines of the multiparts inside are not strays.
-        cx.add_delimiter_lines([at("--a-x"), at("--ab")]);
+        for inner in [&b"a-x"[..], b"ab"] {
+            for (_, entry) in cx.delimiter_candidates(inner, 0, buf.len()) {
+                cx.mark_delimiter_line(entry);
+            }
+        }
         assert_eq!(
             cx.stray_delimiters(b"a", 0, buf.len()),
             Some((at("--a --"), 2))
         );
         assert_eq!(cx.stray_delimiters(b"a", 0, at("--a --")), None);
         assert_eq!(cx.stray_delimiters(b"b", 0, buf.len()), None);
+    }
+
+    fn starts(c: Vec<(usize, usize)>) -> Vec<usize> {
+        c.into_iter().map(|(p, _)| p).collect()
     }
 
     #[test]
@@ -267,22 +274,25 @@ mod tests {
         };
         // "a": open lines (with trailing whitespace) and the close line, in order.
         assert_eq!(
-            cx.delimiter_candidates(b"a", 0, buf.len()),
+            starts(cx.delimiter_candidates(b"a", 0, buf.len())),
             vec![0, at("--a--\r"), at("--a  "), buf.len() - 3]
         );
         // "a--" opens on "--a--" and closes on "--a----".
         assert_eq!(
-            cx.delimiter_candidates(b"a--", 0, buf.len()),
+            starts(cx.delimiter_candidates(b"a--", 0, buf.len())),
             vec![at("--a--\r"), at("--a----")]
         );
         // A boundary ending in a space: the lines of its trimmed key are candidates
         // (the caller checks each exactly), and "--a --" closes it.
         assert_eq!(
-            cx.delimiter_candidates(b"a ", 0, buf.len()),
+            starts(cx.delimiter_candidates(b"a ", 0, buf.len())),
             vec![0, at("--a  "), at("--a --"), buf.len() - 3]
         );
         // Limited to the range.
-        assert_eq!(cx.delimiter_candidates(b"b", 1, buf.len()), vec![at("--b")]);
+        assert_eq!(
+            starts(cx.delimiter_candidates(b"b", 1, buf.len())),
+            vec![at("--b")]
+        );
         assert!(cx.delimiter_candidates(b"b", 0, at("--b")).is_empty());
     }
 }

@@ -527,7 +527,7 @@ fn multipart<'a>(
     dash.extend_from_slice(b"--");
     dash.extend_from_slice(b.as_bytes());
     let mut delims: Vec<Delim> = Vec::new();
-    for p in cx.delimiter_candidates(b.as_bytes(), start, end) {
+    for (p, entry) in cx.delimiter_candidates(b.as_bytes(), start, end) {
         let Some(l) = lines(buf, p, end).next() else {
             break;
         };
@@ -540,6 +540,7 @@ fn multipart<'a>(
             None => (false, rest),
         };
         if rest.iter().all(|&c| is_wsp(c)) {
+            cx.mark_delimiter_line(entry);
             delims.push(Delim {
                 line_start: l.start,
                 next: l.next,
@@ -586,7 +587,6 @@ fn multipart<'a>(
         );
     }
     let mut children = Vec::with_capacity(delims.len());
-    cx.add_delimiter_lines(delims.iter().map(|d| d.line_start));
     for (i, d) in delims.iter().enumerate() {
         if d.close {
             transfer::scan_identity(cx, d.next, end, cte, "epilogue", "エピローグ");
