@@ -288,12 +288,14 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
             }
             k += 1;
         }
-        if keep && !soft && l.terminated && out.len() < MAX_DECODED {
-            // Trailing whitespace on a hard line break is transport padding (6.7 rule 3).
+        if keep && !soft && out.len() < MAX_DECODED {
+            // Trailing whitespace is transport padding (6.7 rule 3), on the last line too.
             if let Some(w) = ws_run {
                 out.truncate(w);
             }
-            out.extend_from_slice(b"\r\n");
+            if l.terminated {
+                out.extend_from_slice(b"\r\n");
+            }
         }
     }
     // An escape's range: '=' and up to two more bytes of its line, inside the body.

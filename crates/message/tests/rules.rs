@@ -1120,6 +1120,18 @@ fn qp_trailing_whitespace() {
     let text = r.mime.as_ref().and_then(|n| n.text.as_deref()).unwrap();
     assert!(text.contains("keep this space\r\n"), "{text:?}");
 
+    // The last line, without a line break, is a line too: reported, and readers delete
+    // the padding there as well.
+    let mut m = qp("a\n");
+    m.extend_from_slice(b"last line \t");
+    let r = run(&m, None);
+    assert_eq!(
+        r.diagnostics.iter().map(|d| d.rule).collect::<Vec<_>>(),
+        vec!["qp-invalid-escape"]
+    );
+    let text = r.mime.as_ref().and_then(|n| n.text.as_deref()).unwrap();
+    assert!(text.ends_with("a\r\nlast line"), "{text:?}");
+
     // Near misses: escaped whitespace, whitespace before a soft break, padding after one.
     for body in [
         "keep this space=20\n",
