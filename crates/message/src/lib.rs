@@ -118,10 +118,10 @@ pub struct HeaderView<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MimeNode<'a> {
     /// `type/subtype`, lower case (defaults applied: text/plain, or message/rfc822 in a digest).
-    pub content_type: String,
+    pub content_type: Cow<'a, str>,
     pub charset: Option<String>,
     /// As declared (lower case); "7bit" when absent.
-    pub transfer_encoding: String,
+    pub transfer_encoding: Cow<'a, str>,
     /// Body size in bytes, as transmitted.
     pub size: usize,
     pub line: u32,
@@ -194,9 +194,9 @@ impl MimeNode<'_> {
     /// The same tree, its texts copied out of the input.
     pub fn into_owned(self) -> MimeNode<'static> {
         MimeNode {
-            content_type: self.content_type,
+            content_type: owned(self.content_type),
             charset: self.charset,
-            transfer_encoding: self.transfer_encoding,
+            transfer_encoding: owned(self.transfer_encoding),
             size: self.size,
             line: self.line,
             start: self.start,
@@ -392,6 +392,16 @@ mod tests {
         assert_eq!(h("x-bad").raw_value, " \u{fffd}");
         let text = r.mime.as_ref().and_then(|n| n.text.as_ref()).unwrap();
         assert!(matches!(text, Cow::Borrowed("body あ\r\n")));
+
+        let root = r.mime.as_ref().unwrap();
+        assert!(matches!(root.transfer_encoding, Cow::Borrowed("7bit")));
+        for (cte, lower) in [(" 8bit ", true), (" Quoted-Printable", false)] {
+            let m = format!("Content-Transfer-Encoding:{cte}\r\n\r\nx\r\n");
+            let r = lint(m.as_bytes(), &LintOptions::default());
+            let te = &r.mime.as_ref().unwrap().transfer_encoding;
+            assert_eq!(te, cte.trim().to_ascii_lowercase().as_str());
+            assert_eq!(matches!(te, Cow::Borrowed(_)), lower, "{cte:?}");
+        }
 
         let owned: Report<'static> = r.clone().into_owned();
         assert_eq!(owned, r);

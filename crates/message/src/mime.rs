@@ -161,12 +161,12 @@ pub(crate) fn entity<'a>(
             _ => "text/plain",
         };
         ct = Some(params::MimeValue {
-            head: head.to_string(),
+            head: Cow::Borrowed(head),
             params: Vec::new(),
         });
     }
     let ct = ct.unwrap_or_else(|| params::MimeValue {
-        head: "text/plain".into(),
+        head: Cow::Borrowed("text/plain"),
         params: Vec::new(),
     });
     let (mtype, subtype) = ct.head.split_once('/').unwrap_or(("text", "plain"));
@@ -185,20 +185,17 @@ pub(crate) fn entity<'a>(
 
     let mut node = MimeNode {
         // Moved out of `ct` at the end.
-        content_type: String::new(),
+        content_type: Cow::Borrowed(""),
         charset: None,
-        transfer_encoding: cte_field.map_or_else(
-            || "7bit".to_string(),
-            |f| {
-                let mut v = lex::lossy(cx.slice(f.value_start, f.value_end));
-                if v.trim().len() == v.len() {
-                    v.make_ascii_lowercase();
-                    v
-                } else {
-                    v.trim().to_ascii_lowercase()
+        transfer_encoding: cte_field.map_or(Cow::Borrowed("7bit"), |f| {
+            // Borrowed when written in lower case, as it nearly always is.
+            match &f.raw_value {
+                Cow::Borrowed(v) if !v.trim().bytes().any(|b| b.is_ascii_uppercase()) => {
+                    Cow::Borrowed(v.trim())
                 }
-            },
-        ),
+                v => Cow::Owned(v.trim().to_ascii_lowercase()),
+            }
+        }),
         size: end.saturating_sub(body_start),
         line: 0,
         start,
@@ -231,7 +228,7 @@ pub(crate) fn entity<'a>(
 
     // message/partial and message/external-body must stay 7bit even where 8bit/binary
     // transport exists (RFC 2046 5.2.2, 5.2.3).
-    let seven_only = match ct.head.as_str() {
+    let seven_only = match &*ct.head {
         "message/partial" => Some("RFC 2046 5.2.2"),
         "message/external-body" => Some("RFC 2046 5.2.3"),
         _ => None,

@@ -8,6 +8,7 @@ use crate::diag::Text;
 use crate::diag::{rule, DiagExt, Rule, Severity, Sink};
 use crate::encoded_word;
 use crate::lex::is_wsp;
+use std::borrow::Cow;
 
 /// RFC 2045 5.1 tspecials.
 const fn is_tspecial(b: u8) -> bool {
@@ -58,7 +59,7 @@ pub(crate) struct Param {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct MimeValue {
     /// `type/subtype` (lower-case) or the disposition token.
-    pub head: String,
+    pub head: Cow<'static, str>,
     pub params: Vec<Param>,
 }
 
@@ -391,7 +392,10 @@ pub(crate) fn parse(
         });
     }
     let params = assemble(&mut lx, raws);
-    Some(MimeValue { head, params })
+    Some(MimeValue {
+        head: Cow::Owned(head),
+        params,
+    })
 }
 
 fn skip_to_semicolon(lx: &mut Lx) {

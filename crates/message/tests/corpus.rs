@@ -173,11 +173,7 @@ fn mail_parser_rfc_examples_have_the_expected_mime_shape() {
     let r = lint(&input, &LintOptions::default());
     let root = r.mime.unwrap();
     assert_eq!(root.content_type, "multipart/mixed");
-    let types: Vec<&str> = root
-        .children
-        .iter()
-        .map(|c| c.content_type.as_str())
-        .collect();
+    let types: Vec<&str> = root.children.iter().map(|c| &*c.content_type).collect();
     assert!(
         types.contains(&"multipart/parallel") && types.contains(&"message/rfc822"),
         "{types:?}"

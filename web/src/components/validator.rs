@@ -249,7 +249,7 @@ fn summary(r: &Report<'_>, lang: Lang) -> String {
 }
 
 fn mime(n: &MimeNode<'_>) -> Html {
-    let mut label = n.content_type.clone();
+    let mut label = n.content_type.to_string();
     if let Some(c) = &n.charset {
         label.push_str(&format!("; charset={c}"));
     }
