@@ -337,7 +337,7 @@ pub(crate) fn entity<'a>(
 /// so its syntax errors are `invalid-content-type` findings, with RFC 2183's section and
 /// a hint of their own. The classic one: `filename=my file.pdf` without quotes, which
 /// readers cut at the space or reject.
-fn disposition(cx: &mut Cx, f: &Field) -> Option<params::MimeValue> {
+fn disposition<'a>(cx: &mut Cx<'a, '_>, f: &Field) -> Option<params::MimeValue<'a>> {
     let first = cx.sink.diags.len();
     let v = params::parse(
         cx.buf,

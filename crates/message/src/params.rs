@@ -47,9 +47,10 @@ fn is_token(b: u8) -> bool {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Param {
-    /// Lower-case base name (RFC 2231 section/extension markers removed).
-    pub name: String,
+pub(crate) struct Param<'a> {
+    /// Lower-case base name (RFC 2231 section/extension markers removed), borrowed from
+    /// the input when written in lower case.
+    pub name: Cow<'a, str>,
     /// Value after quoting, continuations and charset decoding.
     pub value: String,
     pub start: usize,
@@ -57,14 +58,14 @@ pub(crate) struct Param {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct MimeValue {
+pub(crate) struct MimeValue<'a> {
     /// `type/subtype` (lower-case) or the disposition token.
     pub head: Cow<'static, str>,
-    pub params: Vec<Param>,
+    pub params: Vec<Param<'a>>,
 }
 
-impl MimeValue {
-    pub fn param(&self, name: &str) -> Option<&Param> {
+impl<'a> MimeValue<'a> {
+    pub fn param(&self, name: &str) -> Option<&Param<'a>> {
         self.params.iter().find(|p| p.name == name)
     }
 }
@@ -75,11 +76,11 @@ struct Lx<'a, 's> {
     end: usize,
     sink: Option<&'s mut Sink>,
     rule: &'static Rule,
-    field: &'a str,
+    field: &'static str,
     failed: bool,
 }
 
-impl Lx<'_, '_> {
+impl<'a> Lx<'a, '_> {
     fn at(&self) -> Option<u8> {
         (self.i < self.end)
             .then(|| self.buf.get(self.i).copied())
@@ -147,12 +148,14 @@ impl Lx<'_, '_> {
             .rfc(rfc);
         }
     }
-    /// A token in lower case. Tokens are ASCII (`is_token`), so no UTF-8 repair is needed
-    /// (a non-ASCII byte would still be kept as U+FFFD, as before).
-    fn lower(&self, r: (usize, usize)) -> String {
-        let mut v = String::with_capacity(r.1.saturating_sub(r.0));
-        self.lower_into(r, &mut v);
-        v
+    /// A token in lower case, borrowed when it is written so. Tokens are ASCII
+    /// (`is_token`), so no UTF-8 repair is needed (a non-ASCII byte would still be kept
+    /// as U+FFFD, as before).
+    fn lower(&self, (s, e): (usize, usize)) -> Cow<'a, str> {
+        match crate::lex::lossy_cow(self.buf.get(s..e).unwrap_or(&[])) {
+            Cow::Borrowed(t) if !t.bytes().any(|b| b.is_ascii_uppercase()) => Cow::Borrowed(t),
+            t => Cow::Owned(t.to_ascii_lowercase()),
+        }
     }
     fn lower_into(&self, (s, e): (usize, usize), out: &mut String) {
         let b = self.buf.get(s..e).unwrap_or(&[]);
@@ -170,8 +173,8 @@ impl Lx<'_, '_> {
 }
 
 /// One `attribute=value` as written, before RFC 2231 assembly.
-struct RawParam {
-    base: String,
+struct RawParam<'a> {
+    base: Cow<'a, str>,
     section: Option<u32>,
     extended: bool,
     value: Vec<u8>,
@@ -182,15 +185,15 @@ struct RawParam {
 
 /// Parses a Content-Type (`type_subtype`) or Content-Disposition value. `None` when the
 /// head is unusable (reported into `sink` under `rule`).
-pub(crate) fn parse(
-    buf: &[u8],
+pub(crate) fn parse<'a>(
+    buf: &'a [u8],
     start: usize,
     end: usize,
     type_subtype: bool,
-    field: &str,
+    field: &'static str,
     rule: &'static Rule,
     sink: Option<&mut Sink>,
-) -> Option<MimeValue> {
+) -> Option<MimeValue<'a>> {
     let mut lx = Lx {
         buf,
         i: start,
@@ -356,20 +359,21 @@ pub(crate) fn parse(
         let (base, section, extended) = match name.find('*') {
             None => (name, None, false),
             Some(star) => {
-                let (b, rest) = (
-                    name.get(..star).unwrap_or(""),
-                    name.get(star + 1..).unwrap_or(""),
-                );
+                let b = match &name {
+                    Cow::Borrowed(n) => Cow::Borrowed(n.get(..star).unwrap_or("")),
+                    Cow::Owned(n) => Cow::Owned(n.get(..star).unwrap_or("").to_string()),
+                };
+                let rest = name.get(star + 1..).unwrap_or("");
                 let (num, ext) = match rest.strip_suffix('*') {
                     Some(n) => (n, true),
                     None => (rest, rest.is_empty()),
                 };
                 if num.is_empty() {
-                    (b.to_string(), None, true)
+                    (b, None, true)
                 } else if let Some(n) = num.parse::<u32>().ok().filter(|_| {
                     num.bytes().all(|c| c.is_ascii_digit()) && (num == "0" || !num.starts_with('0'))
                 }) {
-                    (b.to_string(), Some(n), ext)
+                    (b, Some(n), ext)
                 } else {
                     lx.err(
                         ps,
@@ -377,7 +381,7 @@ pub(crate) fn parse(
                         format!("'{name}' is not a valid RFC 2231 parameter name").into(),
                         format!("'{name}' は RFC 2231 のパラメータ名として不正です").into(),
                     );
-                    (b.to_string(), None, ext)
+                    (b, None, ext)
                 }
             }
         };
@@ -439,7 +443,7 @@ fn plain_value(lx: &mut Lx, p: &RawParam, value: Vec<u8>) -> String {
 /// Indexes of `raws` grouped by name: each group in input order, the groups in order of
 /// first occurrence. By sorting, so 100,000 parameters cost n log n, not n².
 fn groups_by_name(raws: &[RawParam]) -> Vec<Vec<usize>> {
-    let name = |k: usize| raws.get(k).map(|r| r.base.as_str());
+    let name = |k: usize| raws.get(k).map(|r| &*r.base);
     let mut order: Vec<usize> = (0..raws.len()).collect();
     order.sort_by(|&a, &b| name(a).cmp(&name(b)).then(a.cmp(&b)));
     let mut groups: Vec<Vec<usize>> = order
@@ -451,7 +455,7 @@ fn groups_by_name(raws: &[RawParam]) -> Vec<Vec<usize>> {
 }
 
 /// Joins RFC 2231 sections, decodes charsets, flags duplicates.
-fn assemble(lx: &mut Lx, mut raws: Vec<RawParam>) -> Vec<Param> {
+fn assemble<'a>(lx: &mut Lx<'a, '_>, mut raws: Vec<RawParam<'a>>) -> Vec<Param<'a>> {
     // The common case: a few plain parameters, no name twice (checked pairwise, which is
     // cheap for a handful). Then each parameter stands alone and is moved into the result.
     let simple = raws.len() <= 16
@@ -655,7 +659,7 @@ fn decode_cs(lx: &mut Lx, p: &RawParam, cs: Option<&str>, bytes: &[u8]) -> Strin
 mod tests {
     use super::*;
 
-    fn ct(s: &str) -> (Option<MimeValue>, Vec<(&'static str, Severity)>) {
+    fn ct(s: &str) -> (Option<MimeValue<'_>>, Vec<(&'static str, Severity)>) {
         let mut sink = Sink::default();
         let v = parse(
             s.as_bytes(),
@@ -676,6 +680,13 @@ mod tests {
         let v = v.unwrap();
         assert_eq!(v.head, "multipart/mixed");
         assert_eq!(v.param("boundary").unwrap().value, "----=_Next");
+        // Names are compared in lower case: borrowed when written so, else lowered.
+        assert!(matches!(v.param("charset").unwrap().name, Cow::Borrowed(_)));
+        let (v, _) = ct(" text/plain; CharSet=utf-8; Name*0=a; name*1=b");
+        let v = v.unwrap();
+        assert_eq!(v.param("charset").unwrap().value, "utf-8");
+        assert!(matches!(v.param("charset").unwrap().name, Cow::Owned(_)));
+        assert_eq!(v.param("name").unwrap().value, "ab");
     }
 
     #[test]
