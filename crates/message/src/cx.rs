@@ -22,8 +22,9 @@ pub(crate) struct Cx<'a, 'e> {
     pub binary_ranges: Vec<(usize, usize)>,
 }
 
-/// Every line of the message that begins with "--", found once (memchr), keyed by its text without terminator and trailing whitespace, sorted by
-/// (key, start). A delimiter line of boundary `b` (`--b *LWSP` or `--b-- *LWSP`, RFC 2046 5.1.1) has the key
+/// Every line of the message that begins with "--", found once (memchr), keyed by its
+/// text without terminator and trailing whitespace, sorted by (key, start). A delimiter
+/// line of boundary `b` (`--b *LWSP` or `--b-- *LWSP`, RFC 2046 5.1.1) has the key
 /// `trim_end(--b)` or `--b--`, so a multipart level looks up those two keys and visits
 /// only these lines: nested multiparts cost O(n), not O(depth x dash lines).
 struct DashIndex<'a> {
@@ -65,6 +66,17 @@ impl<'a> DashIndex<'a> {
             entries,
             key: Vec::new(),
         }
+    }
+
+    /// "--" + `boundary` + `suffix`, in the scratch buffer (taken: hand it back with
+    /// `self.key = key` after the lookups).
+    fn take_key(&mut self, boundary: &[u8], suffix: &[u8]) -> Vec<u8> {
+        let mut key = std::mem::take(&mut self.key);
+        key.clear();
+        key.extend_from_slice(b"--");
+        key.extend_from_slice(boundary);
+        key.extend_from_slice(suffix);
+        key
     }
 }
 
@@ -115,6 +127,12 @@ impl<'a, 'e> Cx<'a, 'e> {
         self.buf.get(start..end.min(self.buf.len())).unwrap_or(&[])
     }
 
+    /// The index of "--" lines, built on first use.
+    fn dash_index(&mut self) -> &mut DashIndex<'a> {
+        let buf = self.buf;
+        self.dash_index.get_or_insert_with(|| DashIndex::new(buf))
+    }
+
     /// Marks an index entry (from [`Cx::delimiter_candidates`]) as a delimiter line that
     /// a multipart found, so the stray check of the multiparts around it passes over it.
     pub fn mark_delimiter_line(&mut self, entry: usize) {
@@ -141,12 +159,8 @@ impl<'a, 'e> Cx<'a, 'e> {
         start: usize,
         end: usize,
     ) -> Option<(usize, usize)> {
-        let buf = self.buf;
-        let index = self.dash_index.get_or_insert_with(|| DashIndex::new(buf));
-        let mut key = std::mem::take(&mut index.key);
-        key.clear();
-        key.extend_from_slice(b"--");
-        key.extend_from_slice(boundary);
+        let index = self.dash_index();
+        let key = index.take_key(boundary, b"");
         let entries = index.entries.as_slice();
         let lo = entries.partition_point(|e| e.0 < key.as_slice());
         let block = entries.get(lo..).unwrap_or(&[]);
@@ -193,13 +207,8 @@ impl<'a, 'e> Cx<'a, 'e> {
         start: usize,
         end: usize,
     ) -> Vec<(usize, usize)> {
-        let buf = self.buf;
-        let index = self.dash_index.get_or_insert_with(|| DashIndex::new(buf));
-        let mut key = std::mem::take(&mut index.key);
-        key.clear();
-        key.extend_from_slice(b"--");
-        key.extend_from_slice(boundary);
-        key.extend_from_slice(b"--");
+        let index = self.dash_index();
+        let key = index.take_key(boundary, b"--");
         let close = lookup_range(&index.entries, &key, start, end);
         let open = trim_wsp_end(key.get(..key.len() - 2).unwrap_or(&[]));
         let open = lookup_range(&index.entries, open, start, end);
