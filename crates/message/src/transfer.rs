@@ -5,6 +5,7 @@
 use crate::b64::{all_b64_alpha, b64_value, hex_value, B64Decoder};
 use crate::cx::Cx;
 use crate::diag::{rule, DiagExt, Severity};
+use crate::lex::is_wsp;
 use crate::lines::lines;
 
 /// Content-Transfer-Encoding, as understood.
@@ -216,18 +217,18 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
     let mut nul: Option<usize> = None;
     for l in lines(buf, start, end) {
         let s = buf.get(l.start..l.content_end).unwrap_or(&[]);
-        if s.last().is_some_and(|&b| b == b' ' || b == b'\t') {
-            // Literal whitespace before a hard line break (6.7 rule 3); a soft break's
-            // "=" may follow whitespace, and transport padding after it is skipped.
-            let run = s
-                .iter()
-                .rposition(|&b| b != b' ' && b != b'\t')
-                .map_or(0, |p| p + 1);
-            let soft_padding = run > 0 && s.get(run - 1) == Some(&b'=');
-            if !soft_padding {
-                trail_n += 1;
-                trail_first.get_or_insert((l.start + run, l.content_end));
-            }
+        // Literal whitespace at the end of the line (6.7 rule 3): reported, and deleted
+        // from the decoded text as readers do. After a soft break's "=" it is padding
+        // that the soft break skips anyway.
+        let run = s.iter().rposition(|&b| !is_wsp(b)).map_or(0, |p| p + 1);
+        let trailing = if run > 0 && s.get(run - 1) == Some(&b'=') {
+            0
+        } else {
+            s.len() - run
+        };
+        if trailing > 0 {
+            trail_n += 1;
+            trail_first.get_or_insert((l.start + run, l.content_end));
         }
         if s.len() > 76 {
             long_n += 1;
@@ -235,8 +236,6 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
         }
         let mut k = 0;
         let mut soft = false;
-        // Start of a run of literal (not =20-escaped) trailing whitespace in `out`.
-        let mut ws_run: Option<usize> = None;
         while let Some(&b) = s.get(k) {
             match b {
                 b'=' => {
@@ -256,7 +255,6 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
                             }
                             if keep && out.len() < MAX_DECODED {
                                 out.push(a << 4 | c);
-                                ws_run = None;
                             }
                             k += 3;
                             continue;
@@ -277,11 +275,6 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
                         nul.get_or_insert(l.start + k);
                     }
                     if keep && out.len() < MAX_DECODED {
-                        if b == b' ' || b == b'\t' {
-                            ws_run.get_or_insert(out.len());
-                        } else {
-                            ws_run = None;
-                        }
                         out.push(b);
                     }
                 }
@@ -289,10 +282,8 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
             k += 1;
         }
         if keep && !soft && out.len() < MAX_DECODED {
-            // Trailing whitespace is transport padding (6.7 rule 3), on the last line too.
-            if let Some(w) = ws_run {
-                out.truncate(w);
-            }
+            // Below the cap the whole line was copied, its trailing whitespace last.
+            out.truncate(out.len().saturating_sub(trailing));
             if l.terminated {
                 out.extend_from_slice(b"\r\n");
             }
