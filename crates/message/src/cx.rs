@@ -1,7 +1,7 @@
 //! Shared state of one lint run.
 
 use crate::diag::Sink;
-use crate::lex::is_wsp;
+use crate::lex::trim_wsp_end;
 use crate::Envelope;
 
 pub(crate) struct Cx<'a, 'e> {
@@ -33,11 +33,6 @@ struct DashIndex<'a> {
     delimiter: Vec<bool>,
     /// Scratch space for the looked-up keys.
     key: Vec<u8>,
-}
-
-fn trim_wsp_end(s: &[u8]) -> &[u8] {
-    let n = s.iter().rev().take_while(|&&c| is_wsp(c)).count();
-    s.get(..s.len() - n).unwrap_or(s)
 }
 
 impl<'a> DashIndex<'a> {

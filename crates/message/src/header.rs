@@ -7,7 +7,7 @@
 
 use crate::cx::Cx;
 use crate::diag::{rule, DiagExt, Severity};
-use crate::lex::is_wsp;
+use crate::lex::{is_wsp, trim_wsp_end};
 use crate::lines::{lines, Line};
 use std::borrow::Cow;
 
@@ -16,7 +16,7 @@ use std::borrow::Cow;
 #[derive(Debug, Clone)]
 pub(crate) struct Field<'a> {
     /// Lower-cased name, trimmed of obsolete whitespace before the colon.
-    pub lname: SmallStr,
+    pub lname: LowerName,
     /// The name as written (lossy UTF-8), borrowed from the input.
     pub name: Cow<'a, str>,
     /// The bytes after the colon (lossy UTF-8, folding included), borrowed from the input
@@ -56,19 +56,19 @@ impl<'a> Header<'a> {
     }
 }
 
-/// Bytes kept inline by [`SmallStr`]; longer names go to the heap.
+/// Bytes kept inline by [`LowerName`]; longer names go to the heap.
 const INLINE: usize = 30;
 
 /// A lower-cased field name, for comparisons only: kept inline when short (nearly
 /// always), so scanning a header section does not allocate per field. Bytes, not text:
 /// a name that is not ASCII matches no known name, so it needs no UTF-8 check.
 #[derive(Clone, Debug)]
-pub(crate) enum SmallStr {
+pub(crate) enum LowerName {
     Inline { len: u8, buf: [u8; INLINE] },
     Heap(Vec<u8>),
 }
 
-impl SmallStr {
+impl LowerName {
     /// `s` in ASCII lower case.
     pub fn lower(s: &[u8]) -> Self {
         let mut v = match u8::try_from(s.len()) {
@@ -77,25 +77,25 @@ impl SmallStr {
                 if let Some(dst) = buf.get_mut(..s.len()) {
                     dst.copy_from_slice(s);
                 }
-                SmallStr::Inline { len, buf }
+                LowerName::Inline { len, buf }
             }
-            _ => SmallStr::Heap(s.to_vec()),
+            _ => LowerName::Heap(s.to_vec()),
         };
         match &mut v {
-            SmallStr::Inline { len, buf } => {
+            LowerName::Inline { len, buf } => {
                 if let Some(b) = buf.get_mut(..usize::from(*len)) {
                     b.make_ascii_lowercase();
                 }
             }
-            SmallStr::Heap(h) => h.make_ascii_lowercase(),
+            LowerName::Heap(h) => h.make_ascii_lowercase(),
         }
         v
     }
 
     pub fn as_bytes(&self) -> &[u8] {
         match self {
-            SmallStr::Inline { len, buf } => buf.get(..usize::from(*len)).unwrap_or(&[]),
-            SmallStr::Heap(h) => h,
+            LowerName::Inline { len, buf } => buf.get(..usize::from(*len)).unwrap_or(&[]),
+            LowerName::Heap(h) => h,
         }
     }
 
@@ -114,16 +114,11 @@ fn looks_like_field(buf: &[u8], l: &Line) -> bool {
     match memchr::memchr(b':', s) {
         Some(c) if c > 0 => {
             let name = s.get(..c).unwrap_or(&[]);
-            let trimmed = trim_end_wsp(name);
+            let trimmed = trim_wsp_end(name);
             !trimmed.is_empty() && trimmed.iter().all(|&b| is_ftext(b))
         }
         _ => false,
     }
-}
-
-fn trim_end_wsp(s: &[u8]) -> &[u8] {
-    let n = s.iter().rposition(|&b| !is_wsp(b)).map_or(0, |p| p + 1);
-    s.get(..n).unwrap_or(&[])
 }
 
 /// Scans the header block in `start..end`.
@@ -186,7 +181,7 @@ pub(crate) fn parse<'a>(cx: &mut Cx<'a, '_>, start: usize, end: usize, kind: Kin
         match memchr::memchr(b':', s) {
             Some(colon) => {
                 let raw_name = s.get(..colon).unwrap_or(&[]);
-                let name = trim_end_wsp(raw_name);
+                let name = trim_wsp_end(raw_name);
                 if name.is_empty() {
                     cx.sink.add(
                         &rule::INVALID_FIELD_NAME,
@@ -251,7 +246,7 @@ pub(crate) fn parse<'a>(cx: &mut Cx<'a, '_>, start: usize, end: usize, kind: Kin
                     long_flagged_for_cur = flag_over_78(cx, &l);
                 }
                 cur = Some(Field {
-                    lname: SmallStr::lower(name),
+                    lname: LowerName::lower(name),
                     // Both set by `finish`, which converts the whole field at once.
                     name: Cow::Borrowed(""),
                     raw_value: Cow::Borrowed(""),

@@ -99,6 +99,12 @@ pub(crate) fn lossy_cow(b: &[u8]) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `s` without trailing WSP (space, tab).
+pub(crate) fn trim_wsp_end(s: &[u8]) -> &[u8] {
+    let n = s.iter().rposition(|&b| !is_wsp(b)).map_or(0, |p| p + 1);
+    s.get(..n).unwrap_or(&[])
+}
+
 /// `b` without leading and trailing folding whitespace (WSP, CR, LF).
 pub(crate) fn trim_fws(b: &[u8]) -> &[u8] {
     let fws = |c: &u8| is_wsp(*c) || *c == b'\r' || *c == b'\n';
