@@ -673,7 +673,8 @@ pub fn editor_offset(linted: &[u8], byte: usize, up: bool) -> u32 {
             if up {
                 b += 1;
             } else {
-                b -= 1;
+                // A message may start with a stray continuation byte.
+                b = b.saturating_sub(1);
             }
         }
     }
@@ -1297,6 +1298,9 @@ mod tests {
         let t = b"x\xff\xfey\r\nz";
         assert_eq!(editor_offset(t, 5, false), 4); // x \u{fffd} \u{fffd} y -> "\n" after
         assert_eq!(editor_offset(t, 6, false), 5);
+        // A stray continuation byte first: no step before the start.
+        assert_eq!(editor_offset(b"\x80ab", 0, false), 0);
+        assert_eq!(editor_offset(b"\x80ab", 1, false), 1);
     }
 
     #[test]
