@@ -22,7 +22,9 @@ pub struct LineReader {
 
 impl LineReader {
     /// Takes the next complete line out of `buf`, honouring the limit `max` (CRLF included,
-    /// as RFC 5321 4.5.3.1.4 counts it).
+    /// as RFC 5321 4.5.3.1.4 counts it). The session reads with [`LineReader::take_from`];
+    /// this form is for the tests.
+    #[cfg(test)]
     pub fn take(&mut self, buf: &mut Vec<u8>, max: usize) -> Option<LineFrame> {
         let mut pos = 0;
         let frame = self.take_from(buf, &mut pos, max);

@@ -479,12 +479,11 @@ impl Session {
                 }
                 State::TlsNegotiation => return,
                 State::Data => {
+                    self.compact_input();
                     let Some(reader) = self.data.as_mut() else {
                         self.state = State::Greeted;
                         continue;
                     };
-                    let consumed = std::mem::take(&mut self.input_pos);
-                    self.input.drain(..consumed.min(self.input.len()));
                     if !reader.feed(&mut self.input) {
                         return;
                     }
