@@ -22,24 +22,20 @@ pub fn bench_all() -> Result<ExitCode, String> {
     ]))?;
     // The validator in the browser (issue 4: a 100 KB message <= 5 ms): the timing test of
     // tests/wasm.rs, optimised as the page is, with its printed figure shown.
-    run::status(
-        run::command("cargo")
-            .args([
-                "test",
-                "--release",
-                "--target",
-                "wasm32-unknown-unknown",
-                "-p",
-                "mailroom-message",
-                "--test",
-                "wasm",
-                "lint_100kb_message_time",
-                "--",
-                "--nocapture",
-            ])
-            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
-    )?;
+    install::chromium()?;
+    run::status(install::in_chromium(run::command("cargo").args([
+        "test",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "mailroom-message",
+        "--test",
+        "wasm",
+        "lint_100kb_message_time",
+        "--",
+        "--nocapture",
+    ])))?;
     load::serve_load()?;
     crate::api::build()?;
     run::status(run::command("trunk").args(["build", "--release"]))?;

@@ -126,12 +126,19 @@ fn lock_is_current(root: &Path) -> bool {
     }
 }
 
-fn chromium() -> Result<(), String> {
+pub fn chromium() -> Result<(), String> {
     apt(
         "chromium and chromium-driver (Debian)",
         &["/usr/bin/chromium", "/usr/bin/chromedriver"],
         &["chromium", "chromium-driver"],
     )
+}
+
+/// Points a `cargo test --target wasm32-unknown-unknown` at the driver [`chromium`]
+/// installs (wasm-bindgen-test-runner then runs the tests in headless Chromium).
+pub fn in_chromium(c: &mut std::process::Command) -> &mut std::process::Command {
+    c.env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
 }
 
 /// Real mail clients the `serve` tests start: swaks (pipelining), curl (smtp:// upload),

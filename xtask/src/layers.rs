@@ -68,10 +68,11 @@ pub fn test_all() -> Result<ExitCode, String> {
         "mailroom-message",
         "--test",
         "wasm",
-    ])
-    .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-    .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
-    layers.push(counted("wasm tests (Chromium)", &mut wasm));
+    ]);
+    layers.push(counted(
+        "wasm tests (Chromium)",
+        crate::install::in_chromium(&mut wasm),
+    ));
 
     let release = match crate::api::build() {
         Ok(()) => plain(
