@@ -178,7 +178,7 @@ impl Checked {
         }
     }
     fn count(&self, s: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == s).count()
+        mailroom_message::diag::count(&self.diagnostics, s)
     }
 }
 

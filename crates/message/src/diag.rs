@@ -47,6 +47,11 @@ pub struct Diagnostic {
     pub hint_ja: &'static str,
 }
 
+/// How many of `diagnostics` have severity `s`.
+pub fn count(diagnostics: &[Diagnostic], s: Severity) -> usize {
+    diagnostics.iter().filter(|d| d.severity == s).count()
+}
+
 /// A rule of the catalogue: its default severity, section and fix hint.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Rule {

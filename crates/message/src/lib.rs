@@ -237,16 +237,10 @@ impl<'a> Report<'a> {
     }
 
     pub fn errors(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        diag::count(&self.diagnostics, Severity::Error)
     }
     pub fn warnings(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count()
+        diag::count(&self.diagnostics, Severity::Warning)
     }
     /// The decoded value of the first header field with this name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&HeaderView<'a>> {

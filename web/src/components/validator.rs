@@ -236,11 +236,11 @@ fn severity(s: Severity) -> T {
 
 /// "1 error · 2 warnings · 0 notes" (Japanese has no plural).
 fn summary(r: &Report<'_>, lang: Lang) -> String {
-    let infos = r.diagnostics.len() - r.errors() - r.warnings();
+    let n = |s| mailroom_message::diag::count(&r.diagnostics, s);
     [
-        (r.errors(), T::SevError, T::Errors),
-        (r.warnings(), T::SevWarning, T::Warnings),
-        (infos, T::SevInfo, T::Infos),
+        (n(Severity::Error), T::SevError, T::Errors),
+        (n(Severity::Warning), T::SevWarning, T::Warnings),
+        (n(Severity::Info), T::SevInfo, T::Infos),
     ]
     .iter()
     .map(|&(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }.get(lang)))
