@@ -54,6 +54,8 @@ const DEBOUNCE_MS: u32 = 120;
 /// A report and the bytes it is about (diagnostic offsets are into these bytes).
 struct Checked {
     bytes: Vec<u8>,
+    /// `bytes` is not UTF-8 (the editor shows it with U+FFFD): said above the report.
+    not_utf8: bool,
     /// Detached from `bytes` (the report borrows its input), kept side by side.
     report: Report<'static>,
 }
@@ -66,23 +68,23 @@ fn check(bytes: Vec<u8>, envelope: &Option<Envelope>) -> Rc<Checked> {
         },
     )
     .into_owned();
-    Rc::new(Checked { bytes, report })
+    Rc::new(Checked {
+        not_utf8: std::str::from_utf8(&bytes).is_err(),
+        bytes,
+        report,
+    })
 }
 
 #[function_component(Validator)]
 pub fn validator(props: &Props) -> Html {
     let lang = props.lang;
     let envelope = props.inspect.as_ref().and_then(|i| i.envelope.clone());
-    let initial = props.inspect.as_ref().map(|i| i.text.clone());
-    // A handed-over message is linted as its own bytes; editor text as CRLF lines.
-    let initial_bytes = props
-        .inspect
-        .as_ref()
-        .map(|i| i.bytes.clone().unwrap_or_else(|| crlf(&i.text)));
     let report = {
-        let e = envelope.clone();
+        let (e, inspect) = (envelope.clone(), props.inspect.clone());
         use_state(move || {
-            initial_bytes
+            // A handed-over message is linted as its own bytes; editor text as CRLF lines.
+            inspect
+                .map(|i| i.bytes.clone().unwrap_or_else(|| crlf(&i.text)))
                 .filter(|b| !b.is_empty())
                 .map(|b| check(b, &e))
         })
@@ -103,11 +105,12 @@ pub fn validator(props: &Props) -> Html {
     // is slow in the browser. Its text is set once, when a message is handed over.
     {
         let (area, on_text) = (area.clone(), props.on_text.clone());
+        let inspect = props.inspect.clone();
         use_effect_with((), move |_| {
-            if let (Some(el), Some(text)) = (area.cast::<HtmlTextAreaElement>(), initial) {
-                el.set_value(&text);
+            if let (Some(el), Some(i)) = (area.cast::<HtmlTextAreaElement>(), inspect) {
+                el.set_value(&i.text);
                 // A handed-over message is the validator's text for links and the autosave.
-                on_text.emit(text);
+                on_text.emit(i.text.clone());
             }
         });
     }
@@ -194,7 +197,7 @@ pub fn validator(props: &Props) -> Html {
         });
         html! {
             <>
-            if std::str::from_utf8(&checked.bytes).is_err() {
+            if checked.not_utf8 {
                 <p class="small notice">{ T::NotUtf8.get(lang) }</p>
             }
             <p class="summary" role="status">{ summary(r, lang) }</p>
