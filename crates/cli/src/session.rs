@@ -198,7 +198,7 @@ fn drain(
 
 /// Writes `ID.eml` in `dir`, or `ID-2.eml`, `ID-3.eml`... when a file of that name is
 /// there already (ids restart with each run): a delivery never replaces another.
-fn write_new(dir: &Path, id: &str, data: &[u8]) -> Result<std::path::PathBuf, String> {
+fn write_new(dir: &Path, id: &str, data: &[u8]) -> Result<(), String> {
     for n in 1u32.. {
         let name = if n == 1 {
             format!("{id}.eml")
@@ -215,7 +215,6 @@ fn write_new(dir: &Path, id: &str, data: &[u8]) -> Result<std::path::PathBuf, St
                 return f
                     .write_all(data)
                     .and_then(|_| f.sync_all())
-                    .map(|_| path.clone())
                     .map_err(|e| format!("writing {}: {e}", path.display()));
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
