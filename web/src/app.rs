@@ -77,7 +77,10 @@ pub fn app() -> Html {
                 }
                 if !restored {
                     if let Some(id) = &params.scenario {
-                        if crate::scenario::all().iter().any(|s| s.id == id.as_str()) {
+                        if crate::scenario::FILES
+                            .iter()
+                            .any(|(i, _)| *i == id.as_str())
+                        {
                             dispatcher.dispatch(Action::OpenScenario(id.clone(), params.step));
                         } else {
                             notice.set(Some(format!("{} '{id}'", T::UnknownScenario.get(*lang))));
