@@ -266,52 +266,79 @@ pub fn lint<'a>(input: &'a [u8], opts: &LintOptions) -> Report<'a> {
         .envelope
         .as_ref()
         .map(|env| rules::envelope::check(&mut cx, env, &hdr, &addrs));
-    line_endings(&mut cx);
 
-    let suppressed = cx.sink.suppressed();
     let mut diagnostics = std::mem::take(&mut cx.sink.diags);
-    diagnostics.sort_by(|a, b| (a.start, a.end, a.rule).cmp(&(b.start, b.end, b.rule)));
+    sort_diagnostics(&mut diagnostics);
     diagnostics.dedup_by(|a, b| {
         a.rule == b.rule && a.start == b.start && a.end == b.end && a.message == b.message
     });
 
-    // Resolve all line/column numbers in one sweep.
-    let mut offsets: Vec<usize> = Vec::with_capacity(diagnostics.len() + 2 * headers.len() + 8);
-    offsets.extend(diagnostics.iter().map(|d| d.start));
-    offsets.extend(headers.iter().map(|h| h.start));
+    // Line/column numbers and the line-ending check, in one walk over the lines.
+    // Header and node starts, in the order `assign_node_lines` takes them, then sorted.
+    let mut offsets: Vec<(usize, u32)> = Vec::with_capacity(2 * headers.len() + 8);
+    offsets.extend(headers.iter().map(|h| (h.start, 0)));
     collect_node_offsets(&root, &mut offsets);
-    let pos = lines::resolve(input, &offsets);
-    let mut it = pos.into_iter();
+    for (i, o) in offsets.iter_mut().enumerate() {
+        o.1 = i as u32;
+    }
+    offsets.sort_unstable();
+    let mut endings = LineEndings::new(&cx);
+    let mut sweep = lines::Sweep::new(input);
+    let mut to = |off: usize| sweep.to(off, |p| endings.lf(p));
+    // Diagnostics are sorted by start; the header and node offsets are merged in.
+    let mut node_lines = vec![1u32; offsets.len()];
+    let mut pending = offsets.iter().peekable();
     for d in &mut diagnostics {
-        let (l, c) = it.next().unwrap_or((1, 1));
-        d.line = l;
-        d.column = c;
+        while let Some(&(off, i)) = pending.next_if(|o| o.0 < d.start) {
+            if let Some(l) = node_lines.get_mut(i as usize) {
+                *l = to(off).0;
+            }
+        }
+        (d.line, d.column) = to(d.start);
     }
+    for &(off, i) in pending {
+        if let Some(l) = node_lines.get_mut(i as usize) {
+            *l = to(off).0;
+        }
+    }
+    to(usize::MAX);
+    endings.report(&mut cx);
+    let mut found = std::mem::take(&mut cx.sink.diags);
+    if !found.is_empty() {
+        diagnostics.append(&mut found);
+        sort_diagnostics(&mut diagnostics);
+    }
+
+    let mut lines = node_lines.into_iter();
     for h in &mut headers {
-        h.line = it.next().map_or(1, |p| p.0);
+        h.line = lines.next().unwrap_or(1);
     }
-    assign_node_lines(&mut root, &mut it);
+    assign_node_lines(&mut root, &mut lines);
     Report {
         diagnostics,
         headers,
         mime: Some(root),
         envelope_comparison,
-        suppressed,
+        suppressed: cx.sink.suppressed(),
     }
 }
 
-fn collect_node_offsets(n: &MimeNode<'_>, out: &mut Vec<usize>) {
-    out.push(n.start);
-    out.extend(n.headers.iter().map(|h| h.start));
+fn sort_diagnostics(d: &mut [Diagnostic]) {
+    d.sort_by(|a, b| (a.start, a.end, a.rule).cmp(&(b.start, b.end, b.rule)));
+}
+
+fn collect_node_offsets(n: &MimeNode<'_>, out: &mut Vec<(usize, u32)>) {
+    out.push((n.start, 0));
+    out.extend(n.headers.iter().map(|h| (h.start, 0)));
     for c in &n.children {
         collect_node_offsets(c, out);
     }
 }
 
-fn assign_node_lines(n: &mut MimeNode<'_>, it: &mut impl Iterator<Item = (u32, u32)>) {
-    n.line = it.next().map_or(1, |p| p.0);
+fn assign_node_lines(n: &mut MimeNode<'_>, it: &mut impl Iterator<Item = u32>) {
+    n.line = it.next().unwrap_or(1);
     for h in &mut n.headers {
-        h.line = it.next().map_or(1, |p| p.0);
+        h.line = it.next().unwrap_or(1);
     }
     for c in &mut n.children {
         assign_node_lines(c, it);
@@ -320,53 +347,88 @@ fn assign_node_lines(n: &mut MimeNode<'_>, it: &mut impl Iterator<Item = (u32, u
 
 /// `bare-lf` / `bare-cr`: one diagnostic each, at the first occurrence, with the total
 /// (a file with LF endings would otherwise give one per line). Binary bodies are exempt.
-fn line_endings(cx: &mut cx::Cx) {
-    let buf = cx.buf;
-    let mut ranges = cx.binary_ranges.clone();
-    ranges.sort_unstable();
-    let exempt = |p: usize| {
-        let i = ranges.partition_point(|r| r.0 <= p);
-        i > 0 && ranges.get(i - 1).is_some_and(|r| p < r.1)
-    };
-    let (mut lf_first, mut lf_n, mut cr_first, mut cr_n) = (None, 0usize, None, 0usize);
-    // One stop per line: LFs are visited, CRs only counted unless some are bare.
-    let mut crlf = 0usize;
-    for p in memchr::memchr_iter(b'\n', buf) {
-        if p > 0 && buf.get(p - 1) == Some(&b'\r') {
-            crlf += 1;
-        } else if !exempt(p) {
-            lf_n += 1;
-            lf_first.get_or_insert(p);
+/// LFs are handed in by the final sweep over the lines ([`LineEndings::lf`]); CRs are
+/// only counted, unless some are bare.
+struct LineEndings<'a> {
+    buf: &'a [u8],
+    /// Bodies sent as binary, sorted.
+    exempt: Vec<(usize, usize)>,
+    crlf: usize,
+    bare_lf: usize,
+    /// The first bare LF and its position.
+    first_lf: Option<(usize, (u32, u32))>,
+}
+
+impl<'a> LineEndings<'a> {
+    fn new(cx: &cx::Cx<'a, '_>) -> Self {
+        let mut exempt = cx.binary_ranges.clone();
+        exempt.sort_unstable();
+        LineEndings {
+            buf: cx.buf,
+            exempt,
+            crlf: 0,
+            bare_lf: 0,
+            first_lf: None,
         }
     }
-    if memchr::memchr_iter(b'\r', buf).count() > crlf {
-        for p in memchr::memchr_iter(b'\r', buf) {
-            if buf.get(p + 1) != Some(&b'\n') && !exempt(p) {
-                cr_n += 1;
-                cr_first.get_or_insert(p);
+
+    fn exempt(&self, p: usize) -> bool {
+        let i = self.exempt.partition_point(|r| r.0 <= p);
+        i > 0 && self.exempt.get(i - 1).is_some_and(|r| p < r.1)
+    }
+
+    /// The LF at `p` (each LF once, in order).
+    fn lf(&mut self, p: usize) {
+        if p > 0 && self.buf.get(p - 1) == Some(&b'\r') {
+            self.crlf += 1;
+        } else if !self.exempt(p) {
+            self.bare_lf += 1;
+            if self.first_lf.is_none() {
+                self.first_lf = Some((p, lines::position(self.buf, p)));
             }
         }
     }
-    if let Some(p) = lf_first {
-        cx.sink.add(
-            &diag::rule::BARE_LF,
-            p,
-            p + 1,
-            format!("line ends with a bare LF instead of CRLF ({lf_n} in total; first here)"),
-            format!("行末が CRLF ではなく単独の LF です（全部で {lf_n} 個、最初はここ）"),
-        );
-    }
-    if let Some(p) = cr_first {
-        cx.sink.add(
-            &diag::rule::BARE_CR,
-            p,
-            p + 1,
-            format!("bare CR not followed by LF ({cr_n} in total; first here)"),
-            format!("LF が続かない単独の CR があります（全部で {cr_n} 個、最初はここ）"),
-        );
+
+    /// Adds the findings to the sink, their positions resolved.
+    fn report(self, cx: &mut cx::Cx) {
+        let buf = self.buf;
+        if let Some((p, pos)) = self.first_lf {
+            let n = self.bare_lf;
+            let d = cx.sink.add(
+                &diag::rule::BARE_LF,
+                p,
+                p + 1,
+                format!("line ends with a bare LF instead of CRLF ({n} in total; first here)"),
+                format!("行末が CRLF ではなく単独の LF です（全部で {n} 個、最初はここ）"),
+            );
+            if let Some(d) = d {
+                (d.line, d.column) = pos;
+            }
+        }
+        if memchr::memchr_iter(b'\r', buf).count() == self.crlf {
+            return;
+        }
+        let (mut first, mut n) = (None, 0usize);
+        for p in memchr::memchr_iter(b'\r', buf) {
+            if buf.get(p + 1) != Some(&b'\n') && !self.exempt(p) {
+                n += 1;
+                first.get_or_insert(p);
+            }
+        }
+        if let Some(p) = first {
+            let d = cx.sink.add(
+                &diag::rule::BARE_CR,
+                p,
+                p + 1,
+                format!("bare CR not followed by LF ({n} in total; first here)"),
+                format!("LF が続かない単独の CR があります（全部で {n} 個、最初はここ）"),
+            );
+            if let Some(d) = d {
+                (d.line, d.column) = lines::position(buf, p);
+            }
+        }
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

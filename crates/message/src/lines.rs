@@ -1,8 +1,8 @@
 //! Physical lines and byte-offset -> (line, column) resolution.
 //!
 //! Lines end at LF (a lone CR does not end a line), as DESIGN.md section 3 fixes. Line
-//! numbers are resolved once, at the end, for all offsets together (sort + one memchr
-//! sweep), so no per-line index is kept in memory even for 100 MB inputs.
+//! numbers are resolved once, at the end, for all offsets together (sorted, in one walk
+//! over the LFs), so no per-line index is kept in memory even for 100 MB inputs.
 
 /// One physical line: `start..content_end` is the text without its terminator (LF or
 /// CRLF); `next` is where the following line starts.
@@ -84,36 +84,56 @@ pub(crate) fn non_ascii_end(buf: &[u8], p: usize) -> usize {
     p + n.max(1)
 }
 
-/// Resolves byte offsets to 1-based (line, column), column counted in bytes. Offsets past
-/// the end resolve to the end of input.
-pub(crate) fn resolve(buf: &[u8], offsets: &[usize]) -> Vec<(u32, u32)> {
-    let mut order: Vec<usize> = (0..offsets.len()).collect();
-    // Ties resolve to the same position, so their order does not matter.
-    order.sort_unstable_by_key(|&i| offsets.get(i).copied().unwrap_or(0));
-    let mut out = vec![(1u32, 1u32); offsets.len()];
-    let (mut line, mut line_start, mut cursor) = (1u64, 0usize, 0usize);
-    for i in order {
-        let off = offsets.get(i).copied().unwrap_or(0).min(buf.len());
-        if off > cursor {
-            let seg = buf.get(cursor..off).unwrap_or(&[]);
-            let n = memchr::memchr_iter(b'\n', seg).count();
-            if n > 0 {
-                line += n as u64;
-                if let Some(last) = memchr::memrchr(b'\n', seg) {
-                    line_start = cursor + last + 1;
-                }
-            }
-            cursor = off;
-        }
-        let col = (off - line_start) as u64 + 1;
-        if let Some(slot) = out.get_mut(i) {
-            *slot = (
-                line.min(u32::MAX as u64) as u32,
-                col.min(u32::MAX as u64) as u32,
-            );
+/// A forward walk over the LFs of a buffer that resolves byte offsets to 1-based (line,
+/// column), column counted in bytes, on the way: offsets must come in non-decreasing
+/// order (an earlier one resolves to the current line). One memchr step per line, however many offsets are resolved (resolving each
+/// offset by counting the LFs before it cost two memchr calls per offset, most of them
+/// on a few bytes of header). The caller sees every LF, to check line endings in the
+/// same walk.
+pub(crate) struct Sweep<'a> {
+    buf: &'a [u8],
+    lfs: memchr::Memchr<'a>,
+    /// The next LF not yet passed.
+    next: Option<usize>,
+    line: u64,
+    line_start: usize,
+}
+
+impl<'a> Sweep<'a> {
+    pub fn new(buf: &'a [u8]) -> Self {
+        let mut lfs = memchr::memchr_iter(b'\n', buf);
+        let next = lfs.next();
+        Sweep {
+            buf,
+            lfs,
+            next,
+            line: 1,
+            line_start: 0,
         }
     }
-    out
+
+    /// Walks on to `off` (clamped to the end of input), handing each LF passed (each LF
+    /// before `off`) to `on_lf`, and returns the position of `off`.
+    pub fn to(&mut self, off: usize, mut on_lf: impl FnMut(usize)) -> (u32, u32) {
+        let off = off.min(self.buf.len());
+        while let Some(p) = self.next.filter(|&p| p < off) {
+            on_lf(p);
+            self.line += 1;
+            self.line_start = p + 1;
+            self.next = self.lfs.next();
+        }
+        let col = (off - self.line_start.min(off)) as u64 + 1;
+        (
+            self.line.min(u32::MAX as u64) as u32,
+            col.min(u32::MAX as u64) as u32,
+        )
+    }
+}
+
+/// The position of one offset, by counting the LFs before it (for the rare offset found
+/// after the sweep).
+pub(crate) fn position(buf: &[u8], off: usize) -> (u32, u32) {
+    Sweep::new(buf).to(off, |_| {})
 }
 
 #[cfg(test)]
@@ -132,9 +152,18 @@ mod tests {
     #[test]
     fn resolve_positions() {
         let b = b"ab\ncd\r\nef";
+        let mut sweep = Sweep::new(b);
+        let mut lfs = Vec::new();
+        let mut at = |off: usize| sweep.to(off, |p| lfs.push(p));
+        // An LF belongs to the line it ends; offsets past the end resolve to the end.
+        let got: Vec<_> = [0, 1, 2, 3, 4, 7, 7, 99].into_iter().map(&mut at).collect();
         assert_eq!(
-            resolve(b, &[0, 4, 7, 1, 99]),
-            vec![(1, 1), (2, 2), (3, 1), (1, 2), (3, 3)]
+            got,
+            [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (3, 1), (3, 1), (3, 3)]
         );
+        assert_eq!(lfs, [2, 6]);
+        assert_eq!(position(b, 4), (2, 2));
+        assert_eq!(position(b, 6), (2, 4));
+        assert_eq!(position(b"", 5), (1, 1));
     }
 }
