@@ -243,7 +243,13 @@ impl<'a> P<'a, '_> {
         }
         self.i += 1; // '@'
                      // domain = dot-atom / domain-literal / obs-domain
-        let mut domain = String::new();
+        // Sized for the common case, a domain up to the end of the value.
+        let mut domain = String::with_capacity(
+            self.toks
+                .get(self.i..)
+                .and_then(|t| Some(t.last()?.end.saturating_sub(t.first()?.start)))
+                .unwrap_or(0),
+        );
         let mut expect_label = true;
         let mut last_end = at.end;
         let mut first = true;

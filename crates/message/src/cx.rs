@@ -68,6 +68,7 @@ impl<'a> DashIndex<'a> {
     fn take_key(&mut self, boundary: &[u8], suffix: &[u8]) -> Vec<u8> {
         let mut key = std::mem::take(&mut self.key);
         key.clear();
+        key.reserve(2 + boundary.len() + suffix.len());
         key.extend_from_slice(b"--");
         key.extend_from_slice(boundary);
         key.extend_from_slice(suffix);

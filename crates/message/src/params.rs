@@ -244,7 +244,9 @@ pub(crate) fn parse<'a>(
         head.push('/');
         lx.lower_into(st, &mut head);
     }
-    let mut raws: Vec<RawParam> = Vec::new();
+    // One parameter per ';' at most: sized once, not grown one push at a time.
+    let rest = buf.get(lx.i..lx.end).unwrap_or(&[]);
+    let mut raws: Vec<RawParam> = Vec::with_capacity(memchr::memchr_iter(b';', rest).count());
     loop {
         lx.skip_cfws();
         let Some(b) = lx.at() else { break };
