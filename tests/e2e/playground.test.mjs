@@ -274,6 +274,35 @@ test('validator: editor text is checked as CRLF lines; a click selects the exact
   await page.close();
 });
 
+test('validator: ISO-2022-JP-2 (RFC 1554) reads with the browser\'s decoders, single-shifted Latin-1 included', async (t) => {
+  const { page, errors } = await openPlayground(browser);
+  if (!await validatorOrSkip(t, page)) { await page.close(); return; }
+  const message = page.getByRole('textbox', { name: 'Message', exact: true });
+  const esc = '\u001b';
+  // Subject: "テスト caf" + ESC . A (ISO-8859-1 to G2) + ESC N "i" (é); the body adds
+  // Chinese (GB 2312) between Japanese and Latin-1.
+  await message.fill([
+    'From: a@example.com', 'To: b@example.com',
+    'Subject: =?ISO-2022-JP-2?B?GyRCJUYlOSVIGyhCIGNhZhsuQRtOaQ==?=',
+    'Date: Thu, 26 Oct 2023 00:07:56 +0900', 'Message-ID: <1@example.com>',
+    'MIME-Version: 1.0', 'Content-Type: text/plain; charset=ISO-2022-JP-2', '',
+    `${esc}$B$3$s$K$A$O${esc}(B ${esc}$A<r${esc}(B caf${esc}.A${esc}Ni`, '',
+  ].join('\n'));
+  const summary = page.locator('.validator .summary');
+  await summary.waitFor();
+  assert.match(await summary.innerText(), /^0 errors · 0 warnings/);
+  await page.locator('.validator details summary', { hasText: 'Header fields (decoded)' }).click();
+  const subject = page.locator('.validator table.headers tr', { hasText: 'Subject' });
+  assert.equal(await subject.locator('td').innerText(), 'テスト café');
+  // One slip (an unknown escape sequence) is reported where it is.
+  await message.fill(`Content-Type: text/plain; charset=ISO-2022-JP-2\n\nok ${esc}$Zx\n`);
+  const slip = page.getByRole('list', { name: 'Diagnostics' }).getByRole('listitem').filter({ hasText: 'charset-decode-error' });
+  await slip.waitFor();
+  assert.match(await slip.innerText(), / 3:4 /);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('validator: a delivered message opens with its envelope; markup stays text', async (t) => {
   const { page, errors } = await openPlayground(browser);
   if (!await validatorOrSkip(t, page)) { await page.close(); return; }

@@ -243,7 +243,7 @@ impl<'a> P<'a, '_> {
         }
         self.i += 1; // '@'
                      // domain = dot-atom / domain-literal / obs-domain
-        // Sized for the common case, a domain up to the end of the value.
+                     // Sized for the common case, a domain up to the end of the value.
         let mut domain = String::with_capacity(
             self.toks
                 .get(self.i..)

@@ -8,10 +8,14 @@
 
 use std::borrow::Cow;
 
+mod iso2022;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Charset {
     Ascii,
     Utf8,
+    /// ISO-2022-JP-2 or -3: not in the Encoding Standard, read by [`iso2022`].
+    Iso2022JpExt,
     Other(backend::Enc),
 }
 
@@ -19,7 +23,7 @@ pub(crate) enum Charset {
 fn mime_alias(lower: &str) -> Option<&'static str> {
     Some(match lower {
         "cp932" | "ms932" | "windows-31j" | "x-ms-cp932" | "sjis" | "shift-jis" => "shift_jis",
-        "iso-2022-jp-2" | "iso-2022-jp-3" | "csiso2022jp" => "iso-2022-jp",
+        "csiso2022jp" => "iso-2022-jp",
         "x-euc-jp" | "eucjp" => "euc-jp",
         _ => return None,
     })
@@ -34,6 +38,7 @@ pub(crate) fn lookup(name: &str) -> Option<Charset> {
         "us-ascii" | "ascii" | "ansi_x3.4-1968" | "iso646-us" | "us" | "iso-ir-6" | "cp367"
         | "ibm367" => return Some(Charset::Ascii),
         "utf-8" | "utf8" | "unicode-1-1-utf-8" => return Some(Charset::Utf8),
+        "iso-2022-jp-2" | "csiso2022jp2" | "iso-2022-jp-3" => return Some(Charset::Iso2022JpExt),
         _ => {}
     }
     let label = mime_alias(&lower).unwrap_or(&lower);
@@ -111,6 +116,7 @@ pub(crate) fn decode(cs: Charset, bytes: &[u8]) -> (String, Option<usize>) {
                 Some(e.valid_up_to()),
             ),
         },
+        Charset::Iso2022JpExt => iso2022::decode(bytes),
         Charset::Other(enc) => backend::decode(enc, bytes),
     }
 }
@@ -304,6 +310,17 @@ mod tests {
         assert_eq!(lookup("utf-16"), None);
         assert_eq!(lookup("iso-2022-kr"), None);
         assert_eq!(lookup("x-no-such"), None);
+    }
+
+    #[test]
+    fn iso2022jp_2_and_3() {
+        for name in ["ISO-2022-JP-2", "iso-2022-jp-3", "csISO2022JP2"] {
+            let cs = lookup(name).unwrap();
+            assert_eq!(cs, Charset::Iso2022JpExt);
+            // Japanese, then Latin-1 through single shift 2 (RFC 1554).
+            let (s, bad) = decode(cs, b"\x1b$B%F%9%H\x1b(B caf\x1b.A\x1bNi");
+            assert_eq!((s.as_str(), bad), ("テスト café", None));
+        }
     }
 
     #[test]

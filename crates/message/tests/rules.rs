@@ -778,6 +778,42 @@ fn message_partial_must_be_7bit() {
         .is_empty());
 }
 
+/// ISO-2022-JP-2 (RFC 1554) is not in the Encoding Standard: its Japanese, Chinese and
+/// single-shifted Latin-1 read correctly, in the body and in an encoded word, and one
+/// slip is reported at its byte.
+#[test]
+fn iso_2022_jp_2_text_and_encoded_words() {
+    let m = |body: &str| {
+        let mut m = crlf(&with(
+            &[(
+                "Subject:",
+                "Subject: =?ISO-2022-JP-2?B?GyRCJUYlOSVIGyhCIGNhZhsuQRtOaQ==?=",
+            )],
+            &[
+                "MIME-Version: 1.0",
+                "Content-Type: text/plain; charset=ISO-2022-JP-2",
+            ],
+            Some(""),
+        ));
+        m.extend_from_slice(body.as_bytes());
+        m
+    };
+    let r = run(
+        &m("\x1b$B$3$s$K$A$O\x1b(B \x1b$A<r\x1b(B caf\x1b.A\x1bNi\r\n"),
+        None,
+    );
+    assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
+    assert_eq!(r.header("subject").unwrap().decoded_value, "テスト café");
+    let root = r.mime.as_ref().unwrap();
+    assert_eq!(root.text.as_deref(), Some("こんにちは 简 café\r\n"));
+
+    let input = m("ok \x1b$Zx\r\n");
+    let r = run(&input, None);
+    let d: Vec<_> = r.diagnostics.iter().map(|d| (d.rule, d.start)).collect();
+    let esc = input.iter().position(|&b| b == 0x1b).unwrap();
+    assert_eq!(d, vec![("charset-decode-error", esc)]);
+}
+
 #[test]
 fn decoded_view_and_mime_tree() {
     let m = crlf(&mime(

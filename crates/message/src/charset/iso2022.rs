@@ -1,0 +1,243 @@
+//! ISO-2022-JP-2 (RFC 1554) and ISO-2022-JP-3, which the Encoding Standard (so neither
+//! encoding_rs nor the browser's TextDecoder) decodes: only their escape structure is
+//! read here. Each character is handed, in the 8-bit form of its character set, to the
+//! standard decoder that holds that set: JIS X 0208 and JIS X 0212 as EUC-JP, GB 2312
+//! as GBK, KS C 5601 as EUC-KR, and the single-shifted G2 sets as ISO-8859-1
+//! (windows-1252) and ISO-8859-7.
+//!
+//! ISO-2022-JP-3's plane 1 of JIS X 0213 is read as JIS X 0208, which it extends: its
+//! added characters, and plane 2, have no table in the Encoding Standard and decode to
+//! U+FFFD, reported as undecodable.
+
+use super::backend;
+
+/// A character set designated to G0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Set {
+    Ascii,
+    /// JIS X 0201-Roman: ASCII with YEN SIGN and OVERLINE.
+    Roman,
+    /// JIS X 0208 (1978, 1983), and JIS X 0213 plane 1 (ISO-2022-JP-3).
+    Jis0208,
+    Jis0212,
+    Gb2312,
+    Ksc5601,
+    /// JIS X 0213 plane 2: no decoder.
+    Jis0213Plane2,
+}
+
+/// A 96-character set designated to G2, used through single shift 2 (ESC N).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum G2 {
+    Latin1,
+    Greek,
+}
+
+enum Escape {
+    G0(Set),
+    G2(G2),
+    SingleShift2,
+}
+
+/// The escape sequences, without their ESC (RFC 1554's table, ISO-2022-JP-3's three).
+const ESCAPES: &[(&[u8], Escape)] = &[
+    (b"(B", Escape::G0(Set::Ascii)),
+    (b"(J", Escape::G0(Set::Roman)),
+    (b"$@", Escape::G0(Set::Jis0208)),
+    (b"$B", Escape::G0(Set::Jis0208)),
+    (b"$A", Escape::G0(Set::Gb2312)),
+    (b"$(C", Escape::G0(Set::Ksc5601)),
+    (b"$(D", Escape::G0(Set::Jis0212)),
+    (b"$(O", Escape::G0(Set::Jis0208)),
+    (b"$(Q", Escape::G0(Set::Jis0208)),
+    (b"$(P", Escape::G0(Set::Jis0213Plane2)),
+    (b".A", Escape::G2(G2::Latin1)),
+    (b".F", Escape::G2(G2::Greek)),
+    (b"N", Escape::SingleShift2),
+];
+
+const ESC: u8 = 0x1b;
+
+/// The standard decoders the character sets are handed to, by their 8-bit forms. Each
+/// character this module hands over (a byte pair, a 0x8F-led triple for JIS X 0212, one
+/// byte for G2) decodes to exactly one character, U+FFFD when it is not valid: so all
+/// characters of one decoder are decoded in one call, however often the text switches.
+const LABELS: [&str; 5] = ["euc-jp", "gbk", "euc-kr", "iso-8859-1", "iso-8859-7"];
+
+/// One output character, in input order.
+enum Piece {
+    Char(char),
+    /// The next character of `LABELS[label]`'s output; its input starts at `at`.
+    Decoded {
+        label: usize,
+        at: usize,
+    },
+    Error(usize),
+}
+
+/// Decodes ISO-2022-JP-2 or -3 text. Returns the text and the offset of the first byte
+/// that is not valid (or not decodable), like `charset::decode`.
+pub(crate) fn decode(input: &[u8]) -> (String, Option<usize>) {
+    let mut pieces: Vec<Piece> = Vec::with_capacity(input.len());
+    let mut forms: [Vec<u8>; 5] = Default::default();
+    let mut hand = |pieces: &mut Vec<Piece>, label: usize, at: usize, bytes: &[u8]| {
+        if let Some(f) = forms.get_mut(label) {
+            f.extend_from_slice(bytes);
+        }
+        pieces.push(Piece::Decoded { label, at });
+    };
+    let (mut g0, mut g2) = (Set::Ascii, None);
+    let mut i = 0;
+    while let Some(&b) = input.get(i) {
+        if b == ESC {
+            let rest = input.get(i + 1..).unwrap_or(&[]);
+            let Some((seq, esc)) = ESCAPES.iter().find(|(s, _)| rest.starts_with(s)) else {
+                pieces.push(Piece::Error(i));
+                i += 1;
+                continue;
+            };
+            let at = i;
+            i += 1 + seq.len();
+            match esc {
+                Escape::G0(s) => g0 = *s,
+                Escape::G2(s) => g2 = Some(*s),
+                Escape::SingleShift2 => match (g2, input.get(i)) {
+                    (Some(set), Some(&c)) if (0x20..0x80).contains(&c) => {
+                        let label = if set == G2::Latin1 { 3 } else { 4 };
+                        hand(&mut pieces, label, at, &[c | 0x80]);
+                        i += 1;
+                    }
+                    _ => pieces.push(Piece::Error(at)),
+                },
+            }
+            continue;
+        }
+        if b == b'\n' || b == b'\r' {
+            // RFC 1554: G0 is switched back to ASCII (or Roman) before a line ends, and the
+            // G2 designation ends with the line. A line ending inside double-byte text is
+            // an error; reading goes on in ASCII, so one slip does not garble the rest.
+            if !matches!(g0, Set::Ascii | Set::Roman) {
+                pieces.push(Piece::Error(i));
+                g0 = Set::Ascii;
+            }
+            if b == b'\n' {
+                g2 = None;
+            }
+            pieces.push(Piece::Char(char::from(b)));
+            i += 1;
+            continue;
+        }
+        if matches!(g0, Set::Ascii | Set::Roman) {
+            pieces.push(match b {
+                0x0e | 0x0f | 0x80.. => Piece::Error(i),
+                b'\\' if g0 == Set::Roman => Piece::Char('\u{a5}'),
+                b'~' if g0 == Set::Roman => Piece::Char('\u{203e}'),
+                _ => Piece::Char(char::from(b)),
+            });
+            i += 1;
+            continue;
+        }
+        let graphic = |c: &u8| (0x21..0x7f).contains(c);
+        let Some(t) = input.get(i + 1).filter(|t| graphic(&b) && graphic(t)) else {
+            pieces.push(Piece::Error(i));
+            i += 1;
+            continue;
+        };
+        let (lead, trail) = (b | 0x80, t | 0x80);
+        match g0 {
+            Set::Jis0212 => hand(&mut pieces, 0, i, &[0x8f, lead, trail]),
+            Set::Jis0208 => hand(&mut pieces, 0, i, &[lead, trail]),
+            Set::Gb2312 => hand(&mut pieces, 1, i, &[lead, trail]),
+            Set::Ksc5601 => hand(&mut pieces, 2, i, &[lead, trail]),
+            Set::Jis0213Plane2 | Set::Ascii | Set::Roman => pieces.push(Piece::Error(i)),
+        }
+        i += 2;
+    }
+    assemble(&pieces, &forms)
+}
+
+/// The text in input order, with the first error's offset.
+fn assemble(pieces: &[Piece], forms: &[Vec<u8>; 5]) -> (String, Option<usize>) {
+    let decoded: Vec<String> = LABELS
+        .iter()
+        .zip(forms)
+        .map(|(label, form)| match backend::for_label(label) {
+            Some(enc) if !form.is_empty() => backend::decode(enc, form).0,
+            _ => String::new(),
+        })
+        .collect();
+    let mut chars: Vec<_> = decoded.iter().map(|s| s.chars()).collect();
+    let mut out = String::with_capacity(pieces.len());
+    let mut bad = None;
+    for p in pieces {
+        let c = match *p {
+            Piece::Char(c) => c,
+            Piece::Decoded { label, at } => {
+                let c = chars.get_mut(label).and_then(Iterator::next);
+                // These sets map no character to U+FFFD: it marks one that is not valid.
+                if c.is_none_or(|c| c == '\u{fffd}') {
+                    bad.get_or_insert(at);
+                }
+                c.unwrap_or('\u{fffd}')
+            }
+            Piece::Error(at) => {
+                bad.get_or_insert(at);
+                '\u{fffd}'
+            }
+        };
+        out.push(c);
+    }
+    (out, bad)
+}
+
+#[cfg(all(test, feature = "encoding_rs"))]
+mod tests {
+    use super::decode;
+
+    #[test]
+    fn every_designation_of_rfc_1554() {
+        // Japanese (JIS X 0208), JIS X 0212, Chinese, Korean, then Latin-1 and Greek
+        // through single shift 2, and JIS X 0201-Roman.
+        let text = b"\x1b$B$3$s$K$A$O\x1b(B \x1b$(D0!\x1b(B \x1b$A<r\x1b(B \x1b$(CGQ19\x1b(B \x1b.A\x1bNi\x1bNt \x1b.F\x1bNa\x1bNb \x1b(J\\~\x1b(B\r\n";
+        let (s, bad) = decode(text);
+        assert_eq!(s, "こんにちは 丂 简 한국 éô αβ ¥‾\r\n");
+        assert_eq!(bad, None);
+    }
+
+    #[test]
+    fn errors_point_at_the_input() {
+        // An unknown escape sequence.
+        let (s, bad) = decode(b"ab\x1b$Zc");
+        assert_eq!((s.as_str(), bad), ("ab\u{fffd}$Zc", Some(2)));
+        // Single shift 2 without a G2 designation; the G2 designation ends with the line.
+        assert_eq!(decode(b"x\x1bNa").1, Some(1));
+        assert_eq!(decode(b"\x1b.A\x1bNi\n\x1bNi").1, Some(7));
+        // A line break inside double-byte text: reported, and the next line reads as ASCII.
+        let (s, bad) = decode(b"\x1b$B$3\r\nok");
+        assert_eq!((s.as_str(), bad), ("こ\u{fffd}\r\nok", Some(5)));
+        // 8-bit bytes, a cut pair, and a pair unassigned in JIS X 0208 (row 9).
+        assert_eq!(decode(b"a\xe9").1, Some(1));
+        assert_eq!(decode(b"\x1b$B$3$").1, Some(5));
+        let (s, bad) = decode(b"\x1b$B$3)!$3\x1b(B");
+        assert_eq!((s.as_str(), bad), ("こ\u{fffd}こ", Some(5)));
+        // ISO-8859-7 has no character at 0xAE; JIS X 0213 plane 2 has no decoder here.
+        assert_eq!(decode(b"\x1b.F\x1bNa\x1bN.").1, Some(6));
+        assert_eq!(decode(b"\x1b$(P!!\x1b(B").1, Some(4));
+    }
+
+    #[test]
+    fn switching_sets_keeps_the_order() {
+        // Each set's characters are decoded together; the text keeps the input's order.
+        let one = b"\x1b$B$3\x1b$A<r\x1b(Ba\x1b.F\x1bNa";
+        let text: Vec<u8> = one.repeat(1000);
+        let (s, bad) = decode(&text);
+        assert_eq!(s, "こ简aα".repeat(1000));
+        assert_eq!(bad, None);
+    }
+
+    #[test]
+    fn iso_2022_jp_3_plane_1_reads_as_jis_x_0208() {
+        assert_eq!(decode(b"\x1b$(Q%F%9%H\x1b(B"), ("テスト".into(), None));
+        assert_eq!(decode(b"\x1b$(O%F\x1b(B"), ("テ".into(), None));
+    }
+}
