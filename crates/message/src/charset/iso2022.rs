@@ -51,6 +51,7 @@ const ESCAPES: &[(&[u8], Escape)] = &[
     (b"$(O", Escape::G0(Set::Jis0208)),
     (b"$(Q", Escape::G0(Set::Jis0208)),
     (b"$(P", Escape::G0(Set::Jis0213Plane2)),
+    // (The first ten are the G0 designations.)
     (b".A", Escape::G2(G2::Latin1)),
     (b".F", Escape::G2(G2::Greek)),
     (b"N", Escape::SingleShift2),
@@ -233,6 +234,34 @@ mod tests {
         let (s, bad) = decode(&text);
         assert_eq!(s, "こ简aα".repeat(1000));
         assert_eq!(bad, None);
+    }
+
+    proptest::proptest! {
+        /// Any bytes: no panic, an error offset inside the input, and one character out
+        /// per character unit in (so never more characters than bytes).
+        #[test]
+        fn any_bytes(input in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+            let (s, bad) = decode(&input);
+            proptest::prop_assert!(bad.is_none_or(|b| b < input.len()));
+            proptest::prop_assert!(s.chars().count() <= input.len());
+        }
+
+        /// G0 designations from the table, each followed by a pair and a return to ASCII:
+        /// whatever is designated, the pair decodes or is reported, and the ASCII after it
+        /// stays as it was.
+        #[test]
+        fn designations_and_pairs(parts in proptest::collection::vec((0..10usize, 0x30u8..0x7f, 0x30u8..0x7f), 0..40)) {
+            let mut input = Vec::new();
+            for &(e, a, b) in &parts {
+                input.push(super::ESC);
+                input.extend_from_slice(super::ESCAPES[e].0);
+                input.extend_from_slice(&[a, b]);
+                input.extend_from_slice(b"\x1b(B.");
+            }
+            let (s, bad) = decode(&input);
+            proptest::prop_assert_eq!(s.matches('.').count(), parts.len());
+            proptest::prop_assert!(bad.is_none_or(|b| b < input.len()));
+        }
     }
 
     #[test]
