@@ -243,13 +243,7 @@ impl<'a> P<'a, '_> {
         }
         self.i += 1; // '@'
                      // domain = dot-atom / domain-literal / obs-domain
-                     // Sized for the common case, a domain up to the end of the value.
-        let mut domain = String::with_capacity(
-            self.toks
-                .get(self.i..)
-                .and_then(|t| Some(t.last()?.end.saturating_sub(t.first()?.start)))
-                .unwrap_or(0),
-        );
+        let mut domain = String::new();
         let mut expect_label = true;
         let mut last_end = at.end;
         let mut first = true;

@@ -284,22 +284,23 @@ pub fn lint<'a>(input: &'a [u8], opts: &LintOptions) -> Report<'a> {
     offsets.sort_unstable();
     let mut endings = LineEndings::new(&cx);
     let mut sweep = lines::Sweep::new(input);
-    let mut to = |off: usize| sweep.to(off, |p| endings.lf(p));
+    let mut to = |off: usize| sweep.to(off, |p, pos| endings.lf(p, pos));
     // Diagnostics are sorted by start; the header and node offsets are merged in.
     let mut node_lines = vec![1u32; offsets.len()];
-    let mut pending = offsets.iter().peekable();
-    for d in &mut diagnostics {
-        while let Some(&(off, i)) = pending.next_if(|o| o.0 < d.start) {
-            if let Some(l) = node_lines.get_mut(i as usize) {
-                *l = to(off).0;
-            }
-        }
-        (d.line, d.column) = to(d.start);
-    }
-    for &(off, i) in pending {
+    let mut node_line = |&(off, i): &(usize, u32), to: &mut dyn FnMut(usize) -> (u32, u32)| {
         if let Some(l) = node_lines.get_mut(i as usize) {
             *l = to(off).0;
         }
+    };
+    let mut pending = offsets.iter().peekable();
+    for d in &mut diagnostics {
+        while let Some(o) = pending.next_if(|o| o.0 < d.start) {
+            node_line(o, &mut to);
+        }
+        (d.line, d.column) = to(d.start);
+    }
+    for o in pending {
+        node_line(o, &mut to);
     }
     to(usize::MAX);
     endings.report(&mut cx);
@@ -377,14 +378,14 @@ impl<'a> LineEndings<'a> {
         i > 0 && self.exempt.get(i - 1).is_some_and(|r| p < r.1)
     }
 
-    /// The LF at `p` (each LF once, in order).
-    fn lf(&mut self, p: usize) {
+    /// The LF at `p`, at `pos` (each LF once, in order).
+    fn lf(&mut self, p: usize, pos: (u32, u32)) {
         if p > 0 && self.buf.get(p - 1) == Some(&b'\r') {
             self.crlf += 1;
         } else if !self.exempt(p) {
             self.bare_lf += 1;
             if self.first_lf.is_none() {
-                self.first_lf = Some((p, lines::position(self.buf, p)));
+                self.first_lf = Some((p, pos));
             }
         }
     }
@@ -429,9 +430,36 @@ impl<'a> LineEndings<'a> {
         }
     }
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// bare-lf and bare-cr are found in the final walk over the lines: at their first
+    /// occurrence, with line and column, sorted in among the other findings.
+    #[test]
+    fn line_ending_findings_in_place() {
+        let m = b"From: a@example.com\r\nTo: b@example.com\r\nSubject: x\n\
+                  Message-ID: <1@example.com>\r\nX-A: a\rb\r\nX-B: c\n\r\nbody\r\n";
+        let r = lint(m, &LintOptions::default());
+        let got: Vec<_> = r
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule, d.line, d.column))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("bare-lf", 3, 11),
+                ("bare-cr", 5, 7),
+                ("missing-date", 7, 1)
+            ]
+        );
+        assert!(r.diagnostics[0].message.contains("2 in total"));
+        let at = |d: &Diagnostic| (d.start, d.end);
+        assert_eq!(at(&r.diagnostics[0]), (50, 51));
+        assert!(r.diagnostics.windows(2).all(|w| w[0].start <= w[1].start));
+    }
 
     /// Texts that are the input as such are borrowed from it; folded, decoded or
     /// invalid ones are owned, and `into_owned` detaches them all.

@@ -86,10 +86,10 @@ pub(crate) fn non_ascii_end(buf: &[u8], p: usize) -> usize {
 
 /// A forward walk over the LFs of a buffer that resolves byte offsets to 1-based (line,
 /// column), column counted in bytes, on the way: offsets must come in non-decreasing
-/// order (an earlier one resolves to the current line). One memchr step per line, however many offsets are resolved (resolving each
-/// offset by counting the LFs before it cost two memchr calls per offset, most of them
-/// on a few bytes of header). The caller sees every LF, to check line endings in the
-/// same walk.
+/// order (an earlier one resolves to the current line). One memchr step per line, however
+/// many offsets are resolved (counting the LFs before each offset cost two memchr calls
+/// per offset, most of them on a few bytes of header). The caller sees every LF, to check
+/// line endings in the same walk.
 pub(crate) struct Sweep<'a> {
     buf: &'a [u8],
     lfs: memchr::Memchr<'a>,
@@ -113,15 +113,20 @@ impl<'a> Sweep<'a> {
     }
 
     /// Walks on to `off` (clamped to the end of input), handing each LF passed (each LF
-    /// before `off`) to `on_lf`, and returns the position of `off`.
-    pub fn to(&mut self, off: usize, mut on_lf: impl FnMut(usize)) -> (u32, u32) {
+    /// before `off`) to `on_lf` with its own position, and returns the position of `off`.
+    pub fn to(&mut self, off: usize, mut on_lf: impl FnMut(usize, (u32, u32))) -> (u32, u32) {
         let off = off.min(self.buf.len());
         while let Some(p) = self.next.filter(|&p| p < off) {
-            on_lf(p);
+            on_lf(p, self.position(p));
             self.line += 1;
             self.line_start = p + 1;
             self.next = self.lfs.next();
         }
+        self.position(off)
+    }
+
+    /// The position of `off` on the current line.
+    fn position(&self, off: usize) -> (u32, u32) {
         let col = (off - self.line_start.min(off)) as u64 + 1;
         (
             self.line.min(u32::MAX as u64) as u32,
@@ -133,7 +138,7 @@ impl<'a> Sweep<'a> {
 /// The position of one offset, by counting the LFs before it (for the rare offset found
 /// after the sweep).
 pub(crate) fn position(buf: &[u8], off: usize) -> (u32, u32) {
-    Sweep::new(buf).to(off, |_| {})
+    Sweep::new(buf).to(off, |_, _| {})
 }
 
 #[cfg(test)]
@@ -150,11 +155,11 @@ mod tests {
     }
 
     #[test]
-    fn resolve_positions() {
+    fn sweep_positions() {
         let b = b"ab\ncd\r\nef";
         let mut sweep = Sweep::new(b);
         let mut lfs = Vec::new();
-        let mut at = |off: usize| sweep.to(off, |p| lfs.push(p));
+        let mut at = |off: usize| sweep.to(off, |p, pos| lfs.push((p, pos)));
         // An LF belongs to the line it ends; offsets past the end resolve to the end.
         let got: Vec<_> = [0, 1, 2, 3, 4, 7, 7, 99].into_iter().map(&mut at).collect();
         assert_eq!(
@@ -170,7 +175,7 @@ mod tests {
                 (3, 3)
             ]
         );
-        assert_eq!(lfs, [2, 6]);
+        assert_eq!(lfs, [(2, (1, 3)), (6, (2, 4))]);
         assert_eq!(position(b, 4), (2, 2));
         assert_eq!(position(b, 6), (2, 4));
         assert_eq!(position(b"", 5), (1, 1));

@@ -244,9 +244,11 @@ pub(crate) fn parse<'a>(
         head.push('/');
         lx.lower_into(st, &mut head);
     }
-    // One parameter per ';' at most: sized once, not grown one push at a time.
+    // One parameter per ';' at most: sized once for the usual few (a hostile value with
+    // millions of ';' grows as it is read).
     let rest = buf.get(lx.i..lx.end).unwrap_or(&[]);
-    let mut raws: Vec<RawParam> = Vec::with_capacity(memchr::memchr_iter(b';', rest).count());
+    let mut raws: Vec<RawParam> =
+        Vec::with_capacity(memchr::memchr_iter(b';', rest).count().min(8));
     loop {
         lx.skip_cfws();
         let Some(b) = lx.at() else { break };

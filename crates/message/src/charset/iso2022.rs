@@ -1,13 +1,15 @@
 //! ISO-2022-JP-2 (RFC 1554) and ISO-2022-JP-3, which the Encoding Standard (so neither
-//! encoding_rs nor the browser's TextDecoder) decodes: only their escape structure is
-//! read here. Each character is handed, in the 8-bit form of its character set, to the
-//! standard decoder that holds that set: JIS X 0208 and JIS X 0212 as EUC-JP, GB 2312
-//! as GBK, KS C 5601 as EUC-KR, and the single-shifted G2 sets as ISO-8859-1
-//! (windows-1252) and ISO-8859-7.
+//! encoding_rs nor the browser's TextDecoder) does not decode: only their escape
+//! structure is read here. Each character is handed, in the 8-bit form of its character
+//! set, to the standard decoder that holds that set: JIS X 0208 and JIS X 0212 as
+//! EUC-JP, GB 2312 as GBK, KS C 5601 as EUC-KR, and the single-shifted G2 sets as
+//! ISO-8859-1 (windows-1252) and ISO-8859-7.
 //!
 //! ISO-2022-JP-3's plane 1 of JIS X 0213 is read as JIS X 0208, which it extends: its
 //! added characters, and plane 2, have no table in the Encoding Standard and decode to
-//! U+FFFD, reported as undecodable.
+//! U+FFFD, reported as undecodable. JIS X 0201 katakana (`ESC ( I`), which RFC 1554 does
+//! not list but the WHATWG ISO-2022-JP decoder reads, is read too. That the text ends in
+//! ASCII (RFC 1554) is not checked, as WHATWG does not check it for ISO-2022-JP.
 
 use super::backend;
 
@@ -24,6 +26,8 @@ enum Set {
     Ksc5601,
     /// JIS X 0213 plane 2: no decoder.
     Jis0213Plane2,
+    /// JIS X 0201 katakana: one byte per character, mapped here.
+    Katakana,
 }
 
 /// A 96-character set designated to G2, used through single shift 2 (ESC N).
@@ -51,7 +55,8 @@ const ESCAPES: &[(&[u8], Escape)] = &[
     (b"$(O", Escape::G0(Set::Jis0208)),
     (b"$(Q", Escape::G0(Set::Jis0208)),
     (b"$(P", Escape::G0(Set::Jis0213Plane2)),
-    // (The first ten are the G0 designations.)
+    (b"(I", Escape::G0(Set::Katakana)),
+    // (The first eleven are the G0 designations.)
     (b".A", Escape::G2(G2::Latin1)),
     (b".F", Escape::G2(G2::Greek)),
     (b"N", Escape::SingleShift2),
@@ -64,36 +69,29 @@ const ESC: u8 = 0x1b;
 /// byte for G2) decodes to exactly one character, U+FFFD when it is not valid: so all
 /// characters of one decoder are decoded in one call, however often the text switches.
 const LABELS: [&str; 5] = ["euc-jp", "gbk", "euc-kr", "iso-8859-1", "iso-8859-7"];
+const GBK: usize = 1;
 
-/// One output character, in input order.
-enum Piece {
+/// What the walk over the input finds, in input order.
+enum Found<'f> {
     Char(char),
-    /// The next character of `LABELS[label]`'s output; its input starts at `at`.
-    Decoded {
+    /// A character of `LABELS[label]`, in its 8-bit form, starting at input offset `at`.
+    Handed {
         label: usize,
         at: usize,
+        form: &'f [u8],
     },
     Error(usize),
 }
 
-/// Decodes ISO-2022-JP-2 or -3 text. Returns the text and the offset of the first byte
-/// that is not valid (or not decodable), like `charset::decode`.
-pub(crate) fn decode(input: &[u8]) -> (String, Option<usize>) {
-    let mut pieces: Vec<Piece> = Vec::with_capacity(input.len());
-    let mut forms: [Vec<u8>; 5] = Default::default();
-    let mut hand = |pieces: &mut Vec<Piece>, label: usize, at: usize, bytes: &[u8]| {
-        if let Some(f) = forms.get_mut(label) {
-            f.extend_from_slice(bytes);
-        }
-        pieces.push(Piece::Decoded { label, at });
-    };
+/// Walks ISO-2022-JP-2/-3 text, reporting each character to `found`.
+fn walk(input: &[u8], mut found: impl FnMut(Found<'_>)) {
     let (mut g0, mut g2) = (Set::Ascii, None);
     let mut i = 0;
     while let Some(&b) = input.get(i) {
         if b == ESC {
             let rest = input.get(i + 1..).unwrap_or(&[]);
             let Some((seq, esc)) = ESCAPES.iter().find(|(s, _)| rest.starts_with(s)) else {
-                pieces.push(Piece::Error(i));
+                found(Found::Error(i));
                 i += 1;
                 continue;
             };
@@ -105,10 +103,14 @@ pub(crate) fn decode(input: &[u8]) -> (String, Option<usize>) {
                 Escape::SingleShift2 => match (g2, input.get(i)) {
                     (Some(set), Some(&c)) if (0x20..0x80).contains(&c) => {
                         let label = if set == G2::Latin1 { 3 } else { 4 };
-                        hand(&mut pieces, label, at, &[c | 0x80]);
+                        found(Found::Handed {
+                            label,
+                            at,
+                            form: &[c | 0x80],
+                        });
                         i += 1;
                     }
-                    _ => pieces.push(Piece::Error(at)),
+                    _ => found(Found::Error(at)),
                 },
             }
             continue;
@@ -118,76 +120,105 @@ pub(crate) fn decode(input: &[u8]) -> (String, Option<usize>) {
             // G2 designation ends with the line. A line ending inside double-byte text is
             // an error; reading goes on in ASCII, so one slip does not garble the rest.
             if !matches!(g0, Set::Ascii | Set::Roman) {
-                pieces.push(Piece::Error(i));
+                found(Found::Error(i));
                 g0 = Set::Ascii;
             }
             if b == b'\n' {
                 g2 = None;
             }
-            pieces.push(Piece::Char(char::from(b)));
+            found(Found::Char(char::from(b)));
             i += 1;
             continue;
         }
-        if matches!(g0, Set::Ascii | Set::Roman) {
-            pieces.push(match b {
-                0x0e | 0x0f | 0x80.. => Piece::Error(i),
-                b'\\' if g0 == Set::Roman => Piece::Char('\u{a5}'),
-                b'~' if g0 == Set::Roman => Piece::Char('\u{203e}'),
-                _ => Piece::Char(char::from(b)),
-            });
+        let single = match g0 {
+            Set::Ascii | Set::Roman => Some(match b {
+                0x0e | 0x0f | 0x80.. => Found::Error(i),
+                b'\\' if g0 == Set::Roman => Found::Char('\u{a5}'),
+                b'~' if g0 == Set::Roman => Found::Char('\u{203e}'),
+                _ => Found::Char(char::from(b)),
+            }),
+            // U+FF61.. HALFWIDTH IDEOGRAPHIC FULL STOP.. for 0x21..0x5F (as WHATWG).
+            Set::Katakana => Some(match b {
+                0x21..=0x5f => {
+                    Found::Char(char::from_u32(0xff61 + u32::from(b) - 0x21).unwrap_or('\u{fffd}'))
+                }
+                _ => Found::Error(i),
+            }),
+            _ => None,
+        };
+        if let Some(f) = single {
+            found(f);
             i += 1;
             continue;
         }
         let graphic = |c: &u8| (0x21..0x7f).contains(c);
         let Some(t) = input.get(i + 1).filter(|t| graphic(&b) && graphic(t)) else {
-            pieces.push(Piece::Error(i));
+            found(Found::Error(i));
             i += 1;
             continue;
         };
-        let (lead, trail) = (b | 0x80, t | 0x80);
-        match g0 {
-            Set::Jis0212 => hand(&mut pieces, 0, i, &[0x8f, lead, trail]),
-            Set::Jis0208 => hand(&mut pieces, 0, i, &[lead, trail]),
-            Set::Gb2312 => hand(&mut pieces, 1, i, &[lead, trail]),
-            Set::Ksc5601 => hand(&mut pieces, 2, i, &[lead, trail]),
-            Set::Jis0213Plane2 | Set::Ascii | Set::Roman => pieces.push(Piece::Error(i)),
-        }
+        let (jis0212, pair) = ([0x8f, b | 0x80, t | 0x80], [b | 0x80, t | 0x80]);
+        let handed = match g0 {
+            Set::Jis0212 => Some((0, &jis0212[..])),
+            Set::Jis0208 => Some((0, &pair[..])),
+            Set::Gb2312 => Some((GBK, &pair[..])),
+            Set::Ksc5601 => Some((2, &pair[..])),
+            _ => None,
+        };
+        found(match handed {
+            Some((label, form)) => Found::Handed { label, at: i, form },
+            None => Found::Error(i),
+        });
         i += 2;
     }
-    assemble(&pieces, &forms)
 }
 
-/// The text in input order, with the first error's offset.
-fn assemble(pieces: &[Piece], forms: &[Vec<u8>; 5]) -> (String, Option<usize>) {
+/// Decodes ISO-2022-JP-2 or -3 text. Returns the text and the offset of the first byte
+/// that is not valid (or not decodable), like `charset::decode`. Two walks over the
+/// input: the first collects each decoder's characters, the second puts the decoded
+/// characters in their places (no per-character list in between).
+pub(crate) fn decode(input: &[u8]) -> (String, Option<usize>) {
+    let mut forms: [Vec<u8>; 5] = Default::default();
+    walk(input, |f| {
+        if let Found::Handed { label, form, .. } = f {
+            if let Some(v) = forms.get_mut(label) {
+                v.extend_from_slice(form);
+            }
+        }
+    });
     let decoded: Vec<String> = LABELS
         .iter()
-        .zip(forms)
+        .zip(&forms)
         .map(|(label, form)| match backend::for_label(label) {
             Some(enc) if !form.is_empty() => backend::decode(enc, form).0,
             _ => String::new(),
         })
         .collect();
+    drop(forms);
     let mut chars: Vec<_> = decoded.iter().map(|s| s.chars()).collect();
-    let mut out = String::with_capacity(pieces.len());
+    let mut out = String::with_capacity(input.len());
     let mut bad = None;
-    for p in pieces {
-        let c = match *p {
-            Piece::Char(c) => c,
-            Piece::Decoded { label, at } => {
+    walk(input, |f| {
+        let c = match f {
+            Found::Char(c) => Some(c),
+            Found::Handed { label, at, .. } => {
                 let c = chars.get_mut(label).and_then(Iterator::next);
                 // These sets map no character to U+FFFD: it marks one that is not valid.
-                if c.is_none_or(|c| c == '\u{fffd}') {
+                // GB 2312's unassigned cells come out of GBK as private-use characters.
+                let private = |c: char| ('\u{e000}'..='\u{f8ff}').contains(&c);
+                let valid = c.filter(|&c| c != '\u{fffd}' && !(label == GBK && private(c)));
+                if valid.is_none() {
                     bad.get_or_insert(at);
                 }
-                c.unwrap_or('\u{fffd}')
+                valid
             }
-            Piece::Error(at) => {
+            Found::Error(at) => {
                 bad.get_or_insert(at);
-                '\u{fffd}'
+                None
             }
         };
-        out.push(c);
-    }
+        out.push(c.unwrap_or('\u{fffd}'));
+    });
     (out, bad)
 }
 
@@ -221,9 +252,18 @@ mod tests {
         assert_eq!(decode(b"\x1b$B$3$").1, Some(5));
         let (s, bad) = decode(b"\x1b$B$3)!$3\x1b(B");
         assert_eq!((s.as_str(), bad), ("こ\u{fffd}こ", Some(5)));
+        // GB 2312 has no row 10 (GBK maps it to private use).
+        let (s, bad) = decode(b"\x1b$A<r*!\x1b(B");
+        assert_eq!((s.as_str(), bad), ("简\u{fffd}", Some(5)));
         // ISO-8859-7 has no character at 0xAE; JIS X 0213 plane 2 has no decoder here.
         assert_eq!(decode(b"\x1b.F\x1bNa\x1bN.").1, Some(6));
         assert_eq!(decode(b"\x1b$(P!!\x1b(B").1, Some(4));
+    }
+
+    #[test]
+    fn jis_x_0201_katakana_as_whatwg_reads_it() {
+        assert_eq!(decode(b"\x1b(I1\x1b(B"), ("\u{ff71}".into(), None));
+        assert_eq!(decode(b"\x1b(I`").1, Some(3));
     }
 
     #[test]
@@ -250,7 +290,7 @@ mod tests {
         /// whatever is designated, the pair decodes or is reported, and the ASCII after it
         /// stays as it was.
         #[test]
-        fn designations_and_pairs(parts in proptest::collection::vec((0..10usize, 0x30u8..0x7f, 0x30u8..0x7f), 0..40)) {
+        fn designations_and_pairs(parts in proptest::collection::vec((0..11usize, 0x30u8..0x7f, 0x30u8..0x7f), 0..40)) {
             let mut input = Vec::new();
             for &(e, a, b) in &parts {
                 input.push(super::ESC);
