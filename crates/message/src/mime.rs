@@ -180,8 +180,8 @@ pub(crate) fn entity<'a>(
     let filename = hdr
         .get("content-disposition")
         .and_then(|f| disposition(cx, f))
-        .and_then(|d| d.param("filename").map(|p| p.value.clone()))
-        .or_else(|| ct.param("name").map(|p| p.value.clone()));
+        .and_then(|d| d.param("filename").map(|p| p.value.to_string()))
+        .or_else(|| ct.param("name").map(|p| p.value.to_string()));
 
     let mut node = MimeNode {
         // Moved out of `ct` at the end.
@@ -252,7 +252,7 @@ pub(crate) fn entity<'a>(
     if mtype == "multipart" && !too_deep {
         // An illegal encoding on a multipart was reported above; readers ignore it.
         let cte = if cte.identity() { cte } else { Cte::SevenBit };
-        let boundary = ct.param("boundary").map(|p| p.value.as_str());
+        let boundary = ct.param("boundary").map(|p| &*p.value);
         match boundary {
             None => {
                 let (s, e) = ct_field
@@ -328,7 +328,7 @@ pub(crate) fn entity<'a>(
         .params
         .iter_mut()
         .find(|p| p.name == "charset")
-        .map(|p| std::mem::take(&mut p.value));
+        .map(|p| std::mem::take(&mut p.value).into_owned());
     node.content_type = ct.head;
     (node, hdr, addrs)
 }
@@ -759,7 +759,7 @@ fn leaf<'a>(
         let declared = cs_param.is_some();
         if declared || cte != Cte::SevenBit {
             let pos = if cte.identity() { start + off } else { start };
-            let name = cs_param.map_or("us-ascii".to_string(), |p| p.value.clone());
+            let name = cs_param.map_or("us-ascii".to_string(), |p| p.value.to_string());
             cx.sink.add(
                 &rule::CHARSET_DECODE_ERROR,
                 pos,

@@ -51,16 +51,18 @@ pub(crate) struct Param<'a> {
     /// Lower-case base name (RFC 2231 section/extension markers removed), borrowed from
     /// the input when written in lower case.
     pub name: Cow<'a, str>,
-    /// Value after quoting, continuations and charset decoding.
-    pub value: String,
+    /// Value after quoting, continuations and charset decoding; borrowed from the input
+    /// when it is written as is (a token, or a quoted string without escapes).
+    pub value: Cow<'a, str>,
     pub start: usize,
     pub end: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct MimeValue<'a> {
-    /// `type/subtype` (lower-case) or the disposition token.
-    pub head: Cow<'static, str>,
+    /// `type/subtype` (lower-case) or the disposition token, borrowed from the input when
+    /// written so.
+    pub head: Cow<'a, str>,
     pub params: Vec<Param<'a>>,
 }
 
@@ -177,7 +179,7 @@ struct RawParam<'a> {
     base: Cow<'a, str>,
     section: Option<u32>,
     extended: bool,
-    value: Vec<u8>,
+    value: Cow<'a, [u8]>,
     quoted: bool,
     start: usize,
     end: usize,
@@ -215,8 +217,7 @@ pub(crate) fn parse<'a>(
         );
         return None;
     };
-    let mut head = String::with_capacity(if type_subtype { 32 } else { t.1 - t.0 });
-    lx.lower_into(t, &mut head);
+    let mut head = lx.lower(t);
     if type_subtype {
         lx.skip_cfws();
         if lx.at() != Some(b'/') {
@@ -241,8 +242,19 @@ pub(crate) fn parse<'a>(
             );
             return None;
         };
-        head.push('/');
-        lx.lower_into(st, &mut head);
+        // Borrowed when written as one lower-case `type/subtype` (no comments or spaces
+        // around '/').
+        let whole = buf.get(t.0..st.1).and_then(|w| std::str::from_utf8(w).ok());
+        let lower = |w: &str| !w.bytes().any(|b| b.is_ascii_uppercase());
+        head = match (head, whole) {
+            (Cow::Borrowed(_), Some(w)) if st.0 == t.1 + 1 && lower(w) => Cow::Borrowed(w),
+            (head, _) => {
+                let mut h = head.into_owned();
+                h.push('/');
+                lx.lower_into(st, &mut h);
+                Cow::Owned(h)
+            }
+        };
     }
     // One parameter per ';' at most: sized once for the usual few (a hostile value with
     // millions of ';' grows as it is read).
@@ -304,9 +316,18 @@ pub(crate) fn parse<'a>(
         lx.skip_cfws();
         let (value, quoted) = if lx.at() == Some(b'"') {
             lx.i += 1;
-            // Most quoted values end at the next '"': size the buffer for that.
             let rest = buf.get(lx.i..lx.end).unwrap_or(&[]);
-            let mut v = Vec::with_capacity(memchr::memchr(b'"', rest).unwrap_or(rest.len()));
+            let close = memchr::memchr(b'"', rest);
+            // Most quoted values are their text up to the next '"': borrowed.
+            if let Some(text) = close
+                .and_then(|n| rest.get(..n))
+                .filter(|t| !t.iter().any(|&c| matches!(c, b'\\' | b'\r' | b'\n')))
+            {
+                lx.i += text.len() + 1;
+                raws.push(raw(name, Cow::Borrowed(text), true, ps, lx.i, &mut lx));
+                continue;
+            }
+            let mut v = Vec::with_capacity(close.unwrap_or(rest.len()));
             let mut closed = false;
             while let Some(c) = lx.at() {
                 lx.i += 1;
@@ -334,7 +355,7 @@ pub(crate) fn parse<'a>(
                     format!("'{name}' の値の引用符が閉じられていません").into(),
                 );
             }
-            (v, true)
+            (Cow::Owned(v), true)
         } else {
             let vs = lx.i;
             let _ = lx.token();
@@ -345,7 +366,7 @@ pub(crate) fn parse<'a>(
                 skip_to_semicolon(&mut lx);
                 let e = lx.i;
                 lx.err(vs, e, format!("value of '{name}' contains special characters or spaces and must be quoted").into(), format!("'{name}' の値に特殊文字か空白が含まれているので引用符で囲む必要があります").into());
-                (trim(buf.get(vs..e).unwrap_or(&[])).to_vec(), false)
+                (Cow::Borrowed(trim(buf.get(vs..e).unwrap_or(&[]))), false)
             } else {
                 if ve == vs {
                     lx.err(
@@ -355,55 +376,65 @@ pub(crate) fn parse<'a>(
                         format!("パラメータ '{name}' の値が空です").into(),
                     );
                 }
-                (buf.get(vs..ve).unwrap_or(&[]).to_vec(), false)
+                (Cow::Borrowed(buf.get(vs..ve).unwrap_or(&[])), false)
             }
         };
         let pe = lx.i;
-        // RFC 2231: name*, name*N, name*N*
-        let (base, section, extended) = match name.find('*') {
-            None => (name, None, false),
-            Some(star) => {
-                let b = match &name {
-                    Cow::Borrowed(n) => Cow::Borrowed(n.get(..star).unwrap_or("")),
-                    Cow::Owned(n) => Cow::Owned(n.get(..star).unwrap_or("").to_string()),
-                };
-                let rest = name.get(star + 1..).unwrap_or("");
-                let (num, ext) = match rest.strip_suffix('*') {
-                    Some(n) => (n, true),
-                    None => (rest, rest.is_empty()),
-                };
-                if num.is_empty() {
-                    (b, None, true)
-                } else if let Some(n) = num.parse::<u32>().ok().filter(|_| {
-                    num.bytes().all(|c| c.is_ascii_digit()) && (num == "0" || !num.starts_with('0'))
-                }) {
-                    (b, Some(n), ext)
-                } else {
-                    lx.err(
-                        ps,
-                        pe,
-                        format!("'{name}' is not a valid RFC 2231 parameter name").into(),
-                        format!("'{name}' は RFC 2231 のパラメータ名として不正です").into(),
-                    );
-                    (b, None, ext)
-                }
-            }
-        };
-        raws.push(RawParam {
-            base,
-            section,
-            extended,
-            value,
-            quoted,
-            start: ps,
-            end: pe,
-        });
+        raws.push(raw(name, value, quoted, ps, pe, &mut lx));
     }
     let params = assemble(&mut lx, raws);
-    Some(MimeValue {
-        head: Cow::Owned(head),
-        params,
-    })
+    Some(MimeValue { head, params })
+}
+
+/// One parameter as written: its name split into base, RFC 2231 section and extension
+/// marker (`name*`, `name*N`, `name*N*`).
+fn raw<'a>(
+    name: Cow<'a, str>,
+    value: Cow<'a, [u8]>,
+    quoted: bool,
+    ps: usize,
+    pe: usize,
+    lx: &mut Lx<'a, '_>,
+) -> RawParam<'a> {
+    // RFC 2231: name*, name*N, name*N*
+    let (base, section, extended) = match name.find('*') {
+        None => (name, None, false),
+        Some(star) => {
+            let b = match &name {
+                Cow::Borrowed(n) => Cow::Borrowed(n.get(..star).unwrap_or("")),
+                Cow::Owned(n) => Cow::Owned(n.get(..star).unwrap_or("").to_string()),
+            };
+            let rest = name.get(star + 1..).unwrap_or("");
+            let (num, ext) = match rest.strip_suffix('*') {
+                Some(n) => (n, true),
+                None => (rest, rest.is_empty()),
+            };
+            if num.is_empty() {
+                (b, None, true)
+            } else if let Some(n) = num.parse::<u32>().ok().filter(|_| {
+                num.bytes().all(|c| c.is_ascii_digit()) && (num == "0" || !num.starts_with('0'))
+            }) {
+                (b, Some(n), ext)
+            } else {
+                lx.err(
+                    ps,
+                    pe,
+                    format!("'{name}' is not a valid RFC 2231 parameter name").into(),
+                    format!("'{name}' は RFC 2231 のパラメータ名として不正です").into(),
+                );
+                (b, None, ext)
+            }
+        }
+    };
+    RawParam {
+        base,
+        section,
+        extended,
+        value,
+        quoted,
+        start: ps,
+        end: pe,
+    }
 }
 
 fn skip_to_semicolon(lx: &mut Lx) {
@@ -429,16 +460,21 @@ fn trim(s: &[u8]) -> &[u8] {
 
 /// A plain (not RFC 2231) parameter's value: lossy UTF-8, encoded words decoded
 /// leniently; quoted encoded words are flagged.
-fn plain_value(lx: &mut Lx, p: &RawParam, value: Vec<u8>) -> String {
+fn plain_value<'a>(lx: &mut Lx, p: &RawParam, value: Cow<'a, [u8]>) -> Cow<'a, str> {
     if p.quoted {
         if let Some(k) = lx.sink.as_deref_mut() {
             encoded_word::flag_quoted(lx.buf, p.start, p.end, Some(k));
         }
     }
-    let s = String::from_utf8(value)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let s = match value {
+        Cow::Borrowed(b) => crate::lex::lossy_cow(b),
+        Cow::Owned(v) => Cow::Owned(
+            String::from_utf8(v)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        ),
+    };
     if s.contains("=?") {
-        encoded_word::decode_lenient(s.as_bytes())
+        Cow::Owned(encoded_word::decode_lenient(s.as_bytes()))
     } else {
         s
     }
@@ -525,25 +561,25 @@ fn assemble<'a>(lx: &mut Lx<'a, '_>, mut raws: Vec<RawParam<'a>>) -> Vec<Param<'
                     let v = if n == 0 {
                         split_charset(lx, s, &mut cs)
                     } else {
-                        s.value.clone()
+                        s.value.to_vec()
                     };
                     bytes.extend(pct_decode(lx, s, &v));
                 } else {
                     bytes.extend_from_slice(&s.value);
                 }
             }
-            decode_cs(lx, r, cs.as_deref(), &bytes)
+            Cow::Owned(decode_cs(lx, r, cs.as_deref(), &bytes))
         } else if let Some(p) = plain.iter().find(|p| p.extended).or(plain.first()) {
             if p.extended {
                 let mut cs = None;
                 let v = split_charset(lx, p, &mut cs);
                 let bytes = pct_decode(lx, p, &v);
-                decode_cs(lx, p, cs.as_deref(), &bytes)
+                Cow::Owned(decode_cs(lx, p, cs.as_deref(), &bytes))
             } else {
                 plain_value(lx, p, p.value.clone())
             }
         } else {
-            String::new()
+            Cow::Borrowed("")
         };
         out.push(Param {
             name: r.base.clone(),
@@ -579,7 +615,7 @@ fn split_charset(lx: &mut Lx, p: &RawParam, cs: &mut Option<String>) -> Vec<u8> 
                 )
                 .into(),
             );
-            v.clone()
+            v.to_vec()
         }
     }
 }
@@ -675,6 +711,37 @@ mod tests {
             Some(&mut sink),
         );
         (v, sink.diags.iter().map(|d| (d.rule, d.severity)).collect())
+    }
+
+    /// Heads and values written as they read are borrowed from the input; lowered,
+    /// unescaped, unfolded or decoded ones are owned.
+    #[test]
+    fn borrowed_when_written_as_read() {
+        let borrowed = |c: &Cow<'_, str>| matches!(c, Cow::Borrowed(_));
+        let (v, d) = ct("text/plain; charset=\"utf-8\"; name=a.txt; x=\"\"");
+        assert!(d.is_empty(), "{d:?}");
+        let v = v.unwrap();
+        assert!(borrowed(&v.head));
+        for (n, value) in [("charset", "utf-8"), ("name", "a.txt"), ("x", "")] {
+            let p = v.param(n).unwrap();
+            assert_eq!(p.value, value);
+            assert!(borrowed(&p.value), "{n}");
+        }
+        let (v, _) = ct("Text/plain; a=\"x\\\"y\"; b=\"l1\r\n l2\"; c=\"=?utf-8?q?=E3=81=82?=\"");
+        let v = v.unwrap();
+        assert_eq!(v.head, "text/plain");
+        assert!(!borrowed(&v.head));
+        for (n, value) in [("a", "x\"y"), ("b", "l1 l2"), ("c", "あ")] {
+            let p = v.param(n).unwrap();
+            assert_eq!(p.value, value);
+            assert!(!borrowed(&p.value), "{n}");
+        }
+        for spaced in ["text /plain", "text/ plain", "text(c)/plain"] {
+            let (v, _) = ct(spaced);
+            let v = v.unwrap();
+            assert_eq!(v.head, "text/plain");
+            assert!(!borrowed(&v.head), "{spaced}");
+        }
     }
 
     #[test]
