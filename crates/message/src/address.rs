@@ -14,14 +14,15 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::sync::Arc;
 
-/// A parsed mailbox. `address` is `local@domain` as written, without CFWS.
+/// A parsed mailbox. `address` is `local@domain` as written, without CFWS; it and its
+/// parts are borrowed from the input when written without CFWS inside.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Mailbox {
+pub struct Mailbox<'a> {
     /// Display name with RFC 2047 encoded words decoded and quotes removed.
     pub display_name: Option<String>,
-    pub address: String,
-    pub local: String,
-    pub domain: String,
+    pub address: Cow<'a, str>,
+    pub local: Cow<'a, str>,
+    pub domain: Cow<'a, str>,
     /// The group this mailbox belongs to, if any (shared by its members: a long group
     /// name is stored once, not once per member).
     pub group: Option<Arc<str>>,
@@ -29,10 +30,34 @@ pub struct Mailbox {
     pub end: usize,
 }
 
+impl Mailbox<'_> {
+    /// The same mailbox, its texts copied out of the input.
+    pub fn into_owned(self) -> Mailbox<'static> {
+        let owned = |c: Cow<'_, str>| Cow::Owned(c.into_owned());
+        Mailbox {
+            display_name: self.display_name,
+            address: owned(self.address),
+            local: owned(self.local),
+            domain: owned(self.domain),
+            group: self.group,
+            start: self.start,
+            end: self.end,
+        }
+    }
+}
+
+/// An addr-spec as read: `local@domain`, its parts, and where it ends.
+struct AddrSpec<'a> {
+    address: Cow<'a, str>,
+    local: Cow<'a, str>,
+    domain: Cow<'a, str>,
+    end: usize,
+}
+
 /// Result of parsing an address field body.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct AddrList {
-    pub mailboxes: Vec<Mailbox>,
+pub(crate) struct AddrList<'a> {
+    pub mailboxes: Vec<Mailbox<'a>>,
     /// Number of groups (an empty group like `undisclosed-recipients:;` counts).
     pub groups: usize,
     /// No token at all (only CFWS).
@@ -46,7 +71,7 @@ struct P<'a, 's> {
     toks: lex::Tokens,
     i: usize,
     sink: Option<&'s mut Sink>,
-    field: &'a str,
+    field: &'s str,
     invalid: bool,
     end: usize,
 }
@@ -121,6 +146,23 @@ impl<'a> P<'a, '_> {
         crate::lex::lossy_cow(lex::text(self.buf, t))
     }
 
+    /// The texts of tokens `range` joined: borrowed from the input when they are written
+    /// next to each other (no CFWS between), as they usually are.
+    fn joined(&self, range: std::ops::Range<usize>) -> Cow<'a, str> {
+        let toks = self.toks.get(range).unwrap_or(&[]);
+        let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
+            return Cow::Borrowed("");
+        };
+        if toks.windows(2).all(|w| w[0].end == w[1].start) {
+            return crate::lex::lossy_cow(self.buf.get(first.start..last.end).unwrap_or(&[]));
+        }
+        let mut out = String::with_capacity(last.end.saturating_sub(first.start));
+        for t in toks {
+            out.push_str(&self.text(t));
+        }
+        Cow::Owned(out)
+    }
+
     /// Display name from phrase tokens (RFC 2047 5(3) words decoded; whitespace between
     /// two encoded words dropped).
     fn phrase(&mut self, from: usize, to: usize) -> Option<String> {
@@ -171,15 +213,11 @@ impl<'a> P<'a, '_> {
     }
 
     /// addr-spec = local-part "@" domain, with the local part's tokens `from..self.i`
-    /// and `self.i` at '@'. Returns (local, domain, end).
-    fn addr_spec(&mut self, from: usize) -> Option<(String, String, usize)> {
+    /// and `self.i` at '@'. Returns the address, its parts and its end.
+    fn addr_spec(&mut self, from: usize) -> Option<AddrSpec<'a>> {
         let local_range = from..self.i.max(from);
         let at = self.tok()?;
         // local-part: word *("." word)
-        let mut local = String::with_capacity(
-            at.start
-                .saturating_sub(self.toks.get(from).map_or(at.start, |t| t.start)),
-        );
         let mut expect_word = true;
         let mut words = 0;
         let mut quoted = false;
@@ -205,7 +243,6 @@ impl<'a> P<'a, '_> {
                     return None;
                 }
             }
-            local.push_str(&self.text(&t));
         }
         if local_range.is_empty() || expect_word {
             self.invalid(
@@ -229,7 +266,7 @@ impl<'a> P<'a, '_> {
         // (CFWS before the first token is outside the addr-spec; after '<' the caller checks it.)
         let spaced = self
             .toks
-            .get(local_range)
+            .get(local_range.clone())
             .unwrap_or(&[])
             .iter()
             .skip(1)
@@ -243,7 +280,7 @@ impl<'a> P<'a, '_> {
         }
         self.i += 1; // '@'
                      // domain = dot-atom / domain-literal / obs-domain
-        let mut domain = String::new();
+        let domain_from = self.i;
         let mut expect_label = true;
         let mut last_end = at.end;
         let mut first = true;
@@ -262,7 +299,6 @@ impl<'a> P<'a, '_> {
                 ws_flagged = true;
                 self.whitespace(&t);
             }
-            domain.push_str(&self.text(&t));
             expect_label = t.is(b'.');
             last_end = t.end;
             self.i += 1;
@@ -272,7 +308,7 @@ impl<'a> P<'a, '_> {
             }
             first = false;
         }
-        if domain.is_empty() {
+        if self.i == domain_from {
             let p = self.pos();
             self.invalid(
                 at.start,
@@ -291,11 +327,28 @@ impl<'a> P<'a, '_> {
             );
             return None;
         }
-        Some((local, domain, last_end))
+        // `local@domain` as written, when nothing stands between the parts and '@'.
+        let local_start = self.toks.get(from).map_or(at.start, |t| t.start);
+        let (local, domain) = (self.joined(local_range), self.joined(domain_from..self.i));
+        let written = self.buf.get(local_start..last_end).unwrap_or(&[]);
+        let address = match (&local, &domain) {
+            (Cow::Borrowed(l), Cow::Borrowed(d))
+                if at.start == local_start + l.len() && last_end == at.end + d.len() =>
+            {
+                crate::lex::lossy_cow(written)
+            }
+            _ => Cow::Owned(join_address(&local, &domain)),
+        };
+        Some(AddrSpec {
+            address,
+            local,
+            domain,
+            end: last_end,
+        })
     }
 
     /// mailbox = name-addr / addr-spec. `group` is the enclosing group's name.
-    fn mailbox(&mut self, allow_group: bool, group: Option<&Arc<str>>, out: &mut AddrList) {
+    fn mailbox(&mut self, allow_group: bool, group: Option<&Arc<str>>, out: &mut AddrList<'a>) {
         let start_i = self.i;
         let start = self.pos();
         while self
@@ -380,7 +433,13 @@ impl<'a> P<'a, '_> {
                     self.recover(group.is_some());
                     return;
                 }
-                let Some((local, domain, _)) = self.addr_spec(ls) else {
+                let Some(AddrSpec {
+                    address,
+                    local,
+                    domain,
+                    ..
+                }) = self.addr_spec(ls)
+                else {
                     self.recover(group.is_some());
                     return;
                 };
@@ -392,7 +451,7 @@ impl<'a> P<'a, '_> {
                         self.i += 1;
                         out.mailboxes.push(Mailbox {
                             display_name: name,
-                            address: join_address(&local, &domain),
+                            address,
                             local,
                             domain,
                             group: group.cloned(),
@@ -469,13 +528,19 @@ impl<'a> P<'a, '_> {
                 }
             }
             Kind::Special(b'@') => {
-                let Some((local, domain, end)) = self.addr_spec(start_i) else {
+                let Some(AddrSpec {
+                    address,
+                    local,
+                    domain,
+                    end,
+                }) = self.addr_spec(start_i)
+                else {
                     self.recover(group.is_some());
                     return;
                 };
                 out.mailboxes.push(Mailbox {
                     display_name: None,
-                    address: join_address(&local, &domain),
+                    address,
                     local,
                     domain,
                     group: group.cloned(),
@@ -514,14 +579,14 @@ fn join_address(local: &str, domain: &str) -> String {
 /// Parses `buf[start..end]` as an address-list (or mailbox-list when `allow_groups` is
 /// false). Problems are reported into `sink` when given; `field` names the field in
 /// messages.
-pub(crate) fn parse_list(
-    buf: &[u8],
+pub(crate) fn parse_list<'a>(
+    buf: &'a [u8],
     start: usize,
     end: usize,
     allow_groups: bool,
     field: &str,
     sink: Option<&mut Sink>,
-) -> AddrList {
+) -> AddrList<'a> {
     let (toks, errs, _) = lex::tokenize(buf, start, end);
     let mut p = P {
         buf,
@@ -585,7 +650,7 @@ pub(crate) fn parse_list(
 
 /// Parses one address string (for the builder and tests); `None` unless it is exactly
 /// one valid mailbox.
-pub fn parse_mailbox(s: &str) -> Option<Mailbox> {
+pub fn parse_mailbox(s: &str) -> Option<Mailbox<'_>> {
     let mut l = parse_list(s.as_bytes(), 0, s.len(), false, "", None);
     if l.invalid || l.mailboxes.len() != 1 {
         return None;
@@ -594,7 +659,7 @@ pub fn parse_mailbox(s: &str) -> Option<Mailbox> {
 }
 
 /// Parses an address list string leniently (no diagnostics): the mailboxes that parse.
-pub fn parse_address_list(s: &str) -> Vec<Mailbox> {
+pub fn parse_address_list(s: &str) -> Vec<Mailbox<'_>> {
     parse_list(s.as_bytes(), 0, s.len(), true, "", None).mailboxes
 }
 
@@ -602,7 +667,7 @@ pub fn parse_address_list(s: &str) -> Vec<Mailbox> {
 mod tests {
     use super::*;
 
-    fn ids(s: &str) -> (AddrList, Vec<(&'static str, Severity, usize)>) {
+    fn ids(s: &str) -> (AddrList<'_>, Vec<(&'static str, Severity, usize)>) {
         let mut sink = Sink::default();
         let l = parse_list(s.as_bytes(), 0, s.len(), true, "To", Some(&mut sink));
         (
@@ -614,13 +679,39 @@ mod tests {
         )
     }
 
+    /// Addresses written without CFWS inside are borrowed from the input; the others
+    /// are joined from their parts (the same text either way).
+    #[test]
+    fn borrowed_when_written_plainly() {
+        let b = |c: &Cow<'_, str>| matches!(c, Cow::Borrowed(_));
+        let (l, _) = ids("Foo <foo.bar@example.com>, \"a b\"@[192.0.2.1]");
+        let m = &l.mailboxes;
+        assert_eq!(m[0].address, "foo.bar@example.com");
+        assert!(b(&m[0].address) && b(&m[0].local) && b(&m[0].domain));
+        assert_eq!(m[1].address, "\"a b\"@[192.0.2.1]");
+        assert!(b(&m[1].address));
+        for spaced in [
+            "foo @example.com",
+            "foo@ example.com",
+            "foo.(c)bar@example.com",
+        ] {
+            let (l, _) = ids(spaced);
+            let m = &l.mailboxes[0];
+            assert!(m.address.starts_with("foo") && m.address.ends_with("@example.com"));
+            assert!(!m.address.contains(' ') && !b(&m.address), "{spaced}");
+        }
+        let (l, _) = ids("foo@example . com");
+        assert_eq!(l.mailboxes[0].domain, "example.com");
+        assert!(!b(&l.mailboxes[0].domain));
+    }
+
     #[test]
     fn forms() {
         let (l, d) = ids(
             r#" "Mr. Foo" <foo@example.com>, bar@example.org, Group: a@b.c, "q x"@d.e;, (c) x <z@[1.2.3.4]>"#,
         );
         assert!(d.is_empty(), "{d:?}");
-        let a: Vec<_> = l.mailboxes.iter().map(|m| m.address.as_str()).collect();
+        let a: Vec<_> = l.mailboxes.iter().map(|m| &*m.address).collect();
         assert_eq!(
             a,
             vec![

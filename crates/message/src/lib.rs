@@ -111,7 +111,7 @@ pub struct HeaderView<'a> {
     pub start: usize,
     pub end: usize,
     /// Parsed mailboxes, for address fields (From, To, Cc, Bcc, Reply-To, Sender, Resent-*).
-    pub addresses: Vec<Mailbox>,
+    pub addresses: Vec<Mailbox<'a>>,
 }
 
 /// A MIME entity. For message/rfc822 the single child is the encapsulated message.
@@ -185,7 +185,11 @@ impl HeaderView<'_> {
             line: self.line,
             start: self.start,
             end: self.end,
-            addresses: self.addresses,
+            addresses: self
+                .addresses
+                .into_iter()
+                .map(Mailbox::into_owned)
+                .collect(),
         }
     }
 }

@@ -50,9 +50,9 @@ pub(crate) fn mode_for(lname: &[u8]) -> Mode {
 fn views<'a>(
     cx: &mut Cx<'a, '_>,
     h: &Header<'a>,
-    addresses: Vec<(usize, Vec<Mailbox>)>,
+    addresses: Vec<(usize, Vec<Mailbox<'a>>)>,
 ) -> Vec<HeaderView<'a>> {
-    let mut by_field: Vec<Option<Vec<Mailbox>>> = Vec::new();
+    let mut by_field: Vec<Option<Vec<Mailbox<'a>>>> = Vec::new();
     if !addresses.is_empty() {
         by_field.resize(h.fields.len(), None);
         for (k, v) in addresses {
@@ -119,7 +119,7 @@ pub(crate) fn entity<'a>(
     kind: Kind,
     default: DefaultType,
     depth: usize,
-) -> (MimeNode<'a>, Header<'a>, Vec<(usize, Vec<Mailbox>)>) {
+) -> (MimeNode<'a>, Header<'a>, Vec<(usize, Vec<Mailbox<'a>>)>) {
     let hdr = header::parse(cx, start, end, kind);
     let addrs = match kind {
         Kind::Top | Kind::Nested => fields::check_message(cx, &hdr, kind == Kind::Nested),

@@ -90,7 +90,7 @@ proptest! {
         for (field, want) in [("To", &to), ("Cc", &cc)] {
             let got: Vec<(Option<String>, String)> = r
                 .header(field)
-                .map(|h| h.addresses.iter().map(|m| (m.display_name.clone().filter(|n| !n.is_empty()), m.address.clone())).collect())
+                .map(|h| h.addresses.iter().map(|m| (m.display_name.clone().filter(|n| !n.is_empty()), m.address.to_string())).collect())
                 .unwrap_or_default();
             let want: Vec<(Option<String>, String)> = want.iter().map(|(n, a)| (n.clone().filter(|n| !n.is_empty()), a.clone())).collect();
             prop_assert_eq!(got, want);

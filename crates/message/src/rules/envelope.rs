@@ -25,7 +25,7 @@ pub(crate) fn check(
     cx: &mut Cx,
     env: &Envelope,
     hdr: &Header,
-    addrs: &[(usize, Vec<Mailbox>)],
+    addrs: &[(usize, Vec<Mailbox<'_>>)],
 ) -> EnvelopeComparison {
     let buf = cx.buf;
     // 8BITMIME / BINARYMIME (RFC 6152, RFC 3030).
@@ -99,7 +99,7 @@ pub(crate) fn check(
         let which = field_of(*k);
         for m in list {
             if which == b"from" {
-                from_header.push(m.address.clone());
+                from_header.push(m.address.to_string());
             }
             if !matches!(which, b"to" | b"cc" | b"bcc") {
                 continue;
@@ -108,7 +108,7 @@ pub(crate) fn check(
                 .entry(m.address.to_ascii_lowercase())
                 .or_insert_with(|| {
                     rows.push(RecipientRow {
-                        address: m.address.clone(),
+                        address: m.address.to_string(),
                         rcpt_to: false,
                         to: false,
                         cc: false,

@@ -104,7 +104,11 @@ fn duplicates(cx: &mut Cx, h: &Header, message: bool) {
 
 /// Checks for a message header (top level, or nested in message/rfc822). Returns the
 /// parsed mailboxes of address fields, by field index.
-pub(crate) fn check_message(cx: &mut Cx, h: &Header, nested: bool) -> Vec<(usize, Vec<Mailbox>)> {
+pub(crate) fn check_message<'a>(
+    cx: &mut Cx<'a, '_>,
+    h: &Header<'a>,
+    nested: bool,
+) -> Vec<(usize, Vec<Mailbox<'a>>)> {
     duplicates(cx, h, true);
     let at = h.insert_at;
     let has = |n: &str| h.get(n).is_some();
