@@ -307,10 +307,12 @@ pub fn lint<'a>(input: &'a [u8], opts: &LintOptions) -> Report<'a> {
         node_line(o, &mut to);
     }
     to(usize::MAX);
+    // The line-ending findings join the others (in the same vector), sorted into place.
+    let n = diagnostics.len();
+    cx.sink.diags = diagnostics;
     endings.report(&mut cx);
-    let mut found = std::mem::take(&mut cx.sink.diags);
-    if !found.is_empty() {
-        diagnostics.append(&mut found);
+    let mut diagnostics = std::mem::take(&mut cx.sink.diags);
+    if diagnostics.len() > n {
         sort_diagnostics(&mut diagnostics);
     }
 

@@ -495,7 +495,7 @@ fn groups_by_name(raws: &[RawParam]) -> Vec<Vec<usize>> {
 }
 
 /// Joins RFC 2231 sections, decodes charsets, flags duplicates.
-fn assemble<'a>(lx: &mut Lx<'a, '_>, mut raws: Vec<RawParam<'a>>) -> Vec<Param<'a>> {
+fn assemble<'a>(lx: &mut Lx<'a, '_>, raws: Vec<RawParam<'a>>) -> Vec<Param<'a>> {
     // The common case: a few plain parameters, no name twice (checked pairwise, which is
     // cheap for a handful). Then each parameter stands alone and is moved into the result.
     let simple = raws.len() <= 16
@@ -507,18 +507,18 @@ fn assemble<'a>(lx: &mut Lx<'a, '_>, mut raws: Vec<RawParam<'a>>) -> Vec<Param<'
                     .is_some_and(|b| b.iter().all(|x| x.base != r.base))
         });
     if simple {
-        let mut out = Vec::with_capacity(raws.len());
-        for mut r in raws.drain(..) {
-            let value = std::mem::take(&mut r.value);
-            let value = plain_value(lx, &r, value);
-            out.push(Param {
-                name: r.base,
-                value,
-                start: r.start,
-                end: r.end,
-            });
-        }
-        return out;
+        return raws
+            .into_iter()
+            .map(|mut r| {
+                let value = std::mem::take(&mut r.value);
+                Param {
+                    value: plain_value(lx, &r, value),
+                    name: r.base,
+                    start: r.start,
+                    end: r.end,
+                }
+            })
+            .collect();
     }
     let groups = groups_by_name(&raws);
     let mut out: Vec<Param> = Vec::with_capacity(groups.len());
