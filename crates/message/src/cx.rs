@@ -17,7 +17,7 @@ pub(crate) struct Cx<'a, 'e> {
     /// type's point, not a transport problem.
     pub in_global: bool,
     /// Boundaries of the enclosing multiparts, outermost first.
-    pub boundaries: Vec<String>,
+    pub boundaries: Vec<std::borrow::Cow<'a, str>>,
     /// Bodies with Content-Transfer-Encoding: binary (no line rules apply there).
     pub binary_ranges: Vec<(usize, usize)>,
 }

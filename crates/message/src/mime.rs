@@ -252,7 +252,7 @@ pub(crate) fn entity<'a>(
     if mtype == "multipart" && !too_deep {
         // An illegal encoding on a multipart was reported above; readers ignore it.
         let cte = if cte.identity() { cte } else { Cte::SevenBit };
-        let boundary = ct.param("boundary").map(|p| &*p.value);
+        let boundary = ct.param("boundary").map(|p| &p.value);
         match boundary {
             None => {
                 let (s, e) = ct_field
@@ -283,7 +283,7 @@ pub(crate) fn entity<'a>(
             Some(b) => {
                 check_boundary(cx, b, ct_field);
                 check_nested_boundary(cx, b, ct_field);
-                cx.boundaries.push(b.to_owned());
+                cx.boundaries.push(b.clone());
                 let child_default = if subtype == "digest" {
                     DefaultType::MessageRfc822
                 } else {
@@ -475,7 +475,7 @@ fn check_boundary(cx: &mut Cx, b: &str, f: Option<&Field>) {
 /// inner delimiter "--b-alt" and would end the outer part there.
 fn check_nested_boundary(cx: &mut Cx, b: &str, f: Option<&Field>) {
     let Some(f) = f else { return };
-    let Some(outer) = cx.boundaries.iter().find(|o| b.starts_with(o.as_str())) else {
+    let Some(outer) = cx.boundaries.iter().find(|o| b.starts_with(&***o)) else {
         return;
     };
     let (en, ja) = (
@@ -520,16 +520,17 @@ fn multipart<'a>(
     ct_field: Option<&Field>,
 ) {
     let buf = cx.buf;
-    let mut dash = Vec::with_capacity(b.len() + 2);
-    dash.extend_from_slice(b"--");
-    dash.extend_from_slice(b.as_bytes());
-    let mut delims: Vec<Delim> = Vec::new();
-    for (p, entry) in cx.delimiter_candidates(b.as_bytes(), start, end) {
+    let candidates = cx.delimiter_candidates(b.as_bytes(), start, end);
+    let mut delims: Vec<Delim> = Vec::with_capacity(candidates.len());
+    for (p, entry) in candidates {
         let Some(l) = lines(buf, p, end).next() else {
             break;
         };
         let s = buf.get(l.start..l.content_end).unwrap_or(&[]);
-        let Some(rest) = s.strip_prefix(dash.as_slice()) else {
+        let Some(rest) = s
+            .strip_prefix(b"--")
+            .and_then(|r| r.strip_prefix(b.as_bytes()))
+        else {
             continue;
         };
         let (close, rest) = match rest.strip_prefix(b"--") {
