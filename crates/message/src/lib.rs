@@ -119,7 +119,7 @@ pub struct HeaderView<'a> {
 pub struct MimeNode<'a> {
     /// `type/subtype`, lower case (defaults applied: text/plain, or message/rfc822 in a digest).
     pub content_type: Cow<'a, str>,
-    pub charset: Option<String>,
+    pub charset: Option<Cow<'a, str>>,
     /// As declared (lower case); "7bit" when absent.
     pub transfer_encoding: Cow<'a, str>,
     /// Body size in bytes, as transmitted.
@@ -130,7 +130,7 @@ pub struct MimeNode<'a> {
     pub end: usize,
     pub body_start: usize,
     /// From Content-Disposition filename or Content-Type name (RFC 2231 / 2047 decoded).
-    pub filename: Option<String>,
+    pub filename: Option<Cow<'a, str>>,
     /// Header fields of this entity (empty for the top level: see `Report::headers`).
     pub headers: Vec<HeaderView<'a>>,
     pub children: Vec<MimeNode<'a>>,
@@ -199,14 +199,14 @@ impl MimeNode<'_> {
     pub fn into_owned(self) -> MimeNode<'static> {
         MimeNode {
             content_type: owned(self.content_type),
-            charset: self.charset,
+            charset: self.charset.map(owned),
             transfer_encoding: owned(self.transfer_encoding),
             size: self.size,
             line: self.line,
             start: self.start,
             end: self.end,
             body_start: self.body_start,
-            filename: self.filename,
+            filename: self.filename.map(owned),
             headers: self
                 .headers
                 .into_iter()
@@ -485,6 +485,10 @@ mod tests {
 
         let root = r.mime.as_ref().unwrap();
         assert!(matches!(root.transfer_encoding, Cow::Borrowed("7bit")));
+        assert!(matches!(root.content_type, Cow::Borrowed("text/plain")));
+        assert!(matches!(root.charset, Some(Cow::Borrowed("utf-8"))));
+        let to = &h("to").addresses;
+        assert!(matches!(to[1].address, Cow::Borrowed("b@example.com")));
         for (cte, lower) in [(" 8bit ", true), (" Quoted-Printable", false)] {
             let m = format!("Content-Transfer-Encoding:{cte}\r\n\r\nx\r\n");
             let r = lint(m.as_bytes(), &LintOptions::default());

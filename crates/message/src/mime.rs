@@ -180,8 +180,8 @@ pub(crate) fn entity<'a>(
     let filename = hdr
         .get("content-disposition")
         .and_then(|f| disposition(cx, f))
-        .and_then(|d| d.param("filename").map(|p| p.value.to_string()))
-        .or_else(|| ct.param("name").map(|p| p.value.to_string()));
+        .and_then(|mut d| d.take_param("filename"))
+        .or_else(|| ct.param("name").map(|p| p.value.clone()));
 
     let mut node = MimeNode {
         // Moved out of `ct` at the end.
@@ -328,7 +328,7 @@ pub(crate) fn entity<'a>(
         .params
         .iter_mut()
         .find(|p| p.name == "charset")
-        .map(|p| std::mem::take(&mut p.value).into_owned());
+        .map(|p| std::mem::take(&mut p.value));
     node.content_type = ct.head;
     (node, hdr, addrs)
 }

@@ -70,6 +70,11 @@ impl<'a> MimeValue<'a> {
     pub fn param(&self, name: &str) -> Option<&Param<'a>> {
         self.params.iter().find(|p| p.name == name)
     }
+    /// The value of parameter `name`, moved out.
+    pub fn take_param(&mut self, name: &str) -> Option<Cow<'a, str>> {
+        let p = self.params.iter_mut().find(|p| p.name == name)?;
+        Some(std::mem::take(&mut p.value))
+    }
 }
 
 struct Lx<'a, 's> {
