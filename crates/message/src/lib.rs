@@ -278,33 +278,35 @@ pub fn lint<'a>(input: &'a [u8], opts: &LintOptions) -> Report<'a> {
     });
 
     // Line/column numbers and the line-ending check, in one walk over the lines.
-    // Header and node starts, in the order `assign_node_lines` takes them, then sorted.
-    let mut offsets: Vec<(usize, u32)> = Vec::with_capacity(2 * headers.len() + 8);
-    offsets.extend(headers.iter().map(|h| (h.start, 0)));
+    // Header and node starts in document order (the root, its header fields, then the
+    // tree depth first), which `assign_lines` follows.
+    let mut offsets: Vec<usize> = Vec::with_capacity(2 * headers.len() + 8);
+    offsets.push(root.start);
+    offsets.extend(headers.iter().map(|h| h.start));
     collect_node_offsets(&root, &mut offsets);
-    for (i, o) in offsets.iter_mut().enumerate() {
-        o.1 = i as u32;
-    }
-    offsets.sort_unstable();
     let mut endings = LineEndings::new(&cx);
     let mut sweep = lines::Sweep::new(input);
-    let mut to = |off: usize| sweep.to(off, |p, pos| endings.lf(p, pos));
-    // Diagnostics are sorted by start; the header and node offsets are merged in.
-    let mut node_lines = vec![1u32; offsets.len()];
-    let mut node_line = |&(off, i): &(usize, u32), to: &mut dyn FnMut(usize) -> (u32, u32)| {
-        if let Some(l) = node_lines.get_mut(i as usize) {
-            *l = to(off).0;
+    let mut last = 0;
+    let mut to = |off: usize| {
+        // The walk only goes forward: an offset behind it (none is expected) is counted
+        // from the start.
+        if off < last {
+            return lines::position(input, off);
         }
+        last = off;
+        sweep.to(off, |p, pos| endings.lf(p, pos))
     };
-    let mut pending = offsets.iter().peekable();
+    // Diagnostics are sorted by start; the header and node offsets are merged in.
+    let mut node_lines = Vec::with_capacity(offsets.len());
+    let mut pending = offsets.iter().copied().peekable();
     for d in &mut diagnostics {
-        while let Some(o) = pending.next_if(|o| o.0 < d.start) {
-            node_line(o, &mut to);
+        while let Some(off) = pending.next_if(|&o| o < d.start) {
+            node_lines.push(to(off).0);
         }
         (d.line, d.column) = to(d.start);
     }
-    for o in pending {
-        node_line(o, &mut to);
+    for off in pending {
+        node_lines.push(to(off).0);
     }
     to(usize::MAX);
     // The line-ending findings join the others (in the same vector), sorted into place.
@@ -317,10 +319,11 @@ pub fn lint<'a>(input: &'a [u8], opts: &LintOptions) -> Report<'a> {
     }
 
     let mut lines = node_lines.into_iter();
+    root.line = lines.next().unwrap_or(1);
     for h in &mut headers {
         h.line = lines.next().unwrap_or(1);
     }
-    assign_node_lines(&mut root, &mut lines);
+    assign_lines(&mut root, &mut lines);
     Report {
         diagnostics,
         headers,
@@ -334,21 +337,23 @@ fn sort_diagnostics(d: &mut [Diagnostic]) {
     d.sort_by(|a, b| (a.start, a.end, a.rule).cmp(&(b.start, b.end, b.rule)));
 }
 
-fn collect_node_offsets(n: &MimeNode<'_>, out: &mut Vec<(usize, u32)>) {
-    out.push((n.start, 0));
-    out.extend(n.headers.iter().map(|h| (h.start, 0)));
+/// The header field starts of `n`, then each child's start and, recursively, its own.
+fn collect_node_offsets(n: &MimeNode<'_>, out: &mut Vec<usize>) {
+    out.extend(n.headers.iter().map(|h| h.start));
     for c in &n.children {
+        out.push(c.start);
         collect_node_offsets(c, out);
     }
 }
 
-fn assign_node_lines(n: &mut MimeNode<'_>, it: &mut impl Iterator<Item = u32>) {
-    n.line = it.next().unwrap_or(1);
+/// Assigns the lines resolved for [`collect_node_offsets`]'s offsets, in its order.
+fn assign_lines(n: &mut MimeNode<'_>, it: &mut impl Iterator<Item = u32>) {
     for h in &mut n.headers {
         h.line = it.next().unwrap_or(1);
     }
     for c in &mut n.children {
-        assign_node_lines(c, it);
+        c.line = it.next().unwrap_or(1);
+        assign_lines(c, it);
     }
 }
 

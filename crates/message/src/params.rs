@@ -490,7 +490,8 @@ fn plain_value<'a>(lx: &mut Lx, p: &RawParam, value: Cow<'a, [u8]>) -> Cow<'a, s
 fn groups_by_name(raws: &[RawParam]) -> Vec<Vec<usize>> {
     let name = |k: usize| raws.get(k).map(|r| &*r.base);
     let mut order: Vec<usize> = (0..raws.len()).collect();
-    order.sort_by(|&a, &b| name(a).cmp(&name(b)).then(a.cmp(&b)));
+    // Unique keys (name, index): an unstable sort gives the stable order.
+    order.sort_unstable_by(|&a, &b| name(a).cmp(&name(b)).then(a.cmp(&b)));
     let mut groups: Vec<Vec<usize>> = order
         .chunk_by(|&a, &b| name(a) == name(b))
         .map(<[usize]>::to_vec)
@@ -534,7 +535,8 @@ fn assemble<'a>(lx: &mut Lx<'a, '_>, raws: Vec<RawParam<'a>>) -> Vec<Param<'a>> 
         };
         let plain: Vec<&&RawParam> = group.iter().filter(|x| x.section.is_none()).collect();
         let mut sections: Vec<&&RawParam> = group.iter().filter(|x| x.section.is_some()).collect();
-        sections.sort_by_key(|x| x.section);
+        // (section, start) is unique: the order of repeated sections stays the input's.
+        sections.sort_unstable_by_key(|x| (x.section, x.start));
         let (start, end) = (r.start, group.last().map_or(r.end, |x| x.end));
         // Prefer the RFC 2231 form when both are present (RFC 2231 leaves it to readers;
         // this is what mail clients do), but flag duplicates of the same form.

@@ -83,8 +83,9 @@ enum Found<'f> {
     Error(usize),
 }
 
-/// Walks ISO-2022-JP-2/-3 text, reporting each character to `found`.
-fn walk(input: &[u8], mut found: impl FnMut(Found<'_>)) {
+/// Walks ISO-2022-JP-2/-3 text, reporting each character to `found` (a `dyn`: the two
+/// walks share one copy of this code in the page).
+fn walk(input: &[u8], found: &mut dyn FnMut(Found<'_>)) {
     let (mut g0, mut g2) = (Set::Ascii, None);
     let mut i = 0;
     while let Some(&b) = input.get(i) {
@@ -179,7 +180,7 @@ fn walk(input: &[u8], mut found: impl FnMut(Found<'_>)) {
 /// characters in their places (no per-character list in between).
 pub(crate) fn decode(input: &[u8]) -> (String, Option<usize>) {
     let mut forms: [Vec<u8>; 5] = Default::default();
-    walk(input, |f| {
+    walk(input, &mut |f| {
         if let Found::Handed { label, form, .. } = f {
             if let Some(v) = forms.get_mut(label) {
                 v.extend_from_slice(form);
@@ -198,7 +199,7 @@ pub(crate) fn decode(input: &[u8]) -> (String, Option<usize>) {
     let mut chars: Vec<_> = decoded.iter().map(|s| s.chars()).collect();
     let mut out = String::with_capacity(input.len());
     let mut bad = None;
-    walk(input, |f| {
+    walk(input, &mut |f| {
         let c = match f {
             Found::Char(c) => Some(c),
             Found::Handed { label, at, .. } => {
