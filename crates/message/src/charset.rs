@@ -33,8 +33,17 @@ fn mime_alias(lower: &str) -> Option<&'static str> {
 /// ignored). `None` = unknown or unsupported (e.g. UTF-7).
 pub(crate) fn lookup(name: &str) -> Option<Charset> {
     let name = name.split('*').next().unwrap_or("").trim();
-    let lower = name.to_ascii_lowercase();
-    match lower.as_str() {
+    // Lower-cased on the stack: charset names are short, and this runs per text part.
+    let mut stack = [0u8; 32];
+    let lower: Cow<'_, str> = match stack.get_mut(..name.len()) {
+        Some(b) => {
+            b.copy_from_slice(name.as_bytes());
+            b.make_ascii_lowercase();
+            Cow::Borrowed(std::str::from_utf8(b).unwrap_or(""))
+        }
+        None => Cow::Owned(name.to_ascii_lowercase()),
+    };
+    match &*lower {
         "us-ascii" | "ascii" | "ansi_x3.4-1968" | "iso646-us" | "us" | "iso-ir-6" | "cp367"
         | "ibm367" => return Some(Charset::Ascii),
         "utf-8" | "utf8" | "unicode-1-1-utf-8" => return Some(Charset::Utf8),
@@ -310,6 +319,8 @@ mod tests {
         assert_eq!(lookup("utf-16"), None);
         assert_eq!(lookup("iso-2022-kr"), None);
         assert_eq!(lookup("x-no-such"), None);
+        assert_eq!(lookup("ANSI_X3.4-1968"), Some(Charset::Ascii));
+        assert_eq!(lookup(&"UTF-8x".repeat(8)), None);
     }
 
     #[test]
