@@ -284,6 +284,10 @@ pub fn lint<'a>(input: &'a [u8], opts: &LintOptions) -> Report<'a> {
     offsets.push(root.start);
     offsets.extend(headers.iter().map(|h| h.start));
     collect_node_offsets(&root, &mut offsets);
+    debug_assert!(
+        offsets.is_sorted(),
+        "header and node starts in document order"
+    );
     let mut endings = LineEndings::new(&cx);
     let mut sweep = lines::Sweep::new(input);
     let mut last = 0;

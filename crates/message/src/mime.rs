@@ -323,12 +323,9 @@ pub(crate) fn entity<'a>(
     } else {
         leaf(cx, &mut node, mtype, &ct, ct_field, cte, body_start, end);
     }
+    // The Content-Type is done with: its charset and type move into the node.
     let mut ct = ct;
-    node.charset = ct
-        .params
-        .iter_mut()
-        .find(|p| p.name == "charset")
-        .map(|p| std::mem::take(&mut p.value));
+    node.charset = ct.take_param("charset");
     node.content_type = ct.head;
     (node, hdr, addrs)
 }

@@ -70,10 +70,10 @@ impl<'a> MimeValue<'a> {
     pub fn param(&self, name: &str) -> Option<&Param<'a>> {
         self.params.iter().find(|p| p.name == name)
     }
-    /// The value of parameter `name`, moved out.
+    /// The value of parameter `name`, moved out: the parameter is gone from the list.
     pub fn take_param(&mut self, name: &str) -> Option<Cow<'a, str>> {
-        let p = self.params.iter_mut().find(|p| p.name == name)?;
-        Some(std::mem::take(&mut p.value))
+        let i = self.params.iter().position(|p| p.name == name)?;
+        Some(self.params.remove(i).value)
     }
 }
 
