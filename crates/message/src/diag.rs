@@ -47,6 +47,15 @@ pub struct Diagnostic {
     pub hint_ja: &'static str,
 }
 
+/// "`field`: `text`", sized once (`format!` starts such a string empty and grows it).
+pub(crate) fn prefixed(field: &str, text: &str) -> Text {
+    let mut s = String::with_capacity(field.len() + 2 + text.len());
+    s.push_str(field);
+    s.push_str(": ");
+    s.push_str(text);
+    Text::Owned(s)
+}
+
 /// How many of `diagnostics` have severity `s`.
 pub fn count(diagnostics: &[Diagnostic], s: Severity) -> usize {
     diagnostics.iter().filter(|d| d.severity == s).count()

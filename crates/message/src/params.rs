@@ -5,7 +5,7 @@
 use crate::b64::hex_value;
 use crate::charset;
 use crate::diag::Text;
-use crate::diag::{rule, DiagExt, Rule, Severity, Sink};
+use crate::diag::{prefixed, rule, DiagExt, Rule, Severity, Sink};
 use crate::encoded_word;
 use crate::lex::is_wsp;
 use std::borrow::Cow;
@@ -136,8 +136,8 @@ impl<'a> Lx<'a, '_> {
                 r,
                 s,
                 e.max(s),
-                format!("{}: {en}", self.field),
-                format!("{}: {ja}", self.field),
+                prefixed(self.field, &en),
+                prefixed(self.field, &ja),
             );
         }
     }
@@ -148,8 +148,8 @@ impl<'a> Lx<'a, '_> {
                 r,
                 s,
                 e.max(s),
-                format!("{}: {en}", self.field),
-                format!("{}: {ja}", self.field),
+                prefixed(self.field, &en),
+                prefixed(self.field, &ja),
             )
             .sev(Severity::Warning)
             .rfc(rfc);
