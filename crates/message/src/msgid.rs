@@ -21,8 +21,8 @@ fn bad(sink: &mut Option<&mut Sink>, field: &str, s: usize, e: usize, en: &str, 
             &rule::INVALID_MSG_ID,
             s,
             e,
-            crate::diag::prefixed(field, &en),
-            crate::diag::prefixed(field, &ja),
+            crate::diag::prefixed(field, en),
+            crate::diag::prefixed(field, ja),
         );
     }
 }
