@@ -20,6 +20,8 @@ pub(crate) struct Cx<'a, 'e> {
     pub boundaries: Vec<std::borrow::Cow<'a, str>>,
     /// Bodies with Content-Transfer-Encoding: binary (no line rules apply there).
     pub binary_ranges: Vec<(usize, usize)>,
+    /// The last window [`Cx::nul_in`] searched, and the first NUL in it.
+    nul: (std::ops::Range<usize>, Option<usize>),
 }
 
 /// Every line of the message that begins with "--", found once (memchr), keyed by its
@@ -116,7 +118,22 @@ impl<'a, 'e> Cx<'a, 'e> {
             in_global: false,
             boundaries: Vec::new(),
             binary_ranges: Vec::new(),
+            nul: (0..0, None),
         }
+    }
+
+    /// The first NUL byte in `start..end`. Header fields ask in document order, so a
+    /// window of at least 4 KiB is searched at once and later fields are answered from
+    /// it: one memchr call per header section, not per field.
+    pub fn nul_in(&mut self, start: usize, end: usize) -> Option<usize> {
+        let (window, found) = &self.nul;
+        let known = window.start <= start && end <= window.end;
+        if !(known && found.is_none_or(|f| f >= start)) {
+            let to = end.max(start.saturating_add(4096)).min(self.buf.len());
+            let hay = self.buf.get(start..to).unwrap_or(&[]);
+            self.nul = (start..to, memchr::memchr(0, hay).map(|i| start + i));
+        }
+        self.nul.1.filter(|&f| start <= f && f < end)
     }
 
     pub fn slice(&self, start: usize, end: usize) -> &'a [u8] {
@@ -230,6 +247,21 @@ impl<'a, 'e> Cx<'a, 'e> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nul_in_windows() {
+        let mut buf = vec![b'a'; 9000];
+        buf[10] = 0;
+        buf[5000] = 0;
+        let mut cx = Cx::new(&buf, None);
+        assert_eq!(cx.nul_in(0, 5), None);
+        assert_eq!(cx.nul_in(5, 20), Some(10));
+        assert_eq!(cx.nul_in(11, 4000), None);
+        assert_eq!(cx.nul_in(4000, 6000), Some(5000));
+        assert_eq!(cx.nul_in(0, 9000), Some(10)); // asked out of order
+        assert_eq!(cx.nul_in(5001, 9000), None);
+        assert_eq!(cx.nul_in(8999, 20000), None);
+    }
 
     #[test]
     fn stray_delimiter_lines() {

@@ -387,7 +387,7 @@ fn finish<'a>(cx: &mut Cx<'a, '_>, fields: &mut Vec<Field<'a>>, f: Option<Field<
             f.raw_value = text(f.value_start, f.value_end);
         }
     }
-    if let Some(p) = memchr::memchr(0, bytes) {
+    if let Some(p) = cx.nul_in(f.start, f.value_end).map(|p| p - f.start) {
         cx.sink
             .add(
                 &rule::NUL_BYTE,
