@@ -79,6 +79,9 @@ impl<'a> MimeValue<'a> {
 
 struct Lx<'a, 's> {
     buf: &'a [u8],
+    /// The value being parsed (`buf[start..end]`) as text, when it is valid UTF-8: checked
+    /// once, so tokens and values are cut from it instead of each being checked again.
+    text: Option<(usize, &'a str)>,
     i: usize,
     end: usize,
     sink: Option<&'s mut Sink>,
@@ -159,22 +162,34 @@ impl<'a> Lx<'a, '_> {
     /// (`is_token`), so no UTF-8 repair is needed (a non-ASCII byte would still be kept
     /// as U+FFFD, as before).
     fn lower(&self, (s, e): (usize, usize)) -> Cow<'a, str> {
-        match crate::lex::lossy_cow(self.buf.get(s..e).unwrap_or(&[])) {
+        match self.text_at(s, e) {
             Cow::Borrowed(t) if !t.bytes().any(|b| b.is_ascii_uppercase()) => Cow::Borrowed(t),
             t => Cow::Owned(t.to_ascii_lowercase()),
         }
     }
     fn lower_into(&self, (s, e): (usize, usize), out: &mut String) {
-        let b = self.buf.get(s..e).unwrap_or(&[]);
-        match std::str::from_utf8(b) {
-            Ok(t) => {
-                let at = out.len();
-                out.push_str(t);
-                if let Some(added) = out.get_mut(at..) {
-                    added.make_ascii_lowercase();
-                }
-            }
-            Err(_) => out.push_str(&String::from_utf8_lossy(b).to_ascii_lowercase()),
+        let at = out.len();
+        out.push_str(&self.text_at(s, e));
+        if let Some(added) = out.get_mut(at..) {
+            added.make_ascii_lowercase();
+        }
+    }
+    /// `buf[s..e]` as text: cut from the checked value, else converted (lossily) alone.
+    fn text_at(&self, s: usize, e: usize) -> Cow<'a, str> {
+        let cut = self
+            .text
+            .and_then(|(base, t)| t.get(s.checked_sub(base)?..e.checked_sub(base)?));
+        match cut {
+            Some(t) => Cow::Borrowed(t),
+            None => crate::lex::lossy_cow(self.buf.get(s..e).unwrap_or(&[])),
+        }
+    }
+    /// A slice of `buf` as text, like [`Lx::text_at`].
+    fn text_of(&self, b: &'a [u8]) -> Cow<'a, str> {
+        let (at, buf_at) = (b.as_ptr() as usize, self.buf.as_ptr() as usize);
+        match at.checked_sub(buf_at) {
+            Some(s) if s + b.len() <= self.buf.len() => self.text_at(s, s + b.len()),
+            _ => crate::lex::lossy_cow(b),
         }
     }
 }
@@ -201,8 +216,14 @@ pub(crate) fn parse<'a>(
     rule: &'static Rule,
     sink: Option<&mut Sink>,
 ) -> Option<MimeValue<'a>> {
+    let end = end.min(buf.len());
+    let text = buf
+        .get(start..end)
+        .and_then(|v| std::str::from_utf8(v).ok())
+        .map(|t| (start, t));
     let mut lx = Lx {
         buf,
+        text,
         i: start,
         end: end.min(buf.len()),
         sink,
@@ -249,10 +270,9 @@ pub(crate) fn parse<'a>(
         };
         // Borrowed when written as one lower-case `type/subtype` (no comments or spaces
         // around '/').
-        let whole = buf.get(t.0..st.1).and_then(|w| std::str::from_utf8(w).ok());
         let lower = |w: &str| !w.bytes().any(|b| b.is_ascii_uppercase());
-        head = match (head, whole) {
-            (Cow::Borrowed(_), Some(w)) if st.0 == t.1 + 1 && lower(w) => Cow::Borrowed(w),
+        head = match (head, lx.text_at(t.0, st.1)) {
+            (Cow::Borrowed(_), Cow::Borrowed(w)) if st.0 == t.1 + 1 && lower(w) => Cow::Borrowed(w),
             (head, _) => {
                 let mut h = head.into_owned();
                 h.push('/');
@@ -465,14 +485,14 @@ fn trim(s: &[u8]) -> &[u8] {
 
 /// A plain (not RFC 2231) parameter's value: lossy UTF-8, encoded words decoded
 /// leniently; quoted encoded words are flagged.
-fn plain_value<'a>(lx: &mut Lx, p: &RawParam, value: Cow<'a, [u8]>) -> Cow<'a, str> {
+fn plain_value<'a>(lx: &mut Lx<'a, '_>, p: &RawParam, value: Cow<'a, [u8]>) -> Cow<'a, str> {
     if p.quoted {
         if let Some(k) = lx.sink.as_deref_mut() {
             encoded_word::flag_quoted(lx.buf, p.start, p.end, Some(k));
         }
     }
     let s = match value {
-        Cow::Borrowed(b) => crate::lex::lossy_cow(b),
+        Cow::Borrowed(b) => lx.text_of(b),
         Cow::Owned(v) => Cow::Owned(
             String::from_utf8(v)
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
@@ -743,6 +763,20 @@ mod tests {
             assert_eq!(p.value, value);
             assert!(!borrowed(&p.value), "{n}");
         }
+        // A value that is not UTF-8 is converted on its own; the rest still borrows.
+        let b = b"text/plain; name=\"\xff.txt\"; charset=utf-8";
+        let v = parse(
+            b,
+            0,
+            b.len(),
+            true,
+            "Content-Type",
+            &rule::INVALID_CONTENT_TYPE,
+            None,
+        );
+        let v = v.unwrap();
+        assert_eq!(v.param("name").unwrap().value, "\u{fffd}.txt");
+        assert!(borrowed(&v.head) && borrowed(&v.param("charset").unwrap().value));
         for spaced in ["text /plain", "text/ plain", "text(c)/plain"] {
             let (v, _) = ct(spaced);
             let v = v.unwrap();
