@@ -68,6 +68,8 @@ pub(crate) struct AddrList<'a> {
 
 struct P<'a, 's> {
     buf: &'a [u8],
+    /// The field value checked as UTF-8 once; token texts are cut from it.
+    checked: lex::Checked<'a>,
     toks: lex::Tokens,
     i: usize,
     sink: Option<&'s mut Sink>,
@@ -143,7 +145,7 @@ impl<'a> P<'a, '_> {
         }
     }
     fn text(&self, t: &Token) -> Cow<'a, str> {
-        crate::lex::lossy_cow(lex::text(self.buf, t))
+        self.checked.cut(t.start, t.end)
     }
 
     /// The texts of tokens `range` joined: borrowed from the input when they are written
@@ -154,7 +156,7 @@ impl<'a> P<'a, '_> {
             return Cow::Borrowed("");
         };
         if toks.windows(2).all(|w| w[0].end == w[1].start) {
-            return crate::lex::lossy_cow(self.buf.get(first.start..last.end).unwrap_or(&[]));
+            return self.checked.cut(first.start, last.end);
         }
         let mut out = String::with_capacity(last.end.saturating_sub(first.start));
         for t in toks {
@@ -330,12 +332,11 @@ impl<'a> P<'a, '_> {
         // `local@domain` as written, when nothing stands between the parts and '@'.
         let local_start = self.toks.get(from).map_or(at.start, |t| t.start);
         let (local, domain) = (self.joined(local_range), self.joined(domain_from..self.i));
-        let written = self.buf.get(local_start..last_end).unwrap_or(&[]);
         let address = match (&local, &domain) {
             (Cow::Borrowed(l), Cow::Borrowed(d))
                 if at.start == local_start + l.len() && last_end == at.end + d.len() =>
             {
-                crate::lex::lossy_cow(written)
+                self.checked.cut(local_start, last_end)
             }
             _ => Cow::Owned(join_address(&local, &domain)),
         };
@@ -590,6 +591,7 @@ pub(crate) fn parse_list<'a>(
     let (toks, errs, _) = lex::tokenize(buf, start, end);
     let mut p = P {
         buf,
+        checked: lex::Checked::new(buf, start, end),
         toks,
         i: 0,
         sink,

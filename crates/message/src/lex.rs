@@ -91,6 +91,37 @@ pub(crate) fn lossy(b: &[u8]) -> String {
     lossy_cow(b).into_owned()
 }
 
+/// `buf[start..end]` checked as UTF-8 once, so the texts of its tokens are cut from it
+/// instead of each being checked again (field values are short runs of short tokens, and
+/// the check costs most per call, not per byte).
+#[derive(Clone, Copy)]
+pub(crate) struct Checked<'a> {
+    buf: &'a [u8],
+    start: usize,
+    text: Option<&'a str>,
+}
+
+impl<'a> Checked<'a> {
+    pub fn new(buf: &'a [u8], start: usize, end: usize) -> Self {
+        let text = buf
+            .get(start..end)
+            .and_then(|v| std::str::from_utf8(v).ok());
+        Checked { buf, start, text }
+    }
+
+    /// `buf[s..e]` as text: cut from the checked range, else converted (lossily) alone.
+    pub fn cut(&self, s: usize, e: usize) -> std::borrow::Cow<'a, str> {
+        let base = self.start;
+        match self
+            .text
+            .and_then(|t| t.get(s.checked_sub(base)?..e.checked_sub(base)?))
+        {
+            Some(t) => std::borrow::Cow::Borrowed(t),
+            None => lossy_cow(self.buf.get(s..e).unwrap_or(&[])),
+        }
+    }
+}
+
 /// `String::from_utf8_lossy(b)`, with the same fast path as [`lossy`].
 pub(crate) fn lossy_cow(b: &[u8]) -> std::borrow::Cow<'_, str> {
     match std::str::from_utf8(b) {
@@ -323,6 +354,22 @@ pub(crate) fn text<'a>(buf: &'a [u8], t: &Token) -> &'a [u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn checked_cuts() {
+        let buf = "ab あ cd".as_bytes();
+        let c = Checked::new(buf, 1, buf.len());
+        let borrowed = |x: std::borrow::Cow<'_, str>| matches!(x, std::borrow::Cow::Borrowed(_));
+        assert_eq!(c.cut(3, 6), "あ");
+        assert!(borrowed(c.cut(3, 6)));
+        // Outside the checked range, or through a character: converted alone.
+        assert_eq!(c.cut(0, 2), "ab");
+        assert_eq!(c.cut(3, 5), "\u{fffd}");
+        let bad = b"a \xff b";
+        let c = Checked::new(bad, 0, bad.len());
+        assert_eq!(c.cut(0, 1), "a");
+        assert_eq!(c.cut(2, 3), "\u{fffd}");
+    }
 
     #[test]
     fn tokens_and_cfws() {

@@ -40,6 +40,7 @@ pub(crate) fn parse<'a>(
     mut sink: Option<&mut Sink>,
 ) -> Vec<MsgId<'a>> {
     let (toks, errs, _) = lex::tokenize(buf, start, end);
+    let checked = lex::Checked::new(buf, start, end);
     let mut out = Vec::new();
     if let Some(e) = errs.first() {
         bad(&mut sink, field, e.start, e.end, e.what, e.what_ja);
@@ -114,7 +115,7 @@ pub(crate) fn parse<'a>(
         };
         i += 1;
         let inner = toks.get(inner_start..i - 1).unwrap_or(&[]);
-        if let Some(id) = check_inner(buf, inner, lt, gt, field, &mut sink) {
+        if let Some(id) = check_inner(checked, inner, lt, gt, field, &mut sink) {
             out.push(id);
         }
     }
@@ -134,7 +135,7 @@ pub(crate) fn parse<'a>(
 }
 
 fn check_inner<'a>(
-    buf: &'a [u8],
+    checked: lex::Checked<'a>,
     inner: &[Token],
     lt: Token,
     gt: Token,
@@ -159,11 +160,11 @@ fn check_inner<'a>(
             return Cow::Borrowed("");
         };
         if ts.iter().skip(1).all(|t| !t.ws_before()) {
-            return crate::lex::lossy_cow(buf.get(first.start..last.end).unwrap_or(&[]));
+            return checked.cut(first.start, last.end);
         }
         let mut s = String::new();
         for t in ts {
-            s.push_str(&crate::lex::lossy_cow(lex::text(buf, t)));
+            s.push_str(&checked.cut(t.start, t.end));
         }
         Cow::Owned(s)
     };

@@ -7,7 +7,7 @@ use crate::charset;
 use crate::diag::Text;
 use crate::diag::{prefixed, rule, DiagExt, Rule, Severity, Sink};
 use crate::encoded_word;
-use crate::lex::is_wsp;
+use crate::lex::{is_wsp, Checked};
 use std::borrow::Cow;
 
 /// RFC 2045 5.1 tspecials.
@@ -79,9 +79,8 @@ impl<'a> MimeValue<'a> {
 
 struct Lx<'a, 's> {
     buf: &'a [u8],
-    /// The value being parsed (`buf[start..end]`) as text, when it is valid UTF-8: checked
-    /// once, so tokens and values are cut from it instead of each being checked again.
-    text: Option<(usize, &'a str)>,
+    /// The value being parsed, checked as UTF-8 once: tokens and values are cut from it.
+    checked: Checked<'a>,
     i: usize,
     end: usize,
     sink: Option<&'s mut Sink>,
@@ -174,15 +173,8 @@ impl<'a> Lx<'a, '_> {
             added.make_ascii_lowercase();
         }
     }
-    /// `buf[s..e]` as text: cut from the checked value, else converted (lossily) alone.
     fn text_at(&self, s: usize, e: usize) -> Cow<'a, str> {
-        let cut = self
-            .text
-            .and_then(|(base, t)| t.get(s.checked_sub(base)?..e.checked_sub(base)?));
-        match cut {
-            Some(t) => Cow::Borrowed(t),
-            None => crate::lex::lossy_cow(self.buf.get(s..e).unwrap_or(&[])),
-        }
+        self.checked.cut(s, e)
     }
     /// A slice of `buf` as text, like [`Lx::text_at`].
     fn text_of(&self, b: &'a [u8]) -> Cow<'a, str> {
@@ -217,13 +209,9 @@ pub(crate) fn parse<'a>(
     sink: Option<&mut Sink>,
 ) -> Option<MimeValue<'a>> {
     let end = end.min(buf.len());
-    let text = buf
-        .get(start..end)
-        .and_then(|v| std::str::from_utf8(v).ok())
-        .map(|t| (start, t));
     let mut lx = Lx {
         buf,
-        text,
+        checked: Checked::new(buf, start, end),
         i: start,
         end: end.min(buf.len()),
         sink,
