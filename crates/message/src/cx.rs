@@ -22,6 +22,8 @@ pub(crate) struct Cx<'a, 'e> {
     pub binary_ranges: Vec<(usize, usize)>,
     /// The last window [`Cx::nul_in`] searched, and the first NUL in it.
     nul: (std::ops::Range<usize>, Option<usize>),
+    /// The last window [`Cx::text_at`] checked as UTF-8: where it starts, and its text.
+    text: (usize, &'a str),
 }
 
 /// Every line of the message that begins with "--", found once (memchr), keyed by its
@@ -119,6 +121,7 @@ impl<'a, 'e> Cx<'a, 'e> {
             boundaries: Vec::new(),
             binary_ranges: Vec::new(),
             nul: (0..0, None),
+            text: (0, ""),
         }
     }
 
@@ -134,6 +137,30 @@ impl<'a, 'e> Cx<'a, 'e> {
             self.nul = (start..to, memchr::memchr(0, hay).map(|i| start + i));
         }
         self.nul.1.filter(|&f| start <= f && f < end)
+    }
+
+    /// `buf[s..e]` as text, cut from a window of at least 1 KiB checked as UTF-8 once
+    /// (header fields ask in document order: one check per header section, not one per
+    /// field); else converted (lossily) alone. A window ends before the first byte that
+    /// is not UTF-8, so each byte is checked about once.
+    pub fn text_at(&mut self, s: usize, e: usize) -> std::borrow::Cow<'a, str> {
+        let cut = |(at, t): (usize, &'a str)| t.get(s.checked_sub(at)?..e.checked_sub(at)?);
+        if let Some(t) = cut(self.text) {
+            return std::borrow::Cow::Borrowed(t);
+        }
+        let to = e.max(s.saturating_add(1024)).min(self.buf.len());
+        let bytes = self.buf.get(s..to).unwrap_or(&[]);
+        let valid = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(err) => {
+                std::str::from_utf8(bytes.get(..err.valid_up_to()).unwrap_or(&[])).unwrap_or("")
+            }
+        };
+        self.text = (s, valid);
+        match cut(self.text) {
+            Some(t) => std::borrow::Cow::Borrowed(t),
+            None => crate::lex::lossy_cow(self.buf.get(s..e).unwrap_or(&[])),
+        }
     }
 
     pub fn slice(&self, start: usize, end: usize) -> &'a [u8] {
@@ -247,6 +274,28 @@ impl<'a, 'e> Cx<'a, 'e> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_at_windows() {
+        let mut buf = "Subject: あ\r\n".repeat(200).into_bytes();
+        buf[1500] = 0xff; // inside the value of a field near the middle
+        let mut cx = Cx::new(&buf, None);
+        let borrowed = |c: &std::borrow::Cow<'_, str>| matches!(c, std::borrow::Cow::Borrowed(_));
+        let line = 14; // bytes per line
+        for k in 0..200 {
+            let (s, e) = (k * line, k * line + 12);
+            let t = cx.text_at(s, e);
+            if (s..e).contains(&1500) {
+                assert!(!borrowed(&t) && t.contains('\u{fffd}'), "{k}");
+            } else {
+                assert_eq!(t, "Subject: あ", "{k}");
+                assert!(borrowed(&t), "{k}");
+            }
+        }
+        // Asked out of order, and through a character.
+        assert_eq!(cx.text_at(0, 7), "Subject");
+        assert_eq!(cx.text_at(9, 11), "\u{fffd}");
+    }
 
     #[test]
     fn nul_in_windows() {

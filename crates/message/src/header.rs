@@ -374,19 +374,8 @@ fn finish<'a>(cx: &mut Cx<'a, '_>, fields: &mut Vec<Field<'a>>, f: Option<Field<
     let Some(mut f) = f else { return };
     let buf = cx.buf;
     let bytes = buf.get(f.start..f.value_end).unwrap_or(&[]);
-    let text = |s: usize, e: usize| crate::lex::lossy_cow(buf.get(s..e).unwrap_or(&[]));
-    let (name_len, value_at) = (f.name_end - f.start, f.value_start - f.start);
-    match std::str::from_utf8(bytes) {
-        Ok(w) => {
-            // Cut at ASCII bytes (the name's end, the colon): character boundaries.
-            f.name = Cow::Borrowed(w.get(..name_len).unwrap_or(""));
-            f.raw_value = Cow::Borrowed(w.get(value_at..).unwrap_or(""));
-        }
-        Err(_) => {
-            f.name = text(f.start, f.name_end);
-            f.raw_value = text(f.value_start, f.value_end);
-        }
-    }
+    f.name = cx.text_at(f.start, f.name_end);
+    f.raw_value = cx.text_at(f.value_start, f.value_end);
     if let Some(p) = cx.nul_in(f.start, f.value_end).map(|p| p - f.start) {
         cx.sink
             .add(
