@@ -1,7 +1,7 @@
 //! Shared state of one lint run.
 
 use crate::diag::Sink;
-use crate::lex::trim_wsp_end;
+use crate::lex::{trim_wsp_end, Checked};
 use crate::Envelope;
 
 pub(crate) struct Cx<'a, 'e> {
@@ -22,8 +22,8 @@ pub(crate) struct Cx<'a, 'e> {
     pub binary_ranges: Vec<(usize, usize)>,
     /// The last window [`Cx::nul_in`] searched, and the first NUL in it.
     nul: (std::ops::Range<usize>, Option<usize>),
-    /// The last window [`Cx::text_at`] checked as UTF-8: where it starts, and its text.
-    text: (usize, &'a str),
+    /// The last window [`Cx::text_at`] checked as UTF-8.
+    text: Checked<'a>,
 }
 
 /// Every line of the message that begins with "--", found once (memchr), keyed by its
@@ -121,7 +121,7 @@ impl<'a, 'e> Cx<'a, 'e> {
             boundaries: Vec::new(),
             binary_ranges: Vec::new(),
             nul: (0..0, None),
-            text: (0, ""),
+            text: Checked::new(buf, 0, 0),
         }
     }
 
@@ -144,23 +144,12 @@ impl<'a, 'e> Cx<'a, 'e> {
     /// field); else converted (lossily) alone. A window ends before the first byte that
     /// is not UTF-8, so each byte is checked about once.
     pub fn text_at(&mut self, s: usize, e: usize) -> std::borrow::Cow<'a, str> {
-        let cut = |(at, t): (usize, &'a str)| t.get(s.checked_sub(at)?..e.checked_sub(at)?);
-        if let Some(t) = cut(self.text) {
+        if let Some(t) = self.text.get(s, e) {
             return std::borrow::Cow::Borrowed(t);
         }
         let to = e.max(s.saturating_add(1024)).min(self.buf.len());
-        let bytes = self.buf.get(s..to).unwrap_or(&[]);
-        let valid = match std::str::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(err) => {
-                std::str::from_utf8(bytes.get(..err.valid_up_to()).unwrap_or(&[])).unwrap_or("")
-            }
-        };
-        self.text = (s, valid);
-        match cut(self.text) {
-            Some(t) => std::borrow::Cow::Borrowed(t),
-            None => crate::lex::lossy_cow(self.buf.get(s..e).unwrap_or(&[])),
-        }
+        self.text = Checked::new(self.buf, s, to);
+        self.text.cut(s, e)
     }
 
     pub fn slice(&self, start: usize, end: usize) -> &'a [u8] {

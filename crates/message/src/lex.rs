@@ -91,31 +91,39 @@ pub(crate) fn lossy(b: &[u8]) -> String {
     lossy_cow(b).into_owned()
 }
 
-/// `buf[start..end]` checked as UTF-8 once, so the texts of its tokens are cut from it
-/// instead of each being checked again (field values are short runs of short tokens, and
-/// the check costs most per call, not per byte).
+/// `buf[start..end]` checked as UTF-8 once (up to its first invalid byte), so the texts
+/// of its tokens are cut from it instead of each being checked again (field values are
+/// short runs of short tokens, and the check costs most per call, not per byte).
 #[derive(Clone, Copy)]
 pub(crate) struct Checked<'a> {
     buf: &'a [u8],
     start: usize,
-    text: Option<&'a str>,
+    /// The valid UTF-8 prefix of the range.
+    text: &'a str,
 }
 
 impl<'a> Checked<'a> {
     pub fn new(buf: &'a [u8], start: usize, end: usize) -> Self {
-        let text = buf
-            .get(start..end)
-            .and_then(|v| std::str::from_utf8(v).ok());
+        let bytes = buf.get(start..end).unwrap_or(&[]);
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            // The prefix before the error is valid (checked again, rarely).
+            Err(e) => {
+                std::str::from_utf8(bytes.get(..e.valid_up_to()).unwrap_or(&[])).unwrap_or("")
+            }
+        };
         Checked { buf, start, text }
+    }
+
+    /// `buf[s..e]` when it lies in the checked text.
+    pub fn get(&self, s: usize, e: usize) -> Option<&'a str> {
+        let base = self.start;
+        self.text.get(s.checked_sub(base)?..e.checked_sub(base)?)
     }
 
     /// `buf[s..e]` as text: cut from the checked range, else converted (lossily) alone.
     pub fn cut(&self, s: usize, e: usize) -> std::borrow::Cow<'a, str> {
-        let base = self.start;
-        match self
-            .text
-            .and_then(|t| t.get(s.checked_sub(base)?..e.checked_sub(base)?))
-        {
+        match self.get(s, e) {
             Some(t) => std::borrow::Cow::Borrowed(t),
             None => lossy_cow(self.buf.get(s..e).unwrap_or(&[])),
         }

@@ -161,26 +161,23 @@ impl<'a> Lx<'a, '_> {
     /// (`is_token`), so no UTF-8 repair is needed (a non-ASCII byte would still be kept
     /// as U+FFFD, as before).
     fn lower(&self, (s, e): (usize, usize)) -> Cow<'a, str> {
-        match self.text_at(s, e) {
+        match self.checked.cut(s, e) {
             Cow::Borrowed(t) if !t.bytes().any(|b| b.is_ascii_uppercase()) => Cow::Borrowed(t),
             t => Cow::Owned(t.to_ascii_lowercase()),
         }
     }
     fn lower_into(&self, (s, e): (usize, usize), out: &mut String) {
         let at = out.len();
-        out.push_str(&self.text_at(s, e));
+        out.push_str(&self.checked.cut(s, e));
         if let Some(added) = out.get_mut(at..) {
             added.make_ascii_lowercase();
         }
     }
-    fn text_at(&self, s: usize, e: usize) -> Cow<'a, str> {
-        self.checked.cut(s, e)
-    }
-    /// A slice of `buf` as text, like [`Lx::text_at`].
+    /// A slice of `buf` as text, cut like [`Checked::cut`].
     fn text_of(&self, b: &'a [u8]) -> Cow<'a, str> {
         let (at, buf_at) = (b.as_ptr() as usize, self.buf.as_ptr() as usize);
         match at.checked_sub(buf_at) {
-            Some(s) if s + b.len() <= self.buf.len() => self.text_at(s, s + b.len()),
+            Some(s) if s + b.len() <= self.buf.len() => self.checked.cut(s, s + b.len()),
             _ => crate::lex::lossy_cow(b),
         }
     }
@@ -259,7 +256,7 @@ pub(crate) fn parse<'a>(
         // Borrowed when written as one lower-case `type/subtype` (no comments or spaces
         // around '/').
         let lower = |w: &str| !w.bytes().any(|b| b.is_ascii_uppercase());
-        head = match (head, lx.text_at(t.0, st.1)) {
+        head = match (head, lx.checked.cut(t.0, st.1)) {
             (Cow::Borrowed(_), Cow::Borrowed(w)) if st.0 == t.1 + 1 && lower(w) => Cow::Borrowed(w),
             (head, _) => {
                 let mut h = head.into_owned();
