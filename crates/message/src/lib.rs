@@ -408,18 +408,21 @@ impl<'a> LineEndings<'a> {
     /// Adds the findings to the sink, their positions resolved.
     fn report(self, cx: &mut cx::Cx) {
         let buf = self.buf;
+        // One finding at `p`, at the resolved position `pos`.
+        let mut add = |r, p: usize, pos, en, ja| {
+            if let Some(d) = cx.sink.add(r, p, p + 1, en, ja) {
+                (d.line, d.column) = pos;
+            }
+        };
         if let Some((p, pos)) = self.first_lf {
             let n = self.bare_lf;
-            let d = cx.sink.add(
+            add(
                 &diag::rule::BARE_LF,
                 p,
-                p + 1,
+                pos,
                 format!("line ends with a bare LF instead of CRLF ({n} in total; first here)"),
                 format!("行末が CRLF ではなく単独の LF です（全部で {n} 個、最初はここ）"),
             );
-            if let Some(d) = d {
-                (d.line, d.column) = pos;
-            }
         }
         if memchr::memchr_iter(b'\r', buf).count() == self.crlf {
             return;
@@ -432,16 +435,13 @@ impl<'a> LineEndings<'a> {
             }
         }
         if let Some(p) = first {
-            let d = cx.sink.add(
+            add(
                 &diag::rule::BARE_CR,
                 p,
-                p + 1,
+                lines::position(buf, p),
                 format!("bare CR not followed by LF ({n} in total; first here)"),
                 format!("LF が続かない単独の CR があります（全部で {n} 個、最初はここ）"),
             );
-            if let Some(d) = d {
-                (d.line, d.column) = lines::position(buf, p);
-            }
         }
     }
 }

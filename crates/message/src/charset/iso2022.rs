@@ -69,7 +69,12 @@ const ESC: u8 = 0x1b;
 /// byte for G2) decodes to exactly one character, U+FFFD when it is not valid: so all
 /// characters of one decoder are decoded in one call, however often the text switches.
 const LABELS: [&str; 5] = ["euc-jp", "gbk", "euc-kr", "iso-8859-1", "iso-8859-7"];
+// Indexes into `LABELS`.
+const EUC_JP: usize = 0;
 const GBK: usize = 1;
+const EUC_KR: usize = 2;
+const LATIN1: usize = 3;
+const GREEK: usize = 4;
 
 /// What the walk over the input finds, in input order.
 enum Found<'f> {
@@ -103,7 +108,7 @@ fn walk(input: &[u8], found: &mut dyn FnMut(Found<'_>)) {
                 Escape::G2(s) => g2 = Some(*s),
                 Escape::SingleShift2 => match (g2, input.get(i)) {
                     (Some(set), Some(&c)) if (0x20..0x80).contains(&c) => {
-                        let label = if set == G2::Latin1 { 3 } else { 4 };
+                        let label = if set == G2::Latin1 { LATIN1 } else { GREEK };
                         found(Found::Handed {
                             label,
                             at,
@@ -160,10 +165,10 @@ fn walk(input: &[u8], found: &mut dyn FnMut(Found<'_>)) {
         };
         let (jis0212, pair) = ([0x8f, b | 0x80, t | 0x80], [b | 0x80, t | 0x80]);
         let handed = match g0 {
-            Set::Jis0212 => Some((0, &jis0212[..])),
-            Set::Jis0208 => Some((0, &pair[..])),
+            Set::Jis0212 => Some((EUC_JP, &jis0212[..])),
+            Set::Jis0208 => Some((EUC_JP, &pair[..])),
             Set::Gb2312 => Some((GBK, &pair[..])),
-            Set::Ksc5601 => Some((2, &pair[..])),
+            Set::Ksc5601 => Some((EUC_KR, &pair[..])),
             _ => None,
         };
         found(match handed {
