@@ -107,10 +107,7 @@ impl<'a> Checked<'a> {
         let bytes = buf.get(start..end).unwrap_or(&[]);
         let text = match std::str::from_utf8(bytes) {
             Ok(t) => t,
-            // The prefix before the error is valid (checked again, rarely).
-            Err(e) => {
-                std::str::from_utf8(bytes.get(..e.valid_up_to()).unwrap_or(&[])).unwrap_or("")
-            }
+            Err(e) => valid_prefix(bytes, e.valid_up_to()),
         };
         Checked { buf, start, text }
     }
@@ -128,6 +125,13 @@ impl<'a> Checked<'a> {
             None => lossy_cow(self.buf.get(s..e).unwrap_or(&[])),
         }
     }
+}
+
+/// The first `n` bytes of `b`, known to be valid UTF-8 (checked again: rare, and kept
+/// out of line so the callers of [`Checked::new`] stay small).
+#[cold]
+fn valid_prefix(b: &[u8], n: usize) -> &str {
+    std::str::from_utf8(b.get(..n).unwrap_or(&[])).unwrap_or("")
 }
 
 /// `String::from_utf8_lossy(b)`, with the same fast path as [`lossy`].
