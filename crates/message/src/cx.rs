@@ -41,11 +41,12 @@ struct DashIndex<'a> {
 
 impl<'a> DashIndex<'a> {
     fn new(buf: &'a [u8]) -> Self {
-        let starts = buf.starts_with(b"--").then_some(0).into_iter().chain(
-            memchr::memchr_iter(b'\n', buf)
-                .map(|p| p + 1)
-                .filter(|&p| buf.get(p..p + 2) == Some(b"--")),
-        );
+        // A substring search for LF "--" stops only at such lines, not at every LF.
+        let starts = buf
+            .starts_with(b"--")
+            .then_some(0)
+            .into_iter()
+            .chain(memchr::memmem::find_iter(buf, b"\n--").map(|p| p + 1));
         let mut entries: Vec<(&'a [u8], usize)> = starts
             .map(|p| {
                 let rest = buf.get(p..).unwrap_or(&[]);

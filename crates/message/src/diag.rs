@@ -69,6 +69,9 @@ pub struct Rule {
     pub rfc: &'static str,
     pub hint: &'static str,
     pub hint_ja: &'static str,
+    /// Position in [`RULES`]: the index of the rule's finding counter in [`Sink`].
+    #[serde(skip)]
+    ord: usize,
 }
 
 macro_rules! rules {
@@ -76,7 +79,11 @@ macro_rules! rules {
         pub mod rule {
             //! One constant per rule id.
             use super::{Rule, Severity};
-            $( pub static $name: Rule = Rule { id: $id, severity: Severity::$sev, rfc: $rfc, hint: $hint, hint_ja: $hint_ja }; )*
+            #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+            enum Ord { $( $name, )* }
+            $( pub static $name: Rule = Rule { id: $id, severity: Severity::$sev, rfc: $rfc, hint: $hint, hint_ja: $hint_ja, ord: Ord::$name as usize }; )*
+            /// How many rules there are.
+            pub(crate) const COUNT: usize = [$( Ord::$name, )*].len();
         }
         /// Every rule, in catalogue order.
         pub static RULES: &[&Rule] = &[ $( &rule::$name, )* ];
@@ -244,16 +251,25 @@ rules! {
 pub const MAX_PER_RULE: u32 = 100;
 
 /// Collects diagnostics; caps each rule at [`MAX_PER_RULE`].
-#[derive(Default)]
 pub(crate) struct Sink {
     pub diags: Vec<Diagnostic>,
-    /// Findings per rule, keyed by the rule's address (each rule is one static).
-    counts: Vec<(&'static Rule, u32)>,
+    /// Findings per rule, by catalogue position: no search and no allocation per finding.
+    counts: [u32; rule::COUNT],
+}
+
+impl Default for Sink {
+    fn default() -> Self {
+        Sink {
+            diags: Vec::new(),
+            counts: [0; rule::COUNT],
+        }
+    }
 }
 
 impl Sink {
     /// Adds a finding with the rule's default severity, section and hint. Returns the new
     /// diagnostic (to adjust severity/rfc/hint) or `None` when the rule's cap is reached.
+    #[cold]
     pub fn add(
         &mut self,
         r: &'static Rule,
@@ -268,6 +284,7 @@ impl Sink {
     /// Like [`Sink::add`], but builds the (English, Japanese) messages only when the
     /// finding is kept: past the rule's cap a finding costs a counter increment, not two
     /// formatted strings (for rules that can fire once per line of a large input).
+    #[cold]
     pub fn add_with(
         &mut self,
         r: &'static Rule,
@@ -275,15 +292,9 @@ impl Sink {
         end: usize,
         messages: impl FnOnce() -> (Text, Text),
     ) -> Option<&mut Diagnostic> {
-        let slot = match self.counts.iter_mut().find(|(k, _)| std::ptr::eq(*k, r)) {
-            Some(s) => s,
-            None => {
-                self.counts.push((r, 0));
-                self.counts.last_mut()?
-            }
-        };
-        slot.1 = slot.1.saturating_add(1);
-        if slot.1 > MAX_PER_RULE {
+        let n = self.counts.get_mut(r.ord)?;
+        *n = n.saturating_add(1);
+        if *n > MAX_PER_RULE {
             return None;
         }
         let (message, message_ja) = messages();
@@ -303,11 +314,13 @@ impl Sink {
         self.diags.last_mut()
     }
 
-    /// Rules whose findings went over the cap, with how many were dropped.
+    /// Rules whose findings went over the cap, with how many were dropped, in catalogue
+    /// order.
     pub fn suppressed(&self) -> Vec<Suppressed> {
-        self.counts
+        RULES
             .iter()
-            .filter(|(_, n)| *n > MAX_PER_RULE)
+            .zip(self.counts)
+            .filter(|&(_, n)| n > MAX_PER_RULE)
             .map(|(r, n)| Suppressed {
                 rule: r.id,
                 count: n - MAX_PER_RULE,
@@ -349,5 +362,45 @@ impl DiagExt for Option<&mut Diagnostic> {
             d.hint_ja = ja;
         }
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_rule_has_its_own_cap_and_position() {
+        // The counters are indexed by catalogue position: each rule's must be its own.
+        for (i, r) in RULES.iter().enumerate() {
+            assert_eq!(r.ord, i, "{}", r.id);
+        }
+        let mut sink = Sink::default();
+        let extra = 3;
+        for k in 0..MAX_PER_RULE as usize + extra {
+            // Added in the reverse of catalogue order, interleaved.
+            assert_eq!(
+                sink.add(&rule::BARE_CR, k, k, "cr", "cr").is_some(),
+                k < MAX_PER_RULE as usize
+            );
+            sink.add(&rule::LINE_TOO_LONG, k, k, "long", "long");
+            if k < 5 {
+                sink.add(&rule::NUL_BYTE, k, k, "nul", "nul");
+            }
+        }
+        assert_eq!(sink.diags.len(), 2 * MAX_PER_RULE as usize + 5);
+        assert_eq!(
+            sink.suppressed(),
+            [
+                Suppressed {
+                    rule: "line-too-long",
+                    count: extra as u32
+                },
+                Suppressed {
+                    rule: "bare-cr",
+                    count: extra as u32
+                },
+            ]
+        );
     }
 }
