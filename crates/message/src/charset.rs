@@ -32,7 +32,7 @@ fn mime_alias(lower: &str) -> Option<&'static str> {
 /// Looks up a MIME charset name (case-insensitive; an RFC 2231 `*language` suffix is
 /// ignored). `None` = unknown or unsupported (e.g. UTF-7).
 pub(crate) fn lookup(name: &str) -> Option<Charset> {
-    let name = name.split('*').next().unwrap_or("").trim();
+    let name = crate::lex::before_byte(name, b'*').trim();
     // Lower-cased on the stack: charset names are short, and this runs per text part.
     let mut stack = [0u8; 32];
     let lower: Cow<'_, str> = match stack.get_mut(..name.len()) {
@@ -64,10 +64,7 @@ pub(crate) fn lookup(name: &str) -> Option<Charset> {
 /// UTF-16 (BE, LE, or unmarked): [`lookup`] refuses it as a MIME text charset, but its
 /// bytes can still be shown decoded.
 pub(crate) fn utf16(name: &str) -> Option<Charset> {
-    let lower = name
-        .split('*')
-        .next()
-        .unwrap_or("")
+    let lower = crate::lex::before_byte(name, b'*')
         .trim()
         .to_ascii_lowercase();
     let enc = backend::for_label(&lower)?;

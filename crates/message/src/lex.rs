@@ -143,6 +143,18 @@ pub(crate) fn lossy_cow(b: &[u8]) -> std::borrow::Cow<'_, str> {
 }
 
 /// `s` without trailing WSP (space, tab).
+/// `s` split at the first ASCII byte `b` (a character boundary), without it. A byte
+/// loop: the short names and values this runs on cost more in `str::find`'s set-up.
+pub(crate) fn split_at_byte(s: &str, b: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|c| c == b)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
+/// `s` up to the first ASCII byte `b`, or all of it.
+pub(crate) fn before_byte(s: &str, b: u8) -> &str {
+    split_at_byte(s, b).map_or(s, |(head, _)| head)
+}
+
 pub(crate) fn trim_wsp_end(s: &[u8]) -> &[u8] {
     let n = s.iter().rposition(|&b| !is_wsp(b)).map_or(0, |p| p + 1);
     s.get(..n).unwrap_or(&[])
@@ -366,6 +378,17 @@ pub(crate) fn text<'a>(buf: &'a [u8], t: &Token) -> &'a [u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn split_at_an_ascii_byte() {
+        assert_eq!(split_at_byte("text/plain", b'/'), Some(("text", "plain")));
+        assert_eq!(split_at_byte("a/b/c", b'/'), Some(("a", "b/c")));
+        assert_eq!(split_at_byte("名前*0*", b'*'), Some(("名前", "0*")));
+        assert_eq!(split_at_byte("noslash", b'/'), None);
+        assert_eq!(before_byte("utf-8*en", b'*'), "utf-8");
+        assert_eq!(before_byte("utf-8", b'*'), "utf-8");
+        assert_eq!(before_byte("", b'*'), "");
+    }
 
     #[test]
     fn checked_cuts() {

@@ -11,7 +11,7 @@ use crate::cx::Cx;
 use crate::diag::{rule, DiagExt, Severity};
 use crate::encoded_word::{self, Mode};
 use crate::header::{self, Field, Header, Kind};
-use crate::lex::{self, is_wsp};
+use crate::lex::{self, is_wsp, split_at_byte};
 use crate::lines::lines;
 use crate::params;
 use crate::rules::fields;
@@ -169,7 +169,7 @@ pub(crate) fn entity<'a>(
         head: Cow::Borrowed("text/plain"),
         params: Vec::new(),
     });
-    let (mtype, subtype) = ct.head.split_once('/').unwrap_or(("text", "plain"));
+    let (mtype, subtype) = split_at_byte(&ct.head, b'/').unwrap_or(("text", "plain"));
 
     // Content-Transfer-Encoding
     let cte_field = hdr.get("content-transfer-encoding");

@@ -407,7 +407,7 @@ fn raw<'a>(
     lx: &mut Lx<'a, '_>,
 ) -> RawParam<'a> {
     // RFC 2231: name*, name*N, name*N*
-    let (base, section, extended) = match name.find('*') {
+    let (base, section, extended) = match name.bytes().position(|b| b == b'*') {
         None => (name, None, false),
         Some(star) => {
             let b = match &name {
@@ -483,7 +483,7 @@ fn plain_value<'a>(lx: &mut Lx<'a, '_>, p: &RawParam, value: Cow<'a, [u8]>) -> C
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
         ),
     };
-    if s.contains("=?") {
+    if memchr::memchr_iter(b'=', s.as_bytes()).any(|i| s.as_bytes().get(i + 1) == Some(&b'?')) {
         Cow::Owned(encoded_word::decode_lenient(s.as_bytes()))
     } else {
         s
