@@ -41,12 +41,13 @@ struct DashIndex<'a> {
 
 impl<'a> DashIndex<'a> {
     fn new(buf: &'a [u8]) -> Self {
-        // A substring search for LF "--" stops only at such lines, not at every LF.
-        let starts = buf
-            .starts_with(b"--")
-            .then_some(0)
-            .into_iter()
-            .chain(memchr::memmem::find_iter(buf, b"\n--").map(|p| p + 1));
+        // One stop per LF. (memchr's substring search for LF "--" does fewer instructions,
+        // but adds 2.5 KB gzip to the page, which has no room for it.)
+        let starts = buf.starts_with(b"--").then_some(0).into_iter().chain(
+            memchr::memchr_iter(b'\n', buf)
+                .map(|p| p + 1)
+                .filter(|&p| buf.get(p..p + 2) == Some(b"--")),
+        );
         let mut entries: Vec<(&'a [u8], usize)> = starts
             .map(|p| {
                 let rest = buf.get(p..).unwrap_or(&[]);
