@@ -3,6 +3,7 @@
 //! it out. `state`, `settings`, `scenario` and `i18n` are pure and tested natively; the
 //! components are wasm-only.
 
+pub mod decimal;
 pub mod export;
 pub mod i18n;
 pub mod params;

@@ -80,10 +80,10 @@ macro_rules! rules {
             //! One constant per rule id.
             use super::{Rule, Severity};
             #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-            enum Ord { $( $name, )* }
-            $( pub static $name: Rule = Rule { id: $id, severity: Severity::$sev, rfc: $rfc, hint: $hint, hint_ja: $hint_ja, ord: Ord::$name as usize }; )*
+            enum Pos { $( $name, )* }
+            $( pub static $name: Rule = Rule { id: $id, severity: Severity::$sev, rfc: $rfc, hint: $hint, hint_ja: $hint_ja, ord: Pos::$name as usize }; )*
             /// How many rules there are.
-            pub(crate) const COUNT: usize = [$( Ord::$name, )*].len();
+            pub(crate) const COUNT: usize = [$( Pos::$name, )*].len();
         }
         /// Every rule, in catalogue order.
         pub static RULES: &[&Rule] = &[ $( &rule::$name, )* ];

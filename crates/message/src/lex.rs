@@ -142,7 +142,6 @@ pub(crate) fn lossy_cow(b: &[u8]) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// `s` without trailing WSP (space, tab).
 /// `s` split at the first ASCII byte `b` (a character boundary), without it. A byte
 /// loop: the short names and values this runs on cost more in `str::find`'s set-up.
 pub(crate) fn split_at_byte(s: &str, b: u8) -> Option<(&str, &str)> {
@@ -155,6 +154,7 @@ pub(crate) fn before_byte(s: &str, b: u8) -> &str {
     split_at_byte(s, b).map_or(s, |(head, _)| head)
 }
 
+/// `s` without trailing WSP (space, tab).
 pub(crate) fn trim_wsp_end(s: &[u8]) -> &[u8] {
     let n = s.iter().rposition(|&b| !is_wsp(b)).map_or(0, |p| p + 1);
     s.get(..n).unwrap_or(&[])

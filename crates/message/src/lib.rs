@@ -167,7 +167,8 @@ pub struct Report<'a> {
     pub headers: Vec<HeaderView<'a>>,
     pub mime: Option<MimeNode<'a>>,
     pub envelope_comparison: Option<EnvelopeComparison>,
-    /// Rules that hit the per-rule cap, with the number of findings dropped.
+    /// Rules that hit the per-rule cap, with the number of findings dropped, in catalogue
+    /// order.
     pub suppressed: Vec<Suppressed>,
 }
 

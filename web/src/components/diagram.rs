@@ -2,6 +2,7 @@
 //! (`State::ALL`, `State::edges()`), the current state lit, the last transition labelled
 //! with its cause and RFC section, and the session flags.
 
+use crate::decimal::tenths;
 use crate::i18n::{Lang, T};
 use crate::state::{Playground, Transition};
 use mailroom_smtp::State;
@@ -51,10 +52,16 @@ fn edge_path(a: State, b: State) -> (String, (f64, f64)) {
     };
     let (sx, sy) = trim(x1, y1, cx, cy);
     let (ex, ey) = trim(x2, y2, cx, cy);
-    (
-        format!("M{sx:.1},{sy:.1} Q{cx:.1},{cy:.1} {ex:.1},{ey:.1}"),
-        (cx, cy),
-    )
+    let d = format!(
+        "M{},{} Q{},{} {},{}",
+        tenths(sx),
+        tenths(sy),
+        tenths(cx),
+        tenths(cy),
+        tenths(ex),
+        tenths(ey)
+    );
+    (d, (cx, cy))
 }
 
 #[function_component(Diagram)]
@@ -84,8 +91,8 @@ pub fn diagram(props: &Props) -> Html {
         let class = classes!("node", (s == current).then_some("current"));
         html! {
             <g class={class} data-state={s.name()}>
-                <ellipse cx={x.to_string()} cy={y.to_string()} rx={RX.to_string()} ry={RY.to_string()} />
-                <text x={x.to_string()} y={(y + 5.0).to_string()} text-anchor="middle">{ s.name() }</text>
+                <ellipse cx={tenths(x)} cy={tenths(y)} rx={tenths(RX)} ry={tenths(RY)} />
+                <text x={tenths(x)} y={tenths(y + 5.0)} text-anchor="middle">{ s.name() }</text>
             </g>
         }
     });
@@ -93,7 +100,7 @@ pub fn diagram(props: &Props) -> Html {
         let (_, (x, y)) = edge_path(t.from, t.to);
         let text = format!("{} · {}", short(&t.cause), t.rfc);
         html! {
-            <text class="edge-label" x={x.to_string()} y={(y - 6.0).to_string()} text-anchor="middle">{ text }</text>
+            <text class="edge-label" x={tenths(x)} y={tenths(y - 6.0)} text-anchor="middle">{ text }</text>
         }
     });
     let aria = format!(
@@ -112,7 +119,7 @@ pub fn diagram(props: &Props) -> Html {
     html! {
         <section class="panel diagram" aria-labelledby="diagram-title">
             <h2 id="diagram-title">{ T::Diagram.get(lang) }</h2>
-            <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-label={aria}>
+            <svg viewBox={format!("0 0 {} {}", tenths(W), tenths(H))} role="img" aria-label={aria}>
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M0,0 L10,5 L0,10 z" />

@@ -1,6 +1,7 @@
 //! The session terminal: the C:/S: transcript (an ARIA live log), the command line with
 //! history and pipelined paste, quick-command buttons, and the DATA editor after 354.
 
+use crate::decimal::tenths;
 use crate::i18n::{Lang, T};
 use crate::state::{dot_stuff, Action, Entry, History, Info, LineKind, Playground};
 use mailroom_smtp::{Reply, State};
@@ -232,7 +233,7 @@ fn data_editor(props: &DataProps) -> Html {
         html! {
             <p class="held" role="status">
                 { T::HeldPaste.get(lang) }{ " " }
-                <strong>{ format!("{:.1} MB, {lines} lines", text.len() as f64 / 1e6) }</strong>{ " " }
+                <strong>{ format!("{} MB, {lines} lines", tenths(text.len() as f64 / 1e6)) }</strong>{ " " }
                 <button type="button" onclick={discard}>{ T::Discard.get(lang) }</button>
             </p>
         }
