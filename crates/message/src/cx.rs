@@ -41,8 +41,8 @@ struct DashIndex<'a> {
 
 impl<'a> DashIndex<'a> {
     fn new(buf: &'a [u8]) -> Self {
-        // One stop per LF. (memchr's substring search for LF "--" does fewer instructions,
-        // but adds 2.5 KB gzip to the page, which has no room for it.)
+        // One stop per LF. (memchr's substring search for LF "--" saves 0.8% of the
+        // validator's estimated cycles on the corpus, but adds 2.5 KB gzip to the page.)
         let starts = buf.starts_with(b"--").then_some(0).into_iter().chain(
             memchr::memchr_iter(b'\n', buf)
                 .map(|p| p + 1)
