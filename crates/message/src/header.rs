@@ -8,7 +8,7 @@
 use crate::cx::Cx;
 use crate::diag::{rule, DiagExt, Severity};
 use crate::lex::{is_wsp, trim_wsp_end};
-use crate::lines::{lines, Line};
+use crate::lines::Line;
 use std::borrow::Cow;
 
 /// One header field. `value_start..value_end` is everything after the colon up to the
@@ -134,7 +134,7 @@ pub(crate) fn parse<'a>(cx: &mut Cx<'a, '_>, start: usize, end: usize, kind: Kin
     let mut done = false;
     let mut last_line: Option<Line> = None;
 
-    for l in lines(buf, start, end) {
+    for l in cx.lines(start, end) {
         last_line = Some(l);
         if l.is_empty() && l.terminated {
             finish(cx, &mut fields, cur.take());
@@ -260,7 +260,7 @@ pub(crate) fn parse<'a>(cx: &mut Cx<'a, '_>, start: usize, end: usize, kind: Kin
             None => {
                 let lf = *last_fieldlike.get_or_insert_with(|| {
                     let mut last = None;
-                    for m in lines(buf, l.start, end) {
+                    for m in cx.lines(l.start, end) {
                         if m.is_empty() {
                             break;
                         }

@@ -29,6 +29,9 @@ pub(crate) struct Lines<'a> {
     buf: &'a [u8],
     pos: usize,
     end: usize,
+    /// `buf`'s LF positions ([`lf_list`]) and the index of the first one at or after
+    /// `pos`, when listed: each line's end is read, not searched for.
+    listed: Option<(std::rc::Rc<[u32]>, usize)>,
 }
 
 pub(crate) fn lines(buf: &[u8], start: usize, end: usize) -> Lines<'_> {
@@ -37,6 +40,34 @@ pub(crate) fn lines(buf: &[u8], start: usize, end: usize) -> Lines<'_> {
         buf,
         pos: start.min(end),
         end,
+        listed: None,
+    }
+}
+
+impl Lines<'_> {
+    /// The same lines, their ends read from `lfs`, the list of all LFs of the buffer.
+    pub fn listed(mut self, lfs: Option<std::rc::Rc<[u32]>>) -> Self {
+        let pos = self.pos;
+        self.listed = lfs.map(|l| {
+            let i = l.partition_point(|&p| (p as usize) < pos);
+            (l, i)
+        });
+        self
+    }
+
+    /// The first LF at or after `pos`, before `end`.
+    fn next_lf(&mut self) -> Option<usize> {
+        match &mut self.listed {
+            Some((list, i)) => {
+                let lf = list.get(*i).map(|&p| p as usize).filter(|&p| p < self.end);
+                *i += 1;
+                lf
+            }
+            None => {
+                let hay = self.buf.get(self.pos..self.end)?;
+                memchr::memchr(b'\n', hay).map(|i| self.pos + i)
+            }
+        }
     }
 }
 
@@ -47,10 +78,8 @@ impl Iterator for Lines<'_> {
             return None;
         }
         let start = self.pos;
-        let hay = self.buf.get(start..self.end)?;
-        let line = match memchr::memchr(b'\n', hay) {
-            Some(i) => {
-                let lf = start + i;
+        let line = match self.next_lf() {
+            Some(lf) => {
                 let content_end = if lf > start && self.buf.get(lf - 1) == Some(&b'\r') {
                     lf - 1
                 } else {
@@ -84,6 +113,48 @@ pub(crate) fn non_ascii_end(buf: &[u8], p: usize) -> usize {
     p + n.max(1)
 }
 
+/// Inputs up to this size have their LF positions listed once ([`lf_list`]), at most
+/// 4 bytes per byte of input; larger ones are walked with memchr each time.
+pub(crate) const LF_LIST_MAX: usize = 1 << 20;
+
+/// The positions of the LFs of `buf` when it is at most [`LF_LIST_MAX`] bytes. The walks
+/// that need every LF of a multipart message (the "--" line index, then the final line
+/// sweep) read this list instead of each calling memchr once per line.
+pub(crate) fn lf_list(buf: &[u8]) -> Option<Vec<u32>> {
+    if buf.len() > LF_LIST_MAX {
+        return None;
+    }
+    let mut v = Vec::with_capacity(buf.len() / 32);
+    v.extend(memchr::memchr_iter(b'\n', buf).filter_map(|p| u32::try_from(p).ok()));
+    Some(v)
+}
+
+/// The LFs of a buffer in order: read from a list ([`lf_list`]) or found as walked.
+pub(crate) enum Lfs<'a> {
+    Listed(std::slice::Iter<'a, u32>),
+    Found(memchr::Memchr<'a>),
+}
+
+impl<'a> Lfs<'a> {
+    /// All LFs of `buf`, from `list` when there is one (it must be `buf`'s).
+    pub fn new(buf: &'a [u8], list: Option<&'a [u32]>) -> Self {
+        match list {
+            Some(l) => Lfs::Listed(l.iter()),
+            None => Lfs::Found(memchr::memchr_iter(b'\n', buf)),
+        }
+    }
+}
+
+impl Iterator for Lfs<'_> {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            Lfs::Listed(it) => it.next().map(|&p| p as usize),
+            Lfs::Found(it) => it.next(),
+        }
+    }
+}
+
 /// A forward walk over the LFs of a buffer that resolves byte offsets to 1-based (line,
 /// column), column counted in bytes, on the way: offsets must come in non-decreasing
 /// order (an earlier one resolves to the current line). One memchr step per line, however
@@ -92,7 +163,7 @@ pub(crate) fn non_ascii_end(buf: &[u8], p: usize) -> usize {
 /// line endings in the same walk.
 pub(crate) struct Sweep<'a> {
     buf: &'a [u8],
-    lfs: memchr::Memchr<'a>,
+    lfs: Lfs<'a>,
     /// The next LF not yet passed.
     next: Option<usize>,
     line: u64,
@@ -100,8 +171,9 @@ pub(crate) struct Sweep<'a> {
 }
 
 impl<'a> Sweep<'a> {
-    pub fn new(buf: &'a [u8]) -> Self {
-        let mut lfs = memchr::memchr_iter(b'\n', buf);
+    /// A walk over `buf`'s LFs, read from `list` (from [`lf_list`]) when given.
+    pub fn new(buf: &'a [u8], list: Option<&'a [u32]>) -> Self {
+        let mut lfs = Lfs::new(buf, list);
         let next = lfs.next();
         Sweep {
             buf,
@@ -138,7 +210,7 @@ impl<'a> Sweep<'a> {
 /// The position of one offset, by counting the LFs before it (for the rare offset found
 /// after the sweep).
 pub(crate) fn position(buf: &[u8], off: usize) -> (u32, u32) {
-    Sweep::new(buf).to(off, |_, _| {})
+    Sweep::new(buf, None).to(off, |_, _| {})
 }
 
 #[cfg(test)]
@@ -157,7 +229,7 @@ mod tests {
     #[test]
     fn sweep_positions() {
         let b = b"ab\ncd\r\nef";
-        let mut sweep = Sweep::new(b);
+        let mut sweep = Sweep::new(b, None);
         let mut lfs = Vec::new();
         let mut at = |off: usize| sweep.to(off, |p, pos| lfs.push((p, pos)));
         // An LF belongs to the line it ends; offsets past the end resolve to the end.
@@ -179,5 +251,35 @@ mod tests {
         assert_eq!(position(b, 4), (2, 2));
         assert_eq!(position(b, 6), (2, 4));
         assert_eq!(position(b"", 5), (1, 1));
+    }
+
+    /// Bytes where line ends are common: LF, CR, and a few others.
+    fn line_soup() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![b'\n', b'\r', b'-', b' ', b'a']),
+            0..200,
+        )
+    }
+
+    proptest::proptest! {
+        /// Lines and positions read from the LF list are those found by memchr, for any
+        /// range and any offsets.
+        #[test]
+        fn listed_walks_match_searched(buf in line_soup(), a in 0usize..220, b in 0usize..220, offs in proptest::collection::vec(0usize..220, 0..20)) {
+            let list = lf_list(&buf);
+            let searched: Vec<Line> = lines(&buf, a, b).collect();
+            let listed: Vec<Line> = lines(&buf, a, b).listed(list.clone().map(Into::into)).collect();
+            proptest::prop_assert_eq!(searched, listed);
+            let mut offs = offs;
+            offs.sort_unstable();
+            let walk = |list: Option<&[u32]>| {
+                let mut sweep = Sweep::new(&buf, list);
+                let mut lfs = Vec::new();
+                let pos: Vec<_> = offs.iter().map(|&o| sweep.to(o, |p, q| lfs.push((p, q)))).collect();
+                sweep.to(usize::MAX, |p, q| lfs.push((p, q)));
+                (pos, lfs)
+            };
+            proptest::prop_assert_eq!(walk(None), walk(list.as_deref()));
+        }
     }
 }

@@ -6,7 +6,6 @@ use crate::b64::{all_b64_alpha, b64_value, hex_value, B64Decoder};
 use crate::cx::Cx;
 use crate::diag::{rule, DiagExt, Severity};
 use crate::lex::is_wsp;
-use crate::lines::lines;
 
 /// Content-Transfer-Encoding, as understood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +57,7 @@ pub(crate) fn scan_identity(
     // Only a region longer than the limit can hold a long line: most bodies are checked
     // without visiting their lines.
     if region.len() > 998 {
-        for l in lines(buf, start, end) {
+        for l in cx.lines(start, end) {
             let len = l.len();
             if len > 998 {
                 cx.sink.add_with(&rule::LINE_TOO_LONG, l.start + 998, l.content_end, || {
@@ -103,7 +102,7 @@ pub(crate) fn check_base64(cx: &mut Cx, start: usize, end: usize, keep: bool) ->
     let mut data = 0usize; // alphabet chars
     let mut pads = 0usize;
     let mut pad_problem: Option<(usize, &str, &str)> = None;
-    for l in lines(buf, start, end) {
+    for l in cx.lines(start, end) {
         let s = buf.get(l.start..l.content_end).unwrap_or(&[]);
         if s.len() > 76 {
             long_n += 1;
@@ -215,7 +214,7 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
     let (mut trail_first, mut trail_n) = (None, 0usize);
     let mut eight: Option<usize> = None;
     let mut nul: Option<usize> = None;
-    for l in lines(buf, start, end) {
+    for l in cx.lines(start, end) {
         let s = buf.get(l.start..l.content_end).unwrap_or(&[]);
         // Literal whitespace at the end of the line (6.7 rule 3): reported, and deleted
         // from the decoded text as readers do. After a soft break's "=" it is padding
