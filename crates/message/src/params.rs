@@ -266,11 +266,8 @@ pub(crate) fn parse<'a>(
             }
         };
     }
-    // One parameter per ';' at most: sized once for the usual few (a hostile value with
-    // millions of ';' grows as it is read).
-    let rest = buf.get(lx.i..lx.end).unwrap_or(&[]);
-    let mut raws: Vec<RawParam> =
-        Vec::with_capacity(memchr::memchr_iter(b';', rest).count().min(8));
+    // Grown as read: the first parameter allocates room for four.
+    let mut raws: Vec<RawParam> = Vec::new();
     loop {
         lx.skip_cfws();
         let Some(b) = lx.at() else { break };
