@@ -2,7 +2,7 @@
 
 use crate::diag::Sink;
 use crate::lex::{trim_wsp_end, Checked};
-use crate::lines::{lines, Lfs, Lines};
+use crate::lines::{lines, Lines};
 use crate::Envelope;
 
 pub(crate) struct Cx<'a, 'e> {
@@ -30,7 +30,7 @@ pub(crate) struct Cx<'a, 'e> {
     text: Checked<'a>,
 }
 
-/// Every line of the message that begins with "--", found once (memchr), keyed by its
+/// Every line of the message that begins with "--", found once, keyed by its
 /// text without terminator and trailing whitespace, sorted by (key, start). A delimiter
 /// line of boundary `b` (`--b *LWSP` or `--b-- *LWSP`, RFC 2046 5.1.1) has the key
 /// `trim_end(--b)` or `--b--`, so a multipart level looks up those two keys and visits
@@ -44,28 +44,25 @@ struct DashIndex<'a> {
 }
 
 impl<'a> DashIndex<'a> {
-    /// The index of `buf`'s "--" lines, its LFs read from `lfs` when listed.
-    fn new(buf: &'a [u8], lfs: Option<&[u32]>) -> Self {
-        // One stop per LF, each LF also ending the line before it. (memchr's substring
-        // search for LF "--" saves 0.8% of the validator's estimated cycles on the
-        // corpus, but adds 2.5 KB gzip to the page.)
+    /// The index of the "--" lines among `lines` (all lines of `buf`).
+    fn new(buf: &'a [u8], mut lines: Lines<'a>) -> Self {
+        // One stop per LF, each ending a line. (memchr's substring search for LF "--"
+        // saves 0.8% of the validator's estimated cycles on the corpus, but adds 2.5 KB
+        // gzip to the page.)
         let mut entries: Vec<(&'a [u8], usize)> = Vec::new();
-        let mut line_start = 0;
-        let mut add = |start: usize, end: usize| {
-            let line = buf.get(start..end).unwrap_or(&[]);
+        let mut add = |start: usize, line: &'a [u8]| {
             if line.starts_with(b"--") {
-                let line = line.strip_suffix(b"\r").unwrap_or(line);
                 entries.push((trim_wsp_end(line), start));
             }
         };
-        for lf in Lfs::new(buf, lfs) {
-            add(line_start, lf);
-            line_start = lf + 1;
+        let mut start = 0;
+        while let Some(lf) = lines.next_lf_pos() {
+            let line = buf.get(start..lf).unwrap_or(&[]);
+            add(start, line.strip_suffix(b"\r").unwrap_or(line));
+            start = lf + 1;
         }
         // The last line, without terminator (a CR there is kept: it ends no line).
-        if let Some(line) = buf.get(line_start..).filter(|l| l.starts_with(b"--")) {
-            entries.push((trim_wsp_end(line), line_start));
-        }
+        add(start, buf.get(start..).unwrap_or(&[]));
         entries.sort_unstable();
         DashIndex {
             delimiter: vec![false; entries.len()],
@@ -166,9 +163,10 @@ impl<'a, 'e> Cx<'a, 'e> {
 
     /// The index of "--" lines, built on first use.
     fn dash_index(&mut self) -> &mut DashIndex<'a> {
-        let (buf, lfs) = (self.buf, self.lfs.as_deref());
-        self.dash_index
-            .get_or_insert_with(|| DashIndex::new(buf, lfs))
+        let (buf, lfs) = (self.buf, &self.lfs);
+        self.dash_index.get_or_insert_with(|| {
+            DashIndex::new(buf, lines(buf, 0, buf.len()).listed(lfs.clone()))
+        })
     }
 
     /// The lines of the input in `start..end`, their ends read from the LF list.
@@ -389,9 +387,9 @@ mod tests {
         /// The "--" line index is the same whether its LFs are listed or searched for.
         #[test]
         fn dash_index_listed_matches_searched(buf in proptest::collection::vec(proptest::sample::select(vec![b'\n', b'\r', b'-', b' ', b'b']), 0..200)) {
-            let list = crate::lines::lf_list(&buf);
-            let listed = DashIndex::new(&buf, list.as_deref());
-            let searched = DashIndex::new(&buf, None);
+            let list = crate::lines::lf_list(&buf).map(Into::into);
+            let listed = DashIndex::new(&buf, lines(&buf, 0, buf.len()).listed(list));
+            let searched = DashIndex::new(&buf, lines(&buf, 0, buf.len()));
             proptest::prop_assert_eq!(&listed.entries, &searched.entries);
             // And each entry is a line that starts with "--", keyed by its trimmed text.
             for (text, start) in &listed.entries {

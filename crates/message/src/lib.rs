@@ -290,8 +290,7 @@ pub fn lint<'a>(input: &'a [u8], opts: &LintOptions) -> Report<'a> {
         "header and node starts in document order"
     );
     let mut endings = LineEndings::new(&cx);
-    let lfs = cx.lfs.clone();
-    let mut sweep = lines::Sweep::new(input, lfs.as_deref());
+    let mut sweep = lines::Sweep::new(input, cx.lfs.clone());
     let mut last = 0;
     let mut to = |off: usize| {
         // The walk only goes forward: an offset behind it (none is expected) is counted

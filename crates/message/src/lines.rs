@@ -55,6 +55,13 @@ impl Lines<'_> {
         self
     }
 
+    /// The next LF, the rest of its line skipped: for walks that need only the LFs.
+    pub fn next_lf_pos(&mut self) -> Option<usize> {
+        let lf = self.next_lf()?;
+        self.pos = lf + 1;
+        Some(lf)
+    }
+
     /// The first LF at or after `pos`, before `end`.
     fn next_lf(&mut self) -> Option<usize> {
         match &mut self.listed {
@@ -118,8 +125,8 @@ pub(crate) fn non_ascii_end(buf: &[u8], p: usize) -> usize {
 pub(crate) const LF_LIST_MAX: usize = 1 << 20;
 
 /// The positions of the LFs of `buf` when it is at most [`LF_LIST_MAX`] bytes. The walks
-/// that need every LF of a multipart message (the "--" line index, then the final line
-/// sweep) read this list instead of each calling memchr once per line.
+/// over lines ([`Lines::listed`]: the header scan, the body scans, the "--" line index,
+/// the final line sweep) read this list instead of each calling memchr once per line.
 pub(crate) fn lf_list(buf: &[u8]) -> Option<Vec<u32>> {
     if buf.len() > LF_LIST_MAX {
         return None;
@@ -127,32 +134,6 @@ pub(crate) fn lf_list(buf: &[u8]) -> Option<Vec<u32>> {
     let mut v = Vec::with_capacity(buf.len() / 32);
     v.extend(memchr::memchr_iter(b'\n', buf).filter_map(|p| u32::try_from(p).ok()));
     Some(v)
-}
-
-/// The LFs of a buffer in order: read from a list ([`lf_list`]) or found as walked.
-pub(crate) enum Lfs<'a> {
-    Listed(std::slice::Iter<'a, u32>),
-    Found(memchr::Memchr<'a>),
-}
-
-impl<'a> Lfs<'a> {
-    /// All LFs of `buf`, from `list` when there is one (it must be `buf`'s).
-    pub fn new(buf: &'a [u8], list: Option<&'a [u32]>) -> Self {
-        match list {
-            Some(l) => Lfs::Listed(l.iter()),
-            None => Lfs::Found(memchr::memchr_iter(b'\n', buf)),
-        }
-    }
-}
-
-impl Iterator for Lfs<'_> {
-    type Item = usize;
-    fn next(&mut self) -> Option<usize> {
-        match self {
-            Lfs::Listed(it) => it.next().map(|&p| p as usize),
-            Lfs::Found(it) => it.next(),
-        }
-    }
 }
 
 /// A forward walk over the LFs of a buffer that resolves byte offsets to 1-based (line,
@@ -163,7 +144,8 @@ impl Iterator for Lfs<'_> {
 /// line endings in the same walk.
 pub(crate) struct Sweep<'a> {
     buf: &'a [u8],
-    lfs: Lfs<'a>,
+    /// The lines of `buf`, walked for their LFs.
+    lines: Lines<'a>,
     /// The next LF not yet passed.
     next: Option<usize>,
     line: u64,
@@ -171,17 +153,17 @@ pub(crate) struct Sweep<'a> {
 }
 
 impl<'a> Sweep<'a> {
-    /// A walk over `buf`'s LFs, read from `list` (from [`lf_list`]) when given.
-    pub fn new(buf: &'a [u8], list: Option<&'a [u32]>) -> Self {
-        let mut lfs = Lfs::new(buf, list);
-        let next = lfs.next();
-        Sweep {
+    /// A walk over `buf`'s LFs, read from `list` (`buf`'s [`lf_list`]) when given.
+    pub fn new(buf: &'a [u8], list: Option<std::rc::Rc<[u32]>>) -> Self {
+        let mut sweep = Sweep {
             buf,
-            lfs,
-            next,
+            lines: lines(buf, 0, buf.len()).listed(list),
+            next: None,
             line: 1,
             line_start: 0,
-        }
+        };
+        sweep.next = sweep.lines.next_lf_pos();
+        sweep
     }
 
     /// Walks on to `off` (clamped to the end of input), handing each LF passed (each LF
@@ -192,7 +174,7 @@ impl<'a> Sweep<'a> {
             on_lf(p, self.position(p));
             self.line += 1;
             self.line_start = p + 1;
-            self.next = self.lfs.next();
+            self.next = self.lines.next_lf_pos();
         }
         self.position(off)
     }
@@ -272,14 +254,14 @@ mod tests {
             proptest::prop_assert_eq!(searched, listed);
             let mut offs = offs;
             offs.sort_unstable();
-            let walk = |list: Option<&[u32]>| {
+            let walk = |list: Option<std::rc::Rc<[u32]>>| {
                 let mut sweep = Sweep::new(&buf, list);
                 let mut lfs = Vec::new();
                 let pos: Vec<_> = offs.iter().map(|&o| sweep.to(o, |p, q| lfs.push((p, q)))).collect();
                 sweep.to(usize::MAX, |p, q| lfs.push((p, q)));
                 (pos, lfs)
             };
-            proptest::prop_assert_eq!(walk(None), walk(list.as_deref()));
+            proptest::prop_assert_eq!(walk(None), walk(list.map(Into::into)));
         }
     }
 }
