@@ -154,6 +154,17 @@ pub(crate) fn before_byte(s: &str, b: u8) -> &str {
     split_at_byte(s, b).map_or(s, |(head, _)| head)
 }
 
+/// `t` in ASCII lower case: still borrowed when it has no upper-case letter (field
+/// values and tokens nearly always come lower-case already).
+pub(crate) fn ascii_lowercase(t: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
+    match t {
+        std::borrow::Cow::Borrowed(b) if !b.bytes().any(|c| c.is_ascii_uppercase()) => {
+            std::borrow::Cow::Borrowed(b)
+        }
+        t => std::borrow::Cow::Owned(t.to_ascii_lowercase()),
+    }
+}
+
 /// `s` without trailing WSP (space, tab).
 pub(crate) fn trim_wsp_end(s: &[u8]) -> &[u8] {
     let n = s.iter().rposition(|&b| !is_wsp(b)).map_or(0, |p| p + 1);

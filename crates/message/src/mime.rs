@@ -187,14 +187,9 @@ pub(crate) fn entity<'a>(
         // Moved out of `ct` at the end.
         content_type: Cow::Borrowed(""),
         charset: None,
-        transfer_encoding: cte_field.map_or(Cow::Borrowed("7bit"), |f| {
-            // Borrowed when written in lower case, as it nearly always is.
-            match &f.raw_value {
-                Cow::Borrowed(v) if !v.trim().bytes().any(|b| b.is_ascii_uppercase()) => {
-                    Cow::Borrowed(v.trim())
-                }
-                v => Cow::Owned(v.trim().to_ascii_lowercase()),
-            }
+        transfer_encoding: cte_field.map_or(Cow::Borrowed("7bit"), |f| match &f.raw_value {
+            Cow::Borrowed(v) => lex::ascii_lowercase(Cow::Borrowed(v.trim())),
+            Cow::Owned(v) => Cow::Owned(v.trim().to_ascii_lowercase()),
         }),
         size: end.saturating_sub(body_start),
         line: 0,

@@ -1,7 +1,7 @@
 //! RFC 5322 3.6.4 msg-id: `"<" id-left "@" id-right ">"`, with the obsolete
 //! local-part / domain forms of 4.5.4 accepted as warnings.
 
-use crate::diag::{rule, DiagExt, Severity, Sink};
+use crate::diag::{prefixed, rule, DiagExt, Severity, Sink};
 use crate::lex::{self, Kind, Token};
 use std::borrow::Cow;
 
@@ -21,8 +21,8 @@ fn bad(sink: &mut Option<&mut Sink>, field: &str, s: usize, e: usize, en: &str, 
             &rule::INVALID_MSG_ID,
             s,
             e,
-            crate::diag::prefixed(field, en),
-            crate::diag::prefixed(field, ja),
+            prefixed(field, en),
+            prefixed(field, ja),
         );
     }
 }
@@ -74,10 +74,11 @@ pub(crate) fn parse<'a>(
                             &rule::INVALID_MSG_ID,
                             t.start,
                             t.end,
-                            format!(
-                                "{field}: words between message identifiers are obsolete syntax"
+                            prefixed(
+                                field,
+                                "words between message identifiers are obsolete syntax",
                             ),
-                            format!("{field}: 識別子の間の語は廃止された構文です"),
+                            prefixed(field, "識別子の間の語は廃止された構文です"),
                         )
                         .sev(Severity::Warning)
                         .rfc("RFC 5322 4.5.4");
@@ -235,8 +236,14 @@ fn check_inner<'a>(
                 &rule::INVALID_MSG_ID,
                 lt.start,
                 gt.end,
-                format!("{field}: quoted strings or whitespace/comments inside <...> are obsolete syntax"),
-                format!("{field}: <...> の中の引用文字列・空白・コメントは廃止された構文です"),
+                prefixed(
+                    field,
+                    "quoted strings or whitespace/comments inside <...> are obsolete syntax",
+                ),
+                prefixed(
+                    field,
+                    "<...> の中の引用文字列・空白・コメントは廃止された構文です",
+                ),
             )
             .sev(Severity::Warning)
             .rfc("RFC 5322 4.5.4");

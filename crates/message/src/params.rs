@@ -161,10 +161,7 @@ impl<'a> Lx<'a, '_> {
     /// (`is_token`), so no UTF-8 repair is needed (a non-ASCII byte would still be kept
     /// as U+FFFD, as before).
     fn lower(&self, (s, e): (usize, usize)) -> Cow<'a, str> {
-        match self.checked.cut(s, e) {
-            Cow::Borrowed(t) if !t.bytes().any(|b| b.is_ascii_uppercase()) => Cow::Borrowed(t),
-            t => Cow::Owned(t.to_ascii_lowercase()),
-        }
+        crate::lex::ascii_lowercase(self.checked.cut(s, e))
     }
     fn lower_into(&self, (s, e): (usize, usize), out: &mut String) {
         let at = out.len();
@@ -210,7 +207,7 @@ pub(crate) fn parse<'a>(
         buf,
         checked: Checked::new(buf, start, end),
         i: start,
-        end: end.min(buf.len()),
+        end,
         sink,
         rule,
         field,
@@ -480,7 +477,7 @@ fn plain_value<'a>(lx: &mut Lx<'a, '_>, p: &RawParam, value: Cow<'a, [u8]>) -> C
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
         ),
     };
-    if memchr::memchr_iter(b'=', s.as_bytes()).any(|i| s.as_bytes().get(i + 1) == Some(&b'?')) {
+    if encoded_word::find_ew_start(s.as_bytes()).is_some() {
         Cow::Owned(encoded_word::decode_lenient(s.as_bytes()))
     } else {
         s

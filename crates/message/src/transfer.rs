@@ -5,7 +5,7 @@
 use crate::b64::{all_b64_alpha, b64_value, hex_value, B64Decoder};
 use crate::cx::Cx;
 use crate::diag::{rule, DiagExt, Severity};
-use crate::lex::is_wsp;
+use crate::lex::trim_wsp_end;
 
 /// Content-Transfer-Encoding, as understood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,7 +219,7 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
         // Literal whitespace at the end of the line (6.7 rule 3): reported, and deleted
         // from the decoded text as readers do. After a soft break's "=" it is padding
         // that the soft break skips anyway.
-        let run = s.iter().rposition(|&b| !is_wsp(b)).map_or(0, |p| p + 1);
+        let run = trim_wsp_end(s).len();
         let trailing = if run > 0 && s.get(run - 1) == Some(&b'=') {
             0
         } else {
