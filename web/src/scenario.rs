@@ -87,6 +87,13 @@ pub fn all() -> Vec<Rc<Scenario>> {
         .collect()
 }
 
+/// The scenario `id`, parsing only its own file (`None`: no such file, or it does not
+/// parse).
+pub fn by_id(id: &str) -> Option<Rc<Scenario>> {
+    let (id, text) = FILES.iter().find(|(i, _)| *i == id)?;
+    parse(id, text).ok().map(Rc::new)
+}
+
 pub fn parse(id: &'static str, text: &str) -> Result<Scenario, String> {
     let config = Fixture::parse(text)
         .and_then(|f| f.config())
@@ -243,6 +250,15 @@ mod tests {
                 panic!("{id} under strict pipelining: {m}");
             }
         }
+    }
+
+    #[test]
+    fn by_id_opens_one_scenario() {
+        for s in all() {
+            let one = by_id(s.id).expect("listed");
+            assert_eq!((one.id, one.steps.len()), (s.id, s.steps.len()));
+        }
+        assert!(by_id("no-such-scenario").is_none());
     }
 
     #[test]

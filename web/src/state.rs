@@ -539,7 +539,7 @@ impl Playground {
         p.deliveries.drain(..n);
         p.cleared = saved.mailboxes_cleared;
         if let Some((id, done)) = &saved.scenario {
-            if let Some(scenario) = crate::scenario::all().into_iter().find(|s| s.id == id) {
+            if let Some(scenario) = crate::scenario::by_id(id) {
                 let done = (*done).min(scenario.steps.len());
                 p.scenario = Some(ScenarioRun {
                     scenario,
@@ -827,7 +827,7 @@ impl yew_reducible::Reducible for Playground {
                 }
             }
             Action::OpenScenario(id, n) => {
-                if let Some(s) = crate::scenario::all().into_iter().find(|s| s.id == id) {
+                if let Some(s) = crate::scenario::by_id(&id) {
                     next = self.at_step(s, n);
                 }
             }
