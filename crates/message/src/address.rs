@@ -7,7 +7,7 @@
 //! path, so it is `address-whitespace`.
 
 use crate::diag::Text;
-use crate::diag::{rule, DiagExt, Severity, Sink};
+use crate::diag::{rule, text, DiagExt, Severity, Sink};
 use crate::encoded_word;
 use crate::lex::{self, Kind, Token};
 use serde::Serialize;
@@ -95,8 +95,13 @@ impl<'a> P<'a, '_> {
         self.invalid(
             start,
             end,
-            format!("'{words}' is not an address: '@domain' is missing").into(),
-            format!("'{words}' はアドレスではありません: '@ドメイン' がありません").into(),
+            text!["'", words, "' is not an address: '@domain' is missing"].into(),
+            text![
+                "'",
+                words,
+                "' はアドレスではありません: '@ドメイン' がありません"
+            ]
+            .into(),
         );
     }
 
@@ -130,8 +135,15 @@ impl<'a> P<'a, '_> {
                 &rule::ADDRESS_WHITESPACE,
                 t.ws_start,
                 t.start,
-                format!("{what} inside the address: legal in RFC 5322, but not in an SMTP (RFC 5321) path"),
-                format!("アドレスの中に{what_ja}があります。RFC 5322 では正しいものの、SMTP（RFC 5321）のパスでは使えません"),
+                text![
+                    what,
+                    " inside the address: legal in RFC 5322, but not in an SMTP (RFC 5321) path"
+                ],
+                text![
+                    "アドレスの中に",
+                    what_ja,
+                    "があります。RFC 5322 では正しいものの、SMTP（RFC 5321）のパスでは使えません"
+                ],
             );
         }
     }
@@ -484,8 +496,8 @@ impl<'a> P<'a, '_> {
                             &rule::INVALID_ADDRESS,
                             start,
                             colon.end,
-                            format!("group syntax in {}: allowed since RFC 6854 only for limited use, and older readers reject it", self.field),
-                            format!("{} のグループ構文: RFC 6854 以降は限られた用途でのみ許されますが、古い受信側は拒否します", self.field),
+                            text!["group syntax in ", self.field, ": allowed since RFC 6854 only for limited use, and older readers reject it"],
+                            text![self.field, " のグループ構文: RFC 6854 以降は限られた用途でのみ許されますが、古い受信側は拒否します"],
                         )
                         .sev(Severity::Warning)
                         .rfc("RFC 6854 2")
@@ -557,8 +569,8 @@ impl<'a> P<'a, '_> {
                     self.invalid(
                         t.start,
                         t.end,
-                        format!("unexpected '{c}' in address").into(),
-                        format!("アドレス中に予期しない '{c}' があります").into(),
+                        text!["unexpected '", c, "' in address"].into(),
+                        text!["アドレス中に予期しない '", c, "' があります"].into(),
                     );
                     self.i += 1;
                 }

@@ -3,7 +3,7 @@
 //! the day-of-week checked against the date.
 
 use crate::diag::Text;
-use crate::diag::{rule, Sink};
+use crate::diag::{rule, text, Sink};
 use crate::lex::{self, Kind, Token};
 
 const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -123,8 +123,8 @@ impl<'a> Ctx<'a, '_> {
                 &rule::INVALID_DATE,
                 s,
                 e,
-                format!("invalid date in {}: {en}", self.field),
-                format!("{} の日時が不正です: {ja}", self.field),
+                text!["invalid date in ", self.field, ": ", en],
+                text![self.field, " の日時が不正です: ", ja],
             );
         }
         None
@@ -149,8 +149,8 @@ fn two_digits(c: &mut Ctx, what: &str, what_ja: &str, max: i64) -> Option<u8> {
         return c
             .fail(
                 t,
-                format!("expected the {what}").into(),
-                format!("{what_ja}がありません").into(),
+                text!["expected the ", what].into(),
+                text![what_ja, "がありません"].into(),
             )
             .map(|_| 0);
     };
@@ -213,15 +213,17 @@ pub(crate) fn check(
             else {
                 return c.fail(
                     Some(t),
-                    format!(
-                        "'{}' is not a day name (Mon..Sun)",
-                        crate::lex::lossy_cow(s)
-                    )
+                    text![
+                        "'",
+                        crate::lex::lossy_cow(s),
+                        "' is not a day name (Mon..Sun)"
+                    ]
                     .into(),
-                    format!(
-                        "'{}' は曜日名（Mon〜Sun）ではありません",
-                        crate::lex::lossy_cow(s)
-                    )
+                    text![
+                        "'",
+                        crate::lex::lossy_cow(s),
+                        "' は曜日名（Mon〜Sun）ではありません"
+                    ]
                     .into(),
                 );
             };
@@ -273,15 +275,17 @@ pub(crate) fn check(
     else {
         return c.fail(
             Some(mt),
-            format!(
-                "'{}' is not a month name (Jan..Dec)",
-                crate::lex::lossy_cow(ms)
-            )
+            text![
+                "'",
+                crate::lex::lossy_cow(ms),
+                "' is not a month name (Jan..Dec)"
+            ]
             .into(),
-            format!(
-                "'{}' は月の名前（Jan〜Dec）ではありません",
-                crate::lex::lossy_cow(ms)
-            )
+            text![
+                "'",
+                crate::lex::lossy_cow(ms),
+                "' は月の名前（Jan〜Dec）ではありません"
+            ]
             .into(),
         );
     };
@@ -309,15 +313,19 @@ pub(crate) fn check(
             };
             c.obsolete(
                 yt,
-                format!(
-                    "{}-digit year is obsolete (read as {year}); write 4 digits",
-                    ys.len()
-                )
+                text![
+                    ys.len(),
+                    "-digit year is obsolete (read as ",
+                    year,
+                    "); write 4 digits"
+                ]
                 .into(),
-                format!(
-                    "{} 桁の年は廃止された形式です（{year} 年と解釈）。4 桁で書いてください",
-                    ys.len()
-                )
+                text![
+                    ys.len(),
+                    " 桁の年は廃止された形式です（",
+                    year,
+                    " 年と解釈）。4 桁で書いてください"
+                ]
                 .into(),
             );
         }
@@ -340,12 +348,14 @@ pub(crate) fn check(
     if u8::try_from(day).map_or(true, |d| d == 0 || d > days_in_month(year, month)) {
         return c.fail(
             Some(dt),
-            format!(
-                "day {day} does not exist in {}",
+            text![
+                "day ",
+                day,
+                " does not exist in ",
                 MONTHS.get(usize::from(month - 1)).unwrap_or(&"")
-            )
+            ]
             .into(),
-            format!("{} 月に {day} 日はありません", month).into(),
+            text![month, " 月に ", day, " 日はありません"].into(),
         );
     }
     // time-of-day = hour ":" minute [ ":" second ]
@@ -411,26 +421,56 @@ pub(crate) fn check(
                 _ => {
                     return c.fail(
                         Some(zt),
-                        format!(
-                            "'{}' is not a time zone; use +hhmm or -hhmm",
-                            crate::lex::lossy_cow(zs)
-                        )
+                        text![
+                            "'",
+                            crate::lex::lossy_cow(zs),
+                            "' is not a time zone; use +hhmm or -hhmm"
+                        ]
                         .into(),
-                        format!(
-                            "'{}' はタイムゾーンではありません。+hhmm か -hhmm を使ってください",
-                            crate::lex::lossy_cow(zs)
-                        )
+                        text![
+                            "'",
+                            crate::lex::lossy_cow(zs),
+                            "' はタイムゾーンではありません。+hhmm か -hhmm を使ってください"
+                        ]
                         .into(),
                     );
                 }
             };
             match m {
                 Some(m) => {
-                    c.obsolete(zt, format!("alphabetic zone '{z}' is obsolete; write it as a numeric offset").into(), format!("英字のタイムゾーン '{z}' は廃止された形式です。数値のオフセットで書いてください").into());
+                    c.obsolete(
+                        zt,
+                        text![
+                            "alphabetic zone '",
+                            z,
+                            "' is obsolete; write it as a numeric offset"
+                        ]
+                        .into(),
+                        text![
+                            "英字のタイムゾーン '",
+                            z,
+                            "' は廃止された形式です。数値のオフセットで書いてください"
+                        ]
+                        .into(),
+                    );
                     m
                 }
                 None => {
-                    c.obsolete(zt, format!("military zone '{z}' is obsolete and ambiguous; it is read as -0000 (unknown)").into(), format!("軍用タイムゾーン '{z}' は廃止された曖昧な形式で、-0000（不明）と解釈されます").into());
+                    c.obsolete(
+                        zt,
+                        text![
+                            "military zone '",
+                            z,
+                            "' is obsolete and ambiguous; it is read as -0000 (unknown)"
+                        ]
+                        .into(),
+                        text![
+                            "軍用タイムゾーン '",
+                            z,
+                            "' は廃止された曖昧な形式で、-0000（不明）と解釈されます"
+                        ]
+                        .into(),
+                    );
                     0
                 }
             }
@@ -461,15 +501,33 @@ pub(crate) fn check(
                     &rule::DATE_WEEKDAY_MISMATCH,
                     wt.start,
                     wt.end,
-                    format!(
-                        "{} says {w}, but {day} {} {year} is a {a}",
+                    text![
                         c.field,
-                        MONTHS.get(usize::from(month - 1)).unwrap_or(&"")
-                    ),
-                    format!(
-                        "{} の曜日は {w} ですが、{year} 年 {month} 月 {day} 日は {a} です",
-                        c.field
-                    ),
+                        " says ",
+                        w,
+                        ", but ",
+                        day,
+                        " ",
+                        MONTHS.get(usize::from(month - 1)).unwrap_or(&""),
+                        " ",
+                        year,
+                        " is a ",
+                        a
+                    ],
+                    text![
+                        c.field,
+                        " の曜日は ",
+                        w,
+                        " ですが、",
+                        year,
+                        " 年 ",
+                        month,
+                        " 月 ",
+                        day,
+                        " 日は ",
+                        a,
+                        " です"
+                    ],
                 );
             }
         }

@@ -7,7 +7,7 @@
 
 use crate::b64::{b64_decode_strict, hex_value};
 use crate::charset;
-use crate::diag::{rule, DiagExt, Sink};
+use crate::diag::{rule, text, DiagExt, Sink};
 use std::borrow::Cow;
 
 /// A syntactically recognised encoded word `buf[start..end]`.
@@ -329,8 +329,12 @@ fn decode_checked(ew: &Ew, mut sink: Option<&mut Sink>) -> Option<String> {
                 &rule::ENCODED_WORD_TOO_LONG,
                 ew.start,
                 ew.end,
-                format!("encoded word is {len} characters long; the limit is 75"),
-                format!("エンコードワードが {len} 文字あります。上限は 75 文字です"),
+                text!["encoded word is ", len, " characters long; the limit is 75"],
+                text![
+                    "エンコードワードが ",
+                    len,
+                    " 文字あります。上限は 75 文字です"
+                ],
             );
         }
     }
@@ -340,8 +344,16 @@ fn decode_checked(ew: &Ew, mut sink: Option<&mut Sink>) -> Option<String> {
                 &rule::UNKNOWN_CHARSET,
                 ew.start,
                 ew.end,
-                format!("unknown charset '{}' in encoded word; readers will show it undecoded", ew.charset),
-                format!("エンコードワードの文字コード '{}' は不明です。受信側ではデコードされずに表示されます", ew.charset),
+                text![
+                    "unknown charset '",
+                    ew.charset,
+                    "' in encoded word; readers will show it undecoded"
+                ],
+                text![
+                    "エンコードワードの文字コード '",
+                    ew.charset,
+                    "' は不明です。受信側ではデコードされずに表示されます"
+                ],
             );
         }
         return None;
@@ -352,14 +364,17 @@ fn decode_checked(ew: &Ew, mut sink: Option<&mut Sink>) -> Option<String> {
             &rule::INVALID_ENCODED_WORD,
             ew.start,
             ew.end,
-            format!(
-                "malformed {}-encoded word: {en}",
-                if ew.b { "B" } else { "Q" }
-            ),
-            format!(
-                "{} エンコードのエンコードワードが不正です: {ja}",
-                if ew.b { "B" } else { "Q" }
-            ),
+            text![
+                "malformed ",
+                if ew.b { "B" } else { "Q" },
+                "-encoded word: ",
+                en
+            ],
+            text![
+                if ew.b { "B" } else { "Q" },
+                " エンコードのエンコードワードが不正です: ",
+                ja
+            ],
         );
     }
     let (text, bad) = charset::decode(cs, &bytes);
@@ -368,11 +383,12 @@ fn decode_checked(ew: &Ew, mut sink: Option<&mut Sink>) -> Option<String> {
             &rule::CHARSET_DECODE_ERROR,
             ew.start,
             ew.end,
-            format!("encoded word's bytes are not valid {}", ew.charset),
-            format!(
-                "エンコードワードの中身が {} として正しくありません",
-                ew.charset
-            ),
+            text!["encoded word's bytes are not valid ", ew.charset],
+            text![
+                "エンコードワードの中身が ",
+                ew.charset,
+                " として正しくありません"
+            ],
         )
         .rfc("RFC 2047 6.2");
     }
@@ -422,8 +438,8 @@ fn decode_glued(buf: &[u8], ws: usize, we: usize, out: &mut String, mut sink: Op
                     &rule::INVALID_ENCODED_WORD,
                     ws,
                     we,
-                    format!("text looks like an encoded word but is not one: {en}"),
-                    format!("エンコードワードのように見えますが正しくありません: {ja}"),
+                    text!["text looks like an encoded word but is not one: ", en],
+                    text!["エンコードワードのように見えますが正しくありません: ", ja],
                 );
             }
         }

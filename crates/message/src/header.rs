@@ -6,7 +6,7 @@
 //! first body line of a message whose separator is missing.
 
 use crate::cx::Cx;
-use crate::diag::{rule, DiagExt, Severity};
+use crate::diag::{rule, text, DiagExt, Severity};
 use crate::lex::{is_wsp, trim_wsp_end};
 use crate::lines::Line;
 use std::borrow::Cow;
@@ -147,12 +147,23 @@ pub(crate) fn parse<'a>(cx: &mut Cx<'a, '_>, start: usize, end: usize, kind: Kin
         // Physical line checks.
         let len = l.len();
         if len > 998 {
-            cx.sink.add_with(&rule::LINE_TOO_LONG, l.start + 998, l.content_end, || {
-                (
-                    format!("header line is {len} octets long; the limit is 998 (plus CRLF)").into(),
-                    format!("ヘッダー行が {len} オクテットあります。上限は 998 オクテット（CRLF を除く）です").into(),
-                )
-            });
+            cx.sink
+                .add_with(&rule::LINE_TOO_LONG, l.start + 998, l.content_end, || {
+                    (
+                        text![
+                            "header line is ",
+                            len,
+                            " octets long; the limit is 998 (plus CRLF)"
+                        ]
+                        .into(),
+                        text![
+                            "ヘッダー行が ",
+                            len,
+                            " オクテットあります。上限は 998 オクテット（CRLF を除く）です"
+                        ]
+                        .into(),
+                    )
+                });
         }
         if is_wsp(first) {
             match cur.as_mut() {
@@ -211,15 +222,21 @@ pub(crate) fn parse<'a>(cx: &mut Cx<'a, '_>, start: usize, end: usize, kind: Kin
                         )
                         } else {
                             (
-                                format!(
-                                "invalid field name '{}': {what} is not allowed in a field name",
-                                crate::lex::lossy_cow(name)
-                            )
+                                text![
+                                    "invalid field name '",
+                                    crate::lex::lossy_cow(name),
+                                    "': ",
+                                    what,
+                                    " is not allowed in a field name"
+                                ]
                                 .into(),
-                                format!(
-                                "フィールド名 '{}' が不正です: フィールド名に{what_ja}は使えません",
-                                crate::lex::lossy_cow(name)
-                            )
+                                text![
+                                    "フィールド名 '",
+                                    crate::lex::lossy_cow(name),
+                                    "' が不正です: フィールド名に",
+                                    what_ja,
+                                    "は使えません"
+                                ]
                                 .into(),
                             )
                         }
@@ -360,9 +377,18 @@ fn flag_over_78(cx: &mut Cx, l: &Line) -> bool {
         l.content_end,
         || {
             (
-                format!("header line is {len} characters long; lines SHOULD be at most 78").into(),
-                format!("ヘッダー行が {len} 文字あります。78 文字以内にすべきです（SHOULD）")
-                    .into(),
+                text![
+                    "header line is ",
+                    len,
+                    " characters long; lines SHOULD be at most 78"
+                ]
+                .into(),
+                text![
+                    "ヘッダー行が ",
+                    len,
+                    " 文字あります。78 文字以内にすべきです（SHOULD）"
+                ]
+                .into(),
             )
         },
     );
@@ -382,8 +408,8 @@ fn finish<'a>(cx: &mut Cx<'a, '_>, fields: &mut Vec<Field<'a>>, f: Option<Field<
                 &rule::NUL_BYTE,
                 f.start + p,
                 f.start + p + 1,
-                format!("NUL byte in the {} field", f.name),
-                format!("{} フィールドに NUL バイトがあります", f.name),
+                text!["NUL byte in the ", f.name, " field"],
+                text![f.name, " フィールドに NUL バイトがあります"],
             )
             .rfc("RFC 5322 2.2");
     }
@@ -396,8 +422,8 @@ fn finish<'a>(cx: &mut Cx<'a, '_>, fields: &mut Vec<Field<'a>>, f: Option<Field<
                     &rule::INVALID_UTF8,
                     p,
                     p + e.error_len().unwrap_or(1),
-                    format!("raw 8-bit bytes in the {} field are not UTF-8; the receiver cannot know their charset", f.name),
-                    format!("{} フィールドの生の 8 ビットバイトは UTF-8 ではありません。受信側は文字コードを判別できません", f.name),
+                    text!["raw 8-bit bytes in the ", f.name, " field are not UTF-8; the receiver cannot know their charset"],
+                    text![f.name, " フィールドの生の 8 ビットバイトは UTF-8 ではありません。受信側は文字コードを判別できません"],
                 );
             }
             Ok(_) if cx.in_global => {}
@@ -410,8 +436,8 @@ fn finish<'a>(cx: &mut Cx<'a, '_>, fields: &mut Vec<Field<'a>>, f: Option<Field<
                             &rule::EIGHTBIT_HEADER,
                             p,
                             crate::lines::non_ascii_end(buf, p),
-                            format!("raw non-ASCII (UTF-8) text in the {} field: valid only when the message travels with SMTPUTF8 (RFC 6532)", f.name),
-                            format!("{} フィールドに生の非 ASCII（UTF-8）文字があります。SMTPUTF8 で運ばれる場合（RFC 6532）にのみ有効です", f.name),
+                            text!["raw non-ASCII (UTF-8) text in the ", f.name, " field: valid only when the message travels with SMTPUTF8 (RFC 6532)"],
+                            text![f.name, " フィールドに生の非 ASCII（UTF-8）文字があります。SMTPUTF8 で運ばれる場合（RFC 6532）にのみ有効です"],
                         );
                     }
                     Some(env) if !env.smtputf8 => {
@@ -419,8 +445,8 @@ fn finish<'a>(cx: &mut Cx<'a, '_>, fields: &mut Vec<Field<'a>>, f: Option<Field<
                             &rule::SMTPUTF8_REQUIRED,
                             p,
                             crate::lines::non_ascii_end(buf, p),
-                            format!("raw UTF-8 in the {} field needs the SMTPUTF8 extension, but the envelope does not use it", f.name),
-                            format!("{} フィールドの生の UTF-8 には SMTPUTF8 拡張が必要ですが、エンベロープで使われていません", f.name),
+                            text!["raw UTF-8 in the ", f.name, " field needs the SMTPUTF8 extension, but the envelope does not use it"],
+                            text![f.name, " フィールドの生の UTF-8 には SMTPUTF8 拡張が必要ですが、エンベロープで使われていません"],
                         );
                     }
                     Some(_) => {}

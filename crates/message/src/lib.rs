@@ -34,6 +34,7 @@ pub use date::format as format_date;
 pub use diag::{Diagnostic, Rule, Severity, Suppressed, RULES};
 pub use mime::MAX_DEPTH;
 
+use crate::diag::text;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -421,8 +422,16 @@ impl<'a> LineEndings<'a> {
                 &diag::rule::BARE_LF,
                 p,
                 pos,
-                format!("line ends with a bare LF instead of CRLF ({n} in total; first here)"),
-                format!("行末が CRLF ではなく単独の LF です（全部で {n} 個、最初はここ）"),
+                text![
+                    "line ends with a bare LF instead of CRLF (",
+                    n,
+                    " in total; first here)"
+                ],
+                text![
+                    "行末が CRLF ではなく単独の LF です（全部で ",
+                    n,
+                    " 個、最初はここ）"
+                ],
             );
         }
         if memchr::memchr_iter(b'\r', buf).count() == self.crlf {
@@ -440,8 +449,12 @@ impl<'a> LineEndings<'a> {
                 &diag::rule::BARE_CR,
                 p,
                 lines::position(buf, p),
-                format!("bare CR not followed by LF ({n} in total; first here)"),
-                format!("LF が続かない単独の CR があります（全部で {n} 個、最初はここ）"),
+                text!["bare CR not followed by LF (", n, " in total; first here)"],
+                text![
+                    "LF が続かない単独の CR があります（全部で ",
+                    n,
+                    " 個、最初はここ）"
+                ],
             );
         }
     }

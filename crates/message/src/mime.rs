@@ -8,7 +8,7 @@
 
 use crate::address::Mailbox;
 use crate::cx::Cx;
-use crate::diag::{rule, DiagExt, Severity};
+use crate::diag::{rule, text, DiagExt, Severity};
 use crate::encoded_word::{self, Mode};
 use crate::header::{self, Field, Header, Kind};
 use crate::lex::{self, is_wsp, split_at_byte};
@@ -210,14 +210,30 @@ pub(crate) fn entity<'a>(
     let encodable = mtype == "message" && subtype.starts_with("global");
     if composite && !encodable && !cte.identity() && cte != Cte::Unknown {
         if let Some(f) = &cte_field {
-            cx.sink.add(
-                &rule::CTE_ON_COMPOSITE,
-                f.start,
-                f.end,
-                format!("Content-Transfer-Encoding: {} on a {} entity; only 7bit, 8bit or binary are allowed", cte.name(), ct.head),
-                format!("{} のエンティティに Content-Transfer-Encoding: {} が指定されています。使えるのは 7bit, 8bit, binary だけです", ct.head, cte.name()),
-            )
-            .rfc(if mtype == "multipart" { "RFC 2045 6.4" } else { "RFC 2046 5.2.1" });
+            cx.sink
+                .add(
+                    &rule::CTE_ON_COMPOSITE,
+                    f.start,
+                    f.end,
+                    text![
+                        "Content-Transfer-Encoding: ",
+                        cte.name(),
+                        " on a ",
+                        ct.head,
+                        " entity; only 7bit, 8bit or binary are allowed"
+                    ],
+                    text![
+                        ct.head,
+                        " のエンティティに Content-Transfer-Encoding: ",
+                        cte.name(),
+                        " が指定されています。使えるのは 7bit, 8bit, binary だけです"
+                    ],
+                )
+                .rfc(if mtype == "multipart" {
+                    "RFC 2045 6.4"
+                } else {
+                    "RFC 2046 5.2.1"
+                });
         }
     }
 
@@ -234,8 +250,19 @@ pub(crate) fn entity<'a>(
                 &rule::CTE_ON_COMPOSITE,
                 f.start,
                 f.end,
-                format!("Content-Transfer-Encoding: {} on {}; it must be 7bit", cte.name(), ct.head),
-                format!("{} に Content-Transfer-Encoding: {} が指定されています。7bit でなければなりません", ct.head, cte.name()),
+                text![
+                    "Content-Transfer-Encoding: ",
+                    cte.name(),
+                    " on ",
+                    ct.head,
+                    "; it must be 7bit"
+                ],
+                text![
+                    ct.head,
+                    " に Content-Transfer-Encoding: ",
+                    cte.name(),
+                    " が指定されています。7bit でなければなりません"
+                ],
             )
             .rfc(rfc);
     }
@@ -257,14 +284,14 @@ pub(crate) fn entity<'a>(
                     &rule::MISSING_BOUNDARY,
                     s,
                     e,
-                    format!(
-                        "{} without a boundary parameter: the parts cannot be found",
-                        ct.head
-                    ),
-                    format!(
-                        "{} に boundary パラメータがないため、パートを区切れません",
-                        ct.head
-                    ),
+                    text![
+                        ct.head,
+                        " without a boundary parameter: the parts cannot be found"
+                    ],
+                    text![
+                        ct.head,
+                        " に boundary パラメータがないため、パートを区切れません"
+                    ],
                 );
                 transfer::scan_identity(
                     cx,
@@ -360,8 +387,8 @@ fn check_mime_version(cx: &mut Cx, h: &Header) {
                     &rule::MISSING_MIME_VERSION,
                     f.start,
                     f.name_end,
-                    format!("{} is present but MIME-Version is missing, so strict readers ignore the MIME fields", f.name),
-                    format!("{} がありますが MIME-Version がないため、厳密な受信側は MIME フィールドを無視します", f.name),
+                    text![f.name, " is present but MIME-Version is missing, so strict readers ignore the MIME fields"],
+                    text![f.name, " がありますが MIME-Version がないため、厳密な受信側は MIME フィールドを無視します"],
                 );
             }
         }
@@ -386,8 +413,12 @@ fn check_mime_version(cx: &mut Cx, h: &Header) {
                     &rule::INVALID_MIME_VERSION,
                     f.value_start,
                     f.value_end,
-                    format!("MIME-Version is '{v}'; the only defined version is 1.0"),
-                    format!("MIME-Version が '{v}' です。定義されているバージョンは 1.0 だけです"),
+                    text!["MIME-Version is '", v, "'; the only defined version is 1.0"],
+                    text![
+                        "MIME-Version が '",
+                        v,
+                        "' です。定義されているバージョンは 1.0 だけです"
+                    ],
                 );
             }
         }
@@ -424,8 +455,16 @@ fn parse_cte(cx: &mut Cx, f: &Field) -> Cte {
             &rule::INVALID_CTE,
             f.start,
             f.end,
-            format!("unknown Content-Transfer-Encoding '{v}'; readers must treat the part as application/octet-stream"),
-            format!("不明な Content-Transfer-Encoding '{v}' です。受信側はこのパートを application/octet-stream として扱います"),
+            text![
+                "unknown Content-Transfer-Encoding '",
+                v,
+                "'; readers must treat the part as application/octet-stream"
+            ],
+            text![
+                "不明な Content-Transfer-Encoding '",
+                v,
+                "' です。受信側はこのパートを application/octet-stream として扱います"
+            ],
         );
         if v.starts_with("x-") {
             d.sev(Severity::Warning).rfc("RFC 2045 6.3");
@@ -456,8 +495,8 @@ fn check_boundary(cx: &mut Cx, b: &str, f: Option<&Field>) {
             &rule::INVALID_BOUNDARY,
             f.start,
             f.end,
-            format!("invalid boundary \"{b}\": {en}"),
-            format!("boundary \"{b}\" が不正です: {ja}"),
+            text!["invalid boundary \"", b, "\": ", en],
+            text!["boundary \"", b, "\" が不正です: ", ja],
         );
     }
 }
@@ -471,8 +510,8 @@ fn check_nested_boundary(cx: &mut Cx, b: &str, f: Option<&Field>) {
         return;
     };
     let (en, ja) = (
-        format!("boundary \"{b}\" begins with the enclosing multipart's boundary \"{outer}\": readers that match boundaries at the start of a line end the outer part at this part's delimiters"),
-        format!("boundary \"{b}\" が外側のマルチパートの boundary \"{outer}\" で始まっています。行頭で boundary を照合する受信側は、この区切りで外側のパートを終わらせてしまいます"),
+        text!["boundary \"", b, "\" begins with the enclosing multipart's boundary \"", outer, "\": readers that match boundaries at the start of a line end the outer part at this part's delimiters"],
+        text!["boundary \"", b, "\" が外側のマルチパートの boundary \"", outer, "\" で始まっています。行頭で boundary を照合する受信側は、この区切りで外側のパートを終わらせてしまいます"],
     );
     cx.sink.add(&rule::INVALID_BOUNDARY, f.start, f.end, en, ja).hint(
         "Choose a boundary for each multipart that does not start with any enclosing boundary (e.g. a random string per level).",
@@ -547,16 +586,32 @@ fn multipart<'a>(
             &rule::BOUNDARY_NOT_FOUND,
             s,
             e,
-            format!("no line '--{b}' in the body: the multipart has no parts"),
-            format!("本文に '--{b}' の行がないため、マルチパートにパートがありません"),
+            text![
+                "no line '--",
+                b,
+                "' in the body: the multipart has no parts"
+            ],
+            text![
+                "本文に '--",
+                b,
+                "' の行がないため、マルチパートにパートがありません"
+            ],
         );
         transfer::scan_identity(cx, start, end, cte, "multipart body", "マルチパートの本文");
         cx.sink.add(
             &rule::MISSING_CLOSE_DELIMITER,
             end,
             end,
-            format!("the multipart ends without the close delimiter '--{b}--'"),
-            format!("マルチパートが終わりの区切り '--{b}--' なしで終わっています"),
+            text![
+                "the multipart ends without the close delimiter '--",
+                b,
+                "--'"
+            ],
+            text![
+                "マルチパートが終わりの区切り '--",
+                b,
+                "--' なしで終わっています"
+            ],
         );
         return;
     };
@@ -568,12 +623,16 @@ fn multipart<'a>(
             &rule::BOUNDARY_NOT_FOUND,
             first_d.line_start,
             first_d.next,
-            format!(
-                "the first delimiter is the close delimiter '--{b}--': the multipart has no parts"
-            ),
-            format!(
-                "最初の区切りが終わりの区切り '--{b}--' なので、マルチパートにパートがありません"
-            ),
+            text![
+                "the first delimiter is the close delimiter '--",
+                b,
+                "--': the multipart has no parts"
+            ],
+            text![
+                "最初の区切りが終わりの区切り '--",
+                b,
+                "--' なので、マルチパートにパートがありません"
+            ],
         );
     }
     let mut children = Vec::with_capacity(delims.len());
@@ -589,8 +648,16 @@ fn multipart<'a>(
                     &rule::MISSING_CLOSE_DELIMITER,
                     end,
                     end,
-                    format!("the multipart ends without the close delimiter '--{b}--'"),
-                    format!("マルチパートが終わりの区切り '--{b}--' なしで終わっています"),
+                    text![
+                        "the multipart ends without the close delimiter '--",
+                        b,
+                        "--'"
+                    ],
+                    text![
+                        "マルチパートが終わりの区切り '--",
+                        b,
+                        "--' なしで終わっています"
+                    ],
                 );
                 end
             }
@@ -625,8 +692,8 @@ fn multipart<'a>(
                 &rule::INVALID_BOUNDARY,
                 first,
                 line_end,
-                format!("{n} line(s) inside the multipart begin with its delimiter '--{b}' but are not delimiter lines (first here): readers that match boundaries at the start of a line end the part there"),
-                format!("マルチパートの中に、区切り '--{b}' で始まるのに区切り行ではない行が {n} 行あります（最初はここ）。行頭で boundary を照合する受信側はそこでパートを終わらせてしまいます"),
+                text![n, " line(s) inside the multipart begin with its delimiter '--", b, "' but are not delimiter lines (first here): readers that match boundaries at the start of a line end the part there"],
+                text!["マルチパートの中に、区切り '--", b, "' で始まるのに区切り行ではない行が ", n, " 行あります（最初はここ）。行頭で boundary を照合する受信側はそこでパートを終わらせてしまいます"],
             )
             .rfc("RFC 2046 5.1.1")
             .hint(
@@ -680,14 +747,14 @@ fn leaf<'a>(
                         fs,
                         fe,
                         if eight {
-                            format!("{} has 8-bit text but no charset parameter; readers must guess (the default is US-ASCII)", ct.head)
+                            text![ct.head, " has 8-bit text but no charset parameter; readers must guess (the default is US-ASCII)"]
                         } else {
-                            format!("{} has no charset parameter; US-ASCII is assumed", ct.head)
+                            text![ct.head, " has no charset parameter; US-ASCII is assumed"]
                         },
                         if eight {
-                            format!("{} に 8 ビットのテキストがありますが charset パラメータがありません。受信側は推測するしかありません（既定は US-ASCII）", ct.head)
+                            text![ct.head, " に 8 ビットのテキストがありますが charset パラメータがありません。受信側は推測するしかありません（既定は US-ASCII）"]
                         } else {
-                            format!("{} に charset パラメータがありません。US-ASCII とみなされます", ct.head)
+                            text![ct.head, " に charset パラメータがありません。US-ASCII とみなされます"]
                         },
                     )
                     .sev(if eight { Severity::Warning } else { Severity::Info });
@@ -713,8 +780,8 @@ fn leaf<'a>(
                         &rule::UNKNOWN_CHARSET,
                         p.start,
                         p.end,
-                        format!("'{}' is not a MIME text charset: text/* must write line breaks as the octets CR LF, which UTF-16 cannot; many readers will not decode it (shown decoded here)", p.value),
-                        format!("'{}' は MIME の text で使える文字コードではありません。text/* の改行はオクテット CR LF でなければならず、UTF-16 では表せません。多くの受信側はデコードしません（ここではデコードして表示）", p.value),
+                        text!["'", p.value, "' is not a MIME text charset: text/* must write line breaks as the octets CR LF, which UTF-16 cannot; many readers will not decode it (shown decoded here)"],
+                        text!["'", p.value, "' は MIME の text で使える文字コードではありません。text/* の改行はオクテット CR LF でなければならず、UTF-16 では表せません。多くの受信側はデコードしません（ここではデコードして表示）"],
                     )
                     .rfc("RFC 2046 4.1.2")
                     .hint(
@@ -729,11 +796,16 @@ fn leaf<'a>(
                         &rule::UNKNOWN_CHARSET,
                         p.start,
                         p.end,
-                        format!("unknown charset '{}': the text cannot be decoded", p.value),
-                        format!(
-                            "文字コード '{}' は不明なため、テキストをデコードできません",
-                            p.value
-                        ),
+                        text![
+                            "unknown charset '",
+                            p.value,
+                            "': the text cannot be decoded"
+                        ],
+                        text![
+                            "文字コード '",
+                            p.value,
+                            "' は不明なため、テキストをデコードできません"
+                        ],
                     )
                     .rfc("RFC 2046 4.1.2");
                 None
@@ -757,8 +829,8 @@ fn leaf<'a>(
                 &rule::CHARSET_DECODE_ERROR,
                 pos,
                 pos + usize::from(cte.identity()),
-                format!("the text is not valid {name}"),
-                format!("テキストが {name} として正しくありません"),
+                text!["the text is not valid ", name],
+                text!["テキストが ", name, " として正しくありません"],
             );
         }
     }

@@ -4,8 +4,7 @@
 
 use crate::b64::hex_value;
 use crate::charset;
-use crate::diag::Text;
-use crate::diag::{prefixed, rule, DiagExt, Rule, Severity, Sink};
+use crate::diag::{rule, text, DiagExt, Rule, Severity, Sink, Text};
 use crate::encoded_word;
 use crate::lex::{is_wsp, Checked};
 use std::borrow::Cow;
@@ -138,8 +137,8 @@ impl<'a> Lx<'a, '_> {
                 r,
                 s,
                 e.max(s),
-                prefixed(self.field, &en),
-                prefixed(self.field, &ja),
+                Text::from(text![self.field, ": ", &en]),
+                Text::from(text![self.field, ": ", &ja]),
             );
         }
     }
@@ -150,8 +149,8 @@ impl<'a> Lx<'a, '_> {
                 r,
                 s,
                 e.max(s),
-                prefixed(self.field, &en),
-                prefixed(self.field, &ja),
+                Text::from(text![self.field, ": ", &en]),
+                Text::from(text![self.field, ": ", &ja]),
             )
             .sev(Severity::Warning)
             .rfc(rfc);
@@ -233,8 +232,8 @@ pub(crate) fn parse<'a>(
             lx.err(
                 head_start,
                 e,
-                format!("'{head}' is not 'type/subtype'").into(),
-                format!("'{head}' は 'type/subtype' の形ではありません").into(),
+                text!["'", head, "' is not 'type/subtype'"].into(),
+                text!["'", head, "' は 'type/subtype' の形ではありません"].into(),
             );
             return None;
         }
@@ -273,15 +272,17 @@ pub(crate) fn parse<'a>(
             lx.err(
                 p,
                 p + 1,
-                format!(
-                    "expected ';' before more parameters, found '{}'",
-                    char::from(b)
-                )
+                text![
+                    "expected ';' before more parameters, found '",
+                    char::from(b),
+                    "'"
+                ]
                 .into(),
-                format!(
-                    "次のパラメータの前に ';' が必要ですが '{}' があります",
-                    char::from(b)
-                )
+                text![
+                    "次のパラメータの前に ';' が必要ですが '",
+                    char::from(b),
+                    "' があります"
+                ]
                 .into(),
             );
             break;
@@ -310,8 +311,8 @@ pub(crate) fn parse<'a>(
             lx.err(
                 ps,
                 p,
-                format!("parameter '{name}' has no '=value'").into(),
-                format!("パラメータ '{name}' に '=値' がありません").into(),
+                text!["parameter '", name, "' has no '=value'"].into(),
+                text!["パラメータ '", name, "' に '=値' がありません"].into(),
             );
             skip_to_semicolon(&mut lx);
             continue;
@@ -355,8 +356,8 @@ pub(crate) fn parse<'a>(
                 lx.err(
                     ps,
                     e,
-                    format!("value of '{name}' has an unterminated quoted string").into(),
-                    format!("'{name}' の値の引用符が閉じられていません").into(),
+                    text!["value of '", name, "' has an unterminated quoted string"].into(),
+                    text!["'", name, "' の値の引用符が閉じられていません"].into(),
                 );
             }
             (Cow::Owned(v), true)
@@ -369,15 +370,30 @@ pub(crate) fn parse<'a>(
                 // Unquoted value with tspecials/space: recover up to ';'.
                 skip_to_semicolon(&mut lx);
                 let e = lx.i;
-                lx.err(vs, e, format!("value of '{name}' contains special characters or spaces and must be quoted").into(), format!("'{name}' の値に特殊文字か空白が含まれているので引用符で囲む必要があります").into());
+                lx.err(
+                    vs,
+                    e,
+                    text![
+                        "value of '",
+                        name,
+                        "' contains special characters or spaces and must be quoted"
+                    ]
+                    .into(),
+                    text![
+                        "'",
+                        name,
+                        "' の値に特殊文字か空白が含まれているので引用符で囲む必要があります"
+                    ]
+                    .into(),
+                );
                 (Cow::Borrowed(trim(buf.get(vs..e).unwrap_or(&[]))), false)
             } else {
                 if ve == vs {
                     lx.err(
                         ps,
                         ve,
-                        format!("parameter '{name}' has an empty value").into(),
-                        format!("パラメータ '{name}' の値が空です").into(),
+                        text!["parameter '", name, "' has an empty value"].into(),
+                        text!["パラメータ '", name, "' の値が空です"].into(),
                     );
                 }
                 (Cow::Borrowed(buf.get(vs..ve).unwrap_or(&[])), false)
@@ -423,8 +439,8 @@ fn raw<'a>(
                 lx.err(
                     ps,
                     pe,
-                    format!("'{name}' is not a valid RFC 2231 parameter name").into(),
-                    format!("'{name}' は RFC 2231 のパラメータ名として不正です").into(),
+                    text!["'", name, "' is not a valid RFC 2231 parameter name"].into(),
+                    text!["'", name, "' は RFC 2231 のパラメータ名として不正です"].into(),
                 );
                 (b, None, ext)
             }
@@ -548,15 +564,30 @@ fn assemble<'a>(lx: &mut Lx<'a, '_>, raws: Vec<RawParam<'a>>) -> Vec<Param<'a>> 
             lx.warn(
                 dup,
                 end,
-                format!("parameter '{}' is given more than once", r.base).into(),
-                format!("パラメータ '{}' が複数回指定されています", r.base).into(),
+                text!["parameter '", r.base, "' is given more than once"].into(),
+                text!["パラメータ '", r.base, "' が複数回指定されています"].into(),
                 "RFC 2045 5.1",
             );
         }
         let value = if !sections.is_empty() {
             for (n, s) in sections.iter().enumerate() {
                 if s.section != Some(n as u32) {
-                    lx.err(s.start, s.end, format!("RFC 2231 continuation '{}' sections must be numbered 0, 1, 2... without gaps", r.base).into(), format!("RFC 2231 の継続パラメータ '{}' は 0, 1, 2... と欠番なしで番号付けする必要があります", r.base).into());
+                    lx.err(
+                        s.start,
+                        s.end,
+                        text![
+                            "RFC 2231 continuation '",
+                            r.base,
+                            "' sections must be numbered 0, 1, 2... without gaps"
+                        ]
+                        .into(),
+                        text![
+                            "RFC 2231 の継続パラメータ '",
+                            r.base,
+                            "' は 0, 1, 2... と欠番なしで番号付けする必要があります"
+                        ]
+                        .into(),
+                    );
                     break;
                 }
             }
@@ -610,15 +641,17 @@ fn split_charset(lx: &mut Lx, p: &RawParam, cs: &mut Option<String>) -> Vec<u8> 
             lx.err(
                 p.start,
                 p.end,
-                format!(
-                    "RFC 2231 value of '{}' must start with charset'language'",
-                    p.base
-                )
+                text![
+                    "RFC 2231 value of '",
+                    p.base,
+                    "' must start with charset'language'"
+                ]
                 .into(),
-                format!(
-                    "'{}' の RFC 2231 形式の値は charset'language' で始める必要があります",
-                    p.base
-                )
+                text![
+                    "'",
+                    p.base,
+                    "' の RFC 2231 形式の値は charset'language' で始める必要があります"
+                ]
                 .into(),
             );
             v.to_vec()
@@ -645,15 +678,17 @@ fn pct_decode(lx: &mut Lx, p: &RawParam, v: &[u8]) -> Vec<u8> {
                 lx.err(
                     p.start,
                     p.end,
-                    format!(
-                        "'%' in the RFC 2231 value of '{}' is not followed by two hex digits",
-                        p.base
-                    )
+                    text![
+                        "'%' in the RFC 2231 value of '",
+                        p.base,
+                        "' is not followed by two hex digits"
+                    ]
                     .into(),
-                    format!(
-                        "'{}' の RFC 2231 形式の値で '%' の後に 16 進数 2 桁がありません",
-                        p.base
-                    )
+                    text![
+                        "'",
+                        p.base,
+                        "' の RFC 2231 形式の値で '%' の後に 16 進数 2 桁がありません"
+                    ]
                     .into(),
                 );
             }
@@ -677,8 +712,14 @@ fn decode_cs(lx: &mut Lx, p: &RawParam, cs: Option<&str>, bytes: &[u8]) -> Strin
                         &rule::CHARSET_DECODE_ERROR,
                         p.start,
                         p.end,
-                        format!("parameter '{}' is not valid {name}", p.base),
-                        format!("パラメータ '{}' が {name} として正しくありません", p.base),
+                        text!["parameter '", p.base, "' is not valid ", name],
+                        text![
+                            "パラメータ '",
+                            p.base,
+                            "' が ",
+                            name,
+                            " として正しくありません"
+                        ],
                     )
                     .rfc("RFC 2231 4");
                 }
@@ -691,8 +732,14 @@ fn decode_cs(lx: &mut Lx, p: &RawParam, cs: Option<&str>, bytes: &[u8]) -> Strin
                     &rule::UNKNOWN_CHARSET,
                     p.start,
                     p.end,
-                    format!("unknown charset '{name}' in parameter '{}'", p.base),
-                    format!("パラメータ '{}' の文字コード '{name}' は不明です", p.base),
+                    text!["unknown charset '", name, "' in parameter '", p.base, "'"],
+                    text![
+                        "パラメータ '",
+                        p.base,
+                        "' の文字コード '",
+                        name,
+                        "' は不明です"
+                    ],
                 )
                 .rfc("RFC 2231 4");
             }

@@ -4,7 +4,7 @@
 
 use crate::b64::{all_b64_alpha, b64_value, hex_value, B64Decoder};
 use crate::cx::Cx;
-use crate::diag::{rule, DiagExt, Severity};
+use crate::diag::{rule, text, DiagExt, Severity};
 use crate::lex::trim_wsp_end;
 
 /// Content-Transfer-Encoding, as understood.
@@ -60,12 +60,26 @@ pub(crate) fn scan_identity(
         for l in cx.lines(start, end) {
             let len = l.len();
             if len > 998 {
-                cx.sink.add_with(&rule::LINE_TOO_LONG, l.start + 998, l.content_end, || {
-                    (
-                        format!("line in the {what} is {len} octets long; the limit is 998 (plus CRLF)").into(),
-                        format!("{what_ja}の行が {len} オクテットあります。上限は 998 オクテット（CRLF を除く）です").into(),
-                    )
-                });
+                cx.sink
+                    .add_with(&rule::LINE_TOO_LONG, l.start + 998, l.content_end, || {
+                        (
+                            text![
+                                "line in the ",
+                                what,
+                                " is ",
+                                len,
+                                " octets long; the limit is 998 (plus CRLF)"
+                            ]
+                            .into(),
+                            text![
+                                what_ja,
+                                "の行が ",
+                                len,
+                                " オクテットあります。上限は 998 オクテット（CRLF を除く）です"
+                            ]
+                            .into(),
+                        )
+                    });
             }
         }
     }
@@ -74,8 +88,15 @@ pub(crate) fn scan_identity(
             &rule::NUL_BYTE,
             p,
             p + 1,
-            format!("NUL byte in the {what}: not allowed in 7bit or 8bit data"),
-            format!("{what_ja}に NUL バイトがあります。7bit と 8bit のデータでは使えません"),
+            text![
+                "NUL byte in the ",
+                what,
+                ": not allowed in 7bit or 8bit data"
+            ],
+            text![
+                what_ja,
+                "に NUL バイトがあります。7bit と 8bit のデータでは使えません"
+            ],
         );
     }
     if cte == Cte::SevenBit && !region.is_ascii() {
@@ -84,8 +105,8 @@ pub(crate) fn scan_identity(
             &rule::EIGHTBIT_IN_7BIT,
             p,
             crate::lines::non_ascii_end(buf, p).min(end),
-            format!("8-bit byte in the {what}, which is 7bit (no Content-Transfer-Encoding says otherwise)"),
-            format!("{what_ja}に 8 ビットのバイトがありますが、7bit 扱いです（Content-Transfer-Encoding で別の指定がありません）"),
+            text!["8-bit byte in the ", what, ", which is 7bit (no Content-Transfer-Encoding says otherwise)"],
+            text![what_ja, "に 8 ビットのバイトがありますが、7bit 扱いです（Content-Transfer-Encoding で別の指定がありません）"],
         );
     }
 }
@@ -154,8 +175,8 @@ pub(crate) fn check_base64(cx: &mut Cx, start: usize, end: usize, keep: bool) ->
             &rule::BASE64_INVALID_CHAR,
             p,
             p + 1,
-            format!("{bad_n} character(s) outside the base64 alphabet (first here); decoders skip them, so the data is probably corrupt"),
-            format!("base64 のアルファベット以外の文字が {bad_n} 個あります（最初はここ）。デコーダは読み飛ばすため、データが壊れている可能性があります"),
+            text![bad_n, " character(s) outside the base64 alphabet (first here); decoders skip them, so the data is probably corrupt"],
+            text!["base64 のアルファベット以外の文字が ", bad_n, " 個あります（最初はここ）。デコーダは読み飛ばすため、データが壊れている可能性があります"],
         );
     }
     if let Some((s, e, len)) = long_first {
@@ -163,8 +184,19 @@ pub(crate) fn check_base64(cx: &mut Cx, start: usize, end: usize, keep: bool) ->
             &rule::BASE64_LINE_TOO_LONG,
             s,
             e,
-            format!("{long_n} base64 line(s) longer than 76 characters (this one: {len})"),
-            format!("76 文字を超える base64 の行が {long_n} 行あります（この行は {len} 文字）"),
+            text![
+                long_n,
+                " base64 line(s) longer than 76 characters (this one: ",
+                len,
+                ")"
+            ],
+            text![
+                "76 文字を超える base64 の行が ",
+                long_n,
+                " 行あります（この行は ",
+                len,
+                " 文字）"
+            ],
         );
     }
     let q = data % 4;
@@ -188,8 +220,8 @@ pub(crate) fn check_base64(cx: &mut Cx, start: usize, end: usize, keep: bool) ->
             &rule::BASE64_BAD_PADDING,
             p,
             (p + 1).min(end.max(p)),
-            format!("base64: {en}"),
-            format!("base64: {ja}"),
+            text!["base64: ", en],
+            text!["base64: ", ja],
         );
     }
     if let Some(p) = eight {
@@ -303,8 +335,15 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
             &rule::QP_INVALID_ESCAPE,
             p,
             escape_end(p),
-            format!("{esc_n} '=' not followed by two hex digits or a line break (first here)"),
-            format!("16 進数 2 桁か改行が続かない '=' が {esc_n} 個あります（最初はここ）"),
+            text![
+                esc_n,
+                " '=' not followed by two hex digits or a line break (first here)"
+            ],
+            text![
+                "16 進数 2 桁か改行が続かない '=' が ",
+                esc_n,
+                " 個あります（最初はここ）"
+            ],
         );
     }
     if let Some(p) = lower_first {
@@ -324,8 +363,8 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
                 &rule::QP_INVALID_ESCAPE,
                 s,
                 e,
-                format!("{trail_n} quoted-printable line(s) end in a literal space or tab (first here): readers delete it as transport padding"),
-                format!("末尾が生の空白かタブの quoted-printable の行が {trail_n} 行あります（最初はここ）。受信側はトランスポートの詰め物として削除します"),
+                text![trail_n, " quoted-printable line(s) end in a literal space or tab (first here): readers delete it as transport padding"],
+                text!["末尾が生の空白かタブの quoted-printable の行が ", trail_n, " 行あります（最初はここ）。受信側はトランスポートの詰め物として削除します"],
             )
             .sev(Severity::Warning)
             .rfc("RFC 2045 6.7")
@@ -339,8 +378,19 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
             &rule::QP_LINE_TOO_LONG,
             s,
             e,
-            format!("{long_n} quoted-printable line(s) longer than 76 characters (this one: {len})"),
-            format!("76 文字を超える quoted-printable の行が {long_n} 行あります（この行は {len} 文字）"),
+            text![
+                long_n,
+                " quoted-printable line(s) longer than 76 characters (this one: ",
+                len,
+                ")"
+            ],
+            text![
+                "76 文字を超える quoted-printable の行が ",
+                long_n,
+                " 行あります（この行は ",
+                len,
+                " 文字）"
+            ],
         );
     }
     if let Some(p) = eight {

@@ -4,7 +4,7 @@
 
 use crate::address::Mailbox;
 use crate::cx::Cx;
-use crate::diag::{rule, DiagExt};
+use crate::diag::{rule, text, DiagExt};
 use crate::header::Header;
 use crate::{BodyType, Envelope, EnvelopeComparison, RecipientRow};
 use std::collections::btree_map::{BTreeMap, Entry};
@@ -70,8 +70,16 @@ pub(crate) fn check(
                 &rule::SMTPUTF8_REQUIRED,
                 0,
                 0,
-                format!("envelope address <{}> is not ASCII; it needs the SMTPUTF8 parameter", strip_angle(a)),
-                format!("エンベロープのアドレス <{}> は ASCII ではありません。SMTPUTF8 パラメータが必要です", strip_angle(a)),
+                text![
+                    "envelope address <",
+                    strip_angle(a),
+                    "> is not ASCII; it needs the SMTPUTF8 parameter"
+                ],
+                text![
+                    "エンベロープのアドレス <",
+                    strip_angle(a),
+                    "> は ASCII ではありません。SMTPUTF8 パラメータが必要です"
+                ],
             );
         }
     }
@@ -128,8 +136,8 @@ pub(crate) fn check(
                     &rule::ENVELOPE_HEADER_MISMATCH,
                     m.start,
                     m.end,
-                    format!("{} is in the header but not among the RCPT TO recipients: this transaction does not deliver to it", m.address),
-                    format!("{} はヘッダーにありますが RCPT TO の宛先にありません。この配送では届きません", m.address),
+                    text![m.address, " is in the header but not among the RCPT TO recipients: this transaction does not deliver to it"],
+                    text![m.address, " はヘッダーにありますが RCPT TO の宛先にありません。この配送では届きません"],
                 );
             }
         }
@@ -143,8 +151,8 @@ pub(crate) fn check(
             &rule::ENVELOPE_HEADER_MISMATCH,
             at,
             at,
-            format!("RCPT TO:<{}> is in no To/Cc/Bcc field: normal for Bcc recipients, mailing lists and forwarding", row.address),
-            format!("RCPT TO:<{}> はどの To/Cc/Bcc にもありません。Bcc の宛先、メーリングリスト、転送では普通のことです", row.address),
+            text!["RCPT TO:<", row.address, "> is in no To/Cc/Bcc field: normal for Bcc recipients, mailing lists and forwarding"],
+            text!["RCPT TO:<", row.address, "> はどの To/Cc/Bcc にもありません。Bcc の宛先、メーリングリスト、転送では普通のことです"],
         );
     }
     let mail_from = strip_angle(&env.mail_from).to_string();
@@ -153,14 +161,14 @@ pub(crate) fn check(
             let shown = if mail_from.is_empty() {
                 "<>".to_string()
             } else {
-                format!("<{mail_from}>")
+                text!["<", mail_from, ">"]
             };
             cx.sink.add(
                 &rule::ENVELOPE_HEADER_MISMATCH,
                 f.start,
                 f.end,
-                format!("MAIL FROM:{shown} differs from the From: header; bounces go to MAIL FROM, SPF checks its domain, DMARC wants the domains aligned"),
-                format!("MAIL FROM:{shown} は From: ヘッダーと異なります。エラーメールは MAIL FROM に返り、SPF はそのドメインを、DMARC はドメインの一致を確認します"),
+                text!["MAIL FROM:", shown, " differs from the From: header; bounces go to MAIL FROM, SPF checks its domain, DMARC wants the domains aligned"],
+                text!["MAIL FROM:", shown, " は From: ヘッダーと異なります。エラーメールは MAIL FROM に返り、SPF はそのドメインを、DMARC はドメインの一致を確認します"],
             );
         }
     }

@@ -4,7 +4,7 @@
 use crate::address::{self, Mailbox};
 use crate::cx::Cx;
 use crate::date;
-use crate::diag::{rule, DiagExt, Severity};
+use crate::diag::{rule, text, DiagExt, Severity};
 use crate::header::{Field, Header};
 use crate::msgid;
 
@@ -92,8 +92,8 @@ fn duplicates(cx: &mut Cx, h: &Header, message: bool) {
                     &rule::DUPLICATE_FIELD,
                     f.start,
                     f.name_end,
-                    format!("second {} field: {why}", f.name),
-                    format!("2 つ目の {} フィールドです: {why_ja}", f.name),
+                    text!["second ", f.name, " field: ", why],
+                    text!["2 つ目の ", f.name, " フィールドです: ", why_ja],
                 )
                 .rfc(rfc);
         } else {
@@ -219,8 +219,8 @@ pub(crate) fn check_message<'a>(
                             &rule::MSG_ID_UNQUALIFIED,
                             id.start,
                             id.end,
-                            format!("the right side of {} ('{}') is not a fully qualified domain, so the id may not be globally unique", f.name, id.right),
-                            format!("{} の右側（'{}'）が完全修飾ドメインではないため、識別子が世界で一意にならない恐れがあります", f.name, id.right),
+                            text!["the right side of ", f.name, " ('", id.right, "') is not a fully qualified domain, so the id may not be globally unique"],
+                            text![f.name, " の右側（'", id.right, "'）が完全修飾ドメインではないため、識別子が世界で一意にならない恐れがあります"],
                         );
                     }
                 }
@@ -252,14 +252,16 @@ pub(crate) fn check_message<'a>(
                     &rule::SENDER_REQUIRED,
                     f.start,
                     f.name_end,
-                    format!(
-                        "From: lists {} mailboxes but there is no Sender: field",
-                        from.len()
-                    ),
-                    format!(
-                        "From: に {} 個のメールボックスがありますが Sender: フィールドがありません",
-                        from.len()
-                    ),
+                    text![
+                        "From: lists ",
+                        from.len(),
+                        " mailboxes but there is no Sender: field"
+                    ],
+                    text![
+                        "From: に ",
+                        from.len(),
+                        " 個のメールボックスがありますが Sender: フィールドがありません"
+                    ],
                 );
             }
         }
@@ -270,8 +272,8 @@ pub(crate) fn check_message<'a>(
                         &rule::REDUNDANT_SENDER,
                         f.start,
                         f.end,
-                        format!("Sender: <{}> is the same as the only From: mailbox; it SHOULD NOT be used then", s1.address),
-                        format!("Sender: <{}> は From: の唯一のメールボックスと同じです。その場合は使うべきではありません（SHOULD NOT）", s1.address),
+                        text!["Sender: <", s1.address, "> is the same as the only From: mailbox; it SHOULD NOT be used then"],
+                        text!["Sender: <", s1.address, "> は From: の唯一のメールボックスと同じです。その場合は使うべきではありません（SHOULD NOT）"],
                     );
                 }
             }
@@ -306,14 +308,14 @@ fn address_field_rules(cx: &mut Cx, f: &Field, list: &address::AddrList) {
                 &rule::EMPTY_ADDRESS_FIELD,
                 f.start,
                 f.end,
-                format!(
-                    "{}: is empty; it needs at least one address (remove it if there is none)",
-                    f.name
-                ),
-                format!(
-                    "{}: が空です。1 つ以上のアドレスが必要です（無いならフィールドごと削除）",
-                    f.name
-                ),
+                text![
+                    f.name,
+                    ": is empty; it needs at least one address (remove it if there is none)"
+                ],
+                text![
+                    f.name,
+                    ": が空です。1 つ以上のアドレスが必要です（無いならフィールドごと削除）"
+                ],
             );
         }
         return;
@@ -323,8 +325,15 @@ fn address_field_rules(cx: &mut Cx, f: &Field, list: &address::AddrList) {
             &rule::BCC_PRESENT,
             f.start,
             f.end,
-            format!("{}: with addresses is transmitted: every recipient can read who was blind-copied", f.name),
-            format!("アドレス入りの {}: が送信されています。受信者全員が Bcc の宛先を見られてしまいます", f.name),
+            text![
+                f.name,
+                ": with addresses is transmitted: every recipient can read who was blind-copied"
+            ],
+            text![
+                "アドレス入りの ",
+                f.name,
+                ": が送信されています。受信者全員が Bcc の宛先を見られてしまいます"
+            ],
         );
     }
     if (name == b"sender" || name == b"resent-sender") && list.mailboxes.len() > 1 {
@@ -332,8 +341,8 @@ fn address_field_rules(cx: &mut Cx, f: &Field, list: &address::AddrList) {
             &rule::INVALID_ADDRESS,
             f.start,
             f.end,
-            format!("{}: must hold exactly one mailbox", f.name),
-            format!("{}: にはメールボックスをちょうど 1 つだけ書きます", f.name),
+            text![f.name, ": must hold exactly one mailbox"],
+            text![f.name, ": にはメールボックスをちょうど 1 つだけ書きます"],
         );
     }
 }
