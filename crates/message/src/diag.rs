@@ -336,7 +336,7 @@ pub(crate) struct Sink {
 impl Default for Sink {
     fn default() -> Self {
         Sink {
-            diags: Vec::new(),
+            diags: Vec::with_capacity(16),
             counts: [0; rule::COUNT],
         }
     }
