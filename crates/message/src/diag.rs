@@ -5,7 +5,7 @@ use serde::Serialize;
 use std::borrow::Cow;
 
 /// A diagnostic's text: most are fixed sentences (borrowed, no allocation); those that
-/// quote the input are formatted.
+/// quote the input are joined with [`text!`].
 pub type Text = Cow<'static, str>;
 
 /// How bad a finding is. `Error`: breaks a MUST or the grammar (strict receivers may
@@ -54,32 +54,19 @@ pub(crate) trait Piece {
     fn push_to(&self, s: &mut String);
 }
 
-impl Piece for str {
-    fn size(&self) -> usize {
-        self.len()
-    }
-    fn push_to(&self, s: &mut String) {
-        s.push_str(self)
-    }
+macro_rules! text_piece {
+    ($($t:ty),*) => {$(
+        impl Piece for $t {
+            fn size(&self) -> usize {
+                self.len()
+            }
+            fn push_to(&self, s: &mut String) {
+                s.push_str(self)
+            }
+        }
+    )*};
 }
-
-impl Piece for String {
-    fn size(&self) -> usize {
-        self.len()
-    }
-    fn push_to(&self, s: &mut String) {
-        s.push_str(self)
-    }
-}
-
-impl Piece for Cow<'_, str> {
-    fn size(&self) -> usize {
-        self.len()
-    }
-    fn push_to(&self, s: &mut String) {
-        s.push_str(self)
-    }
-}
+text_piece!(str, String, Cow<'_, str>);
 
 impl Piece for char {
     fn size(&self) -> usize {
@@ -103,6 +90,7 @@ macro_rules! decimal_piece {
     ($($t:ty),*) => {$(
         impl Piece for $t {
             fn size(&self) -> usize {
+                // The longest of these in decimal: u64::MAX and i64::MIN have 20 characters.
                 20
             }
             fn push_to(&self, s: &mut String) {
@@ -113,8 +101,8 @@ macro_rules! decimal_piece {
 }
 decimal_piece!(u8, u16, u32, u64, usize, i32, i64);
 
-/// Joins pieces, sized once. One small function for every finding's text, instead of
-/// `format!`'s machinery inlined at each of ~100 call sites.
+/// Joins pieces into one string, sized once. One small function for every finding's
+/// text, where `format!` put its machinery at each call site.
 pub(crate) fn join(pieces: &[&dyn Piece]) -> String {
     let mut s = String::with_capacity(pieces.iter().map(|p| p.size()).sum());
     for p in pieces {
@@ -123,8 +111,8 @@ pub(crate) fn join(pieces: &[&dyn Piece]) -> String {
     s
 }
 
-/// `text!["a ", x, " b"]`: a diagnostic's text from literal and quoted pieces, like
-/// `format!("a {x} b")` (plain `Display` only) at a fraction of the cost.
+/// `text!["a ", x, " b"]` is `format!("a {x} b")` for pieces that are text (`str`,
+/// `String`, `Cow<str>`), a `char` or an integer: a diagnostic's text, built by [`join`].
 macro_rules! text {
     ($($p:expr),+ $(,)?) => {
         $crate::diag::join(&[$(&$p as &dyn $crate::diag::Piece),+])

@@ -1,7 +1,7 @@
 //! RFC 5322 3.6.4 msg-id: `"<" id-left "@" id-right ">"`, with the obsolete
 //! local-part / domain forms of 4.5.4 accepted as warnings.
 
-use crate::diag::{rule, text, DiagExt, Severity, Sink, Text};
+use crate::diag::{rule, text, DiagExt, Severity, Sink};
 use crate::lex::{self, Kind, Token};
 use std::borrow::Cow;
 
@@ -21,8 +21,8 @@ fn bad(sink: &mut Option<&mut Sink>, field: &str, s: usize, e: usize, en: &str, 
             &rule::INVALID_MSG_ID,
             s,
             e,
-            Text::from(text![field, ": ", en]),
-            Text::from(text![field, ": ", ja]),
+            text![field, ": ", en],
+            text![field, ": ", ja],
         );
     }
 }
@@ -74,12 +74,11 @@ pub(crate) fn parse<'a>(
                             &rule::INVALID_MSG_ID,
                             t.start,
                             t.end,
-                            Text::from(text![
+                            text![
                                 field,
-                                ": ",
-                                "words between message identifiers are obsolete syntax"
-                            ]),
-                            Text::from(text![field, ": ", "識別子の間の語は廃止された構文です"]),
+                                ": words between message identifiers are obsolete syntax"
+                            ],
+                            text![field, ": 識別子の間の語は廃止された構文です"],
                         )
                         .sev(Severity::Warning)
                         .rfc("RFC 5322 4.5.4");
@@ -237,16 +236,14 @@ fn check_inner<'a>(
                 &rule::INVALID_MSG_ID,
                 lt.start,
                 gt.end,
-                Text::from(text![
+                text![
                     field,
-                    ": ",
-                    "quoted strings or whitespace/comments inside <...> are obsolete syntax"
-                ]),
-                Text::from(text![
+                    ": quoted strings or whitespace/comments inside <...> are obsolete syntax"
+                ],
+                text![
                     field,
-                    ": ",
-                    "<...> の中の引用文字列・空白・コメントは廃止された構文です"
-                ]),
+                    ": <...> の中の引用文字列・空白・コメントは廃止された構文です"
+                ],
             )
             .sev(Severity::Warning)
             .rfc("RFC 5322 4.5.4");

@@ -137,8 +137,8 @@ impl<'a> Lx<'a, '_> {
                 r,
                 s,
                 e.max(s),
-                Text::from(text![self.field, ": ", &en]),
-                Text::from(text![self.field, ": ", &ja]),
+                text![self.field, ": ", en],
+                text![self.field, ": ", ja],
             );
         }
     }
@@ -149,8 +149,8 @@ impl<'a> Lx<'a, '_> {
                 r,
                 s,
                 e.max(s),
-                Text::from(text![self.field, ": ", &en]),
-                Text::from(text![self.field, ": ", &ja]),
+                text![self.field, ": ", en],
+                text![self.field, ": ", ja],
             )
             .sev(Severity::Warning)
             .rfc(rfc);
