@@ -293,7 +293,13 @@ test('validator: ISO-2022-JP-2 (RFC 1554) reads with the browser\'s decoders, si
   assert.match(await summary.innerText(), /^0 errors · 0 warnings/);
   await page.locator('.validator details summary', { hasText: 'Header fields (decoded)' }).click();
   const subject = page.locator('.validator table.headers tr', { hasText: 'Subject' });
-  assert.equal(await subject.locator('td').innerText(), 'テスト café');
+  assert.equal(await subject.locator('.decoded').innerText(), 'テスト café');
+  // The value as written is on the page too, not only in a tooltip.
+  assert.equal(await subject.locator('.raw code').innerText(), '=?ISO-2022-JP-2?B?GyRCJUYlOSVIGyhCIGNhZhsuQRtOaQ==?=');
+  // And the body as a reader sees it: the text part decoded.
+  await page.locator('.validator details summary', { hasText: 'MIME structure' }).click();
+  await page.locator('.validator .part-text summary', { hasText: 'Decoded text' }).click();
+  assert.equal((await page.locator('.validator .part-text pre').innerText()).trimEnd(), 'こんにちは 简 café');
   // One slip (an unknown escape sequence) is reported where it is.
   await message.fill(`Content-Type: text/plain; charset=ISO-2022-JP-2\n\nok ${esc}$Zx\n`);
   const slip = page.getByRole('list', { name: 'Diagnostics' }).getByRole('listitem').filter({ hasText: 'charset-decode-error' });

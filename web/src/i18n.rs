@@ -193,6 +193,9 @@ texts! {
     Infos => "notes", "情報";
     DecodedHeaders => "Header fields (decoded)", "ヘッダーフィールド（デコード済み）";
     MimeTree => "MIME structure", "MIME 構造";
+    AsWritten => "as written: ", "元の表記: ";
+    DecodedText => "Decoded text", "デコードしたテキスト";
+    TextCut => "The text is cut here; the rest is not shown.", "テキストはここまでで、残りは表示していません。";
     EnvelopeVsHeader => "Envelope vs header", "エンベロープとヘッダー";
     Address => "Address", "アドレス";
     Compose => "Compose", "メッセージ作成";

@@ -1,6 +1,6 @@
 //! Mailroom's playground: a Yew app over the core crates. Everything it shows (replies,
 //! states, explanations) comes from `mailroom-smtp` / `mailroom-message`; the UI only lays
-//! it out. `state`, `settings`, `scenario` and `i18n` are pure and tested natively; the
+//! it out. `state`, `settings`, `scenario`, `i18n` and the small helpers are pure and tested natively; the
 //! components are wasm-only.
 
 pub mod decimal;
@@ -10,6 +10,7 @@ pub mod params;
 pub mod saved;
 pub mod scenario;
 pub mod settings;
+pub mod shorten;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

@@ -463,13 +463,9 @@ impl Playground {
     }
 
     fn push_client(&mut self, line: &str, kind: LineKind) {
-        let mut shown = line.to_owned();
-        if shown.len() > MAX_SHOWN_LINE {
-            let mut cut = MAX_SHOWN_LINE;
-            while !shown.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            shown.truncate(cut);
+        let (kept, cut) = crate::shorten::at_most(line, MAX_SHOWN_LINE);
+        let mut shown = kept.to_owned();
+        if cut {
             shown.push('…');
         }
         self.push(Entry::Client { line: shown, kind });

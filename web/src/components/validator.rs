@@ -168,8 +168,19 @@ pub fn validator(props: &Props) -> Html {
             }
         });
         let headers = r.headers.iter().map(|h| {
+            // The value as written, when decoding or unfolding changed it: folding and
+            // encoded words are what a reader of this panel came to see.
+            let raw = h.raw_value.trim_matches([' ', '\t', '\r', '\n']);
             html! {
-                <tr><th scope="row">{ h.name.clone() }</th><td title={h.raw_value.clone()}>{ h.decoded_value.clone() }</td></tr>
+                <tr>
+                    <th scope="row">{ h.name.clone() }</th>
+                    <td>
+                        <span class="decoded">{ h.decoded_value.clone() }</span>
+                        if raw != h.decoded_value {
+                            <span class="raw">{ T::AsWritten.get(lang) }<code>{ raw.to_owned() }</code></span>
+                        }
+                    </td>
+                </tr>
             }
         });
         let comparison = r.envelope_comparison.as_ref().map(|c| {
@@ -210,7 +221,7 @@ pub fn validator(props: &Props) -> Html {
             if let Some(root) = &r.mime {
                 <details>
                     <summary>{ T::MimeTree.get(lang) }</summary>
-                    <ul class="mime">{ mime(root) }</ul>
+                    <ul class="mime">{ mime(root, lang) }</ul>
                 </details>
             }
             </>
@@ -251,7 +262,11 @@ fn summary(r: &Report<'_>, lang: Lang) -> String {
     .join(" · ")
 }
 
-fn mime(n: &MimeNode<'_>) -> Html {
+/// Shown of a part's decoded text at most: the report keeps up to 1 MiB, and every
+/// update renders it again.
+const MAX_TEXT_SHOWN: usize = 64 * 1024;
+
+fn mime(n: &MimeNode<'_>, lang: Lang) -> Html {
     let mut label = n.content_type.to_string();
     if let Some(c) = &n.charset {
         label.push_str(&format!("; charset={c}"));
@@ -260,11 +275,25 @@ fn mime(n: &MimeNode<'_>) -> Html {
     if let Some(f) = &n.filename {
         label.push_str(&format!(" · {f}"));
     }
+    // A text part as a reader sees it: transfer encoding and charset undone.
+    let text = n.text.as_deref().map(|t| {
+        let (shown, cut) = crate::shorten::at_most(t, MAX_TEXT_SHOWN);
+        html! {
+            <details class="part-text">
+                <summary>{ T::DecodedText.get(lang) }</summary>
+                <pre>{ shown.to_owned() }</pre>
+                if cut || n.text_truncated {
+                    <p class="small">{ T::TextCut.get(lang) }</p>
+                }
+            </details>
+        }
+    });
     html! {
         <li>
             <code>{ label }</code>
+            { for text }
             if !n.children.is_empty() {
-                <ul>{ for n.children.iter().map(mime) }</ul>
+                <ul>{ for n.children.iter().map(|c| mime(c, lang)) }</ul>
             }
         </li>
     }
