@@ -55,18 +55,27 @@ pub fn fuzz(args: &[String]) -> Result<ExitCode, String> {
         println!("[install] cargo-fuzz");
         run::status(run::command("cargo").args(["install", "cargo-fuzz", "--locked"]))?;
     }
-    for target in ["command", "path", "session"] {
+    let root = run::root();
+    let targets = [
+        ("crates/smtp/fuzz", "command"),
+        ("crates/smtp/fuzz", "path"),
+        ("crates/smtp/fuzz", "session"),
+        ("crates/message/fuzz", "lint"),
+    ];
+    for (dir, target) in targets {
+        // Its own corpus (where libFuzzer keeps what it finds), and for the validator
+        // the shared test messages as seeds: mail-shaped input reaches deeper than bytes.
+        let own = format!("{dir}/corpus/{target}");
+        std::fs::create_dir_all(root.join(&own)).map_err(|e| format!("{own}: {e}"))?;
+        let mut corpora = vec![own];
+        if target == "lint" && root.join("../shared/corpus").is_dir() {
+            corpora.push("../shared/corpus".into());
+        }
         run::status(
             run::command("cargo")
-                .args([
-                    "+nightly",
-                    "fuzz",
-                    "run",
-                    target,
-                    "--fuzz-dir",
-                    "crates/smtp/fuzz",
-                    "--",
-                ])
+                .args(["+nightly", "fuzz", "run", target, "--fuzz-dir", dir])
+                .args(&corpora)
+                .arg("--")
                 .arg(format!("-runs={runs}")),
         )?;
     }

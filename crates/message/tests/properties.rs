@@ -39,6 +39,35 @@ fn entry((n, a): &(Option<String>, String)) -> String {
     }
 }
 
+/// (line, column) of byte offset `at`, counted the slow, obvious way: lines end at LF,
+/// columns count bytes from 1 (the JSON schema's convention).
+fn position(input: &[u8], at: usize) -> (u32, u32) {
+    let before = &input[..at];
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    (line as u32, (at - line_start + 1) as u32)
+}
+
+/// Every reported position is inside the input, with the line and column of its offset,
+/// and the findings are sorted by range, then rule.
+fn positions_hold(input: &[u8], r: &mailroom_message::Report<'_>) -> Result<(), TestCaseError> {
+    for d in &r.diagnostics {
+        prop_assert!(d.start <= d.end && d.end <= input.len(), "{:?}", d);
+        prop_assert_eq!((d.line, d.column), position(input, d.start), "{:?}", d);
+    }
+    for w in r.diagnostics.windows(2) {
+        prop_assert!((w[0].start, w[0].end, w[0].rule) <= (w[1].start, w[1].end, w[1].rule));
+    }
+    for h in &r.headers {
+        prop_assert!(h.start <= h.end && h.end <= input.len());
+        prop_assert_eq!(h.line, position(input, h.start).0);
+    }
+    Ok(())
+}
+
 fn norm_breaks(s: &str) -> String {
     s.replace("\r\n", "\n").replace('\r', "\n")
 }
@@ -112,9 +141,7 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..3000)) {
         let r = lint(&bytes, &LintOptions::default());
-        for d in &r.diagnostics {
-            prop_assert!(d.start <= d.end && d.end <= bytes.len() && d.line >= 1 && d.column >= 1);
-        }
+        positions_hold(&bytes, &r)?;
     }
 
     /// Bytes assembled from mail-shaped fragments reach much deeper than random bytes.
@@ -130,9 +157,7 @@ proptest! {
         let bytes: Vec<u8> = parts.concat().into_bytes();
         let env = envelope.then(|| Envelope { mail_from: "ü@x".into(), rcpt_to: vec!["a@b.c".into()], body: BodyType::SevenBit, smtputf8: false });
         let r = lint(&bytes, &LintOptions { envelope: env });
-        for d in &r.diagnostics {
-            prop_assert!(d.start <= d.end && d.end <= bytes.len());
-        }
+        positions_hold(&bytes, &r)?;
     }
 }
 
