@@ -163,7 +163,7 @@ pub struct EnvelopeComparison {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report<'a> {
-    /// Sorted by position, then rule id.
+    /// Sorted by byte range (start, then end), then rule id.
     pub diagnostics: Vec<Diagnostic>,
     pub headers: Vec<HeaderView<'a>>,
     pub mime: Option<MimeNode<'a>>,
