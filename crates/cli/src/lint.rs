@@ -2,7 +2,7 @@
 //! envelope, RFC 5321 / 6152 / 6531) and print the findings.
 //!
 //! ```text
-//! mailroom lint [--format text|json] [--mail-from A] [--rcpt-to B ...]
+//! mailroom lint [--format text|json] [--lang en|ja] [--mail-from A] [--rcpt-to B ...]
 //!               [--body 7BIT|8BITMIME|BINARYMIME] [--smtputf8] FILE...|-
 //! ```
 //!
@@ -24,6 +24,12 @@
 //! ```
 //!
 //! followed by a summary line per file: `msg.eml: 1 error, 2 warnings, 0 notes`.
+//!
+//! `--lang ja` prints the messages, hints and summary in Japanese; without it the
+//! locale decides (`LC_ALL`, else `LC_MESSAGES`, else `LANG`: Japanese when it starts
+//! with `ja`). The `file:line:col: severity[rule]` prefix and the `= help:` label stay
+//! as they are, so tools that read the output work in either language. JSON always
+//! carries both languages.
 //!
 //! JSON output (`--format json`), one document on stdout; schema version 1:
 //!
@@ -81,11 +87,44 @@ pub enum Body {
     BinaryMime,
 }
 
+/// The language of text output.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Ja,
+}
+
+impl Lang {
+    /// The locale's language: the first of `LC_ALL`, `LC_MESSAGES`, `LANG` that is set and
+    /// not empty (POSIX precedence) decides; Japanese when it starts with "ja".
+    fn from_env(var: impl Fn(&str) -> Option<String>) -> Lang {
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .into_iter()
+            .filter_map(&var)
+            .find(|v| !v.is_empty());
+        match locale {
+            Some(l) if l.starts_with("ja") => Lang::Ja,
+            _ => Lang::En,
+        }
+    }
+
+    fn pick<'a>(self, en: &'a str, ja: &'a str) -> &'a str {
+        match self {
+            Lang::Ja if !ja.is_empty() => ja,
+            _ => en,
+        }
+    }
+}
+
 #[derive(clap::Args, Debug)]
 pub struct LintArgs {
     /// Output format: text (rustc style) or json (stable schema, see `mailroom lint --help`).
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// Language of text output (messages, hints, summary); default: from the locale
+    /// (LC_ALL, LC_MESSAGES, LANG). JSON has both.
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
     /// Envelope sender (MAIL FROM), e.g. chris@foo.edu; turns on the envelope rules.
     #[arg(long = "mail-from", value_name = "ADDRESS")]
     pub mail_from: Option<String>,
@@ -195,6 +234,9 @@ fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
 /// Runs the subcommand; see the module documentation for output and exit status.
 pub fn run(args: &LintArgs) -> ExitCode {
     let opts = args.options();
+    let lang = args
+        .lang
+        .unwrap_or_else(|| Lang::from_env(|k| std::env::var(k).ok()));
     let mut any_errors = false;
     // JSON needs only the diagnostics: each Report's views and decoded texts are dropped
     // as soon as the file is checked, so memory does not grow with the inputs.
@@ -211,7 +253,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
                 match args.format {
                     // Text is streamed file by file, so large inputs are not all kept.
                     Format::Text => {
-                        if write_text(&mut out, &name, &bytes, &report).is_err() {
+                        if write_text(&mut out, &name, &bytes, &report, lang).is_err() {
                             return ExitCode::from(2);
                         }
                     }
@@ -287,10 +329,38 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// "msg.eml: 1 error, 2 warnings, 0 notes", or in Japanese.
+fn summary(name: &str, r: &Report, lang: Lang) -> String {
+    let infos = mailroom_message::diag::count(&r.diagnostics, Severity::Info);
+    let (e, w) = (r.errors(), r.warnings());
+    let mut s = match lang {
+        Lang::En => format!(
+            "{name}: {}, {}, {}",
+            plural(e, "error", "errors"),
+            plural(w, "warning", "warnings"),
+            plural(infos, "note", "notes")
+        ),
+        Lang::Ja => format!("{name}: エラー {e} 件、警告 {w} 件、情報 {infos} 件"),
+    };
+    for x in &r.suppressed {
+        s.push_str(&match lang {
+            Lang::En => format!(" ({} more {} not shown)", x.count, x.rule),
+            Lang::Ja => format!("（ほかに {} が {} 件、表示していません）", x.rule, x.count),
+        });
+    }
+    s
+}
+
 /// Characters of source shown around the caret at most.
 const WINDOW: usize = 120;
 
-fn write_text(w: &mut impl Write, name: &str, bytes: &[u8], r: &Report) -> std::io::Result<()> {
+fn write_text(
+    w: &mut impl Write,
+    name: &str,
+    bytes: &[u8],
+    r: &Report,
+    lang: Lang,
+) -> std::io::Result<()> {
     for d in &r.diagnostics {
         writeln!(
             w,
@@ -301,7 +371,7 @@ fn write_text(w: &mut impl Write, name: &str, bytes: &[u8], r: &Report) -> std::
             d.rule,
             // Messages may quote the input: no raw control or BIDI character reaches the
             // terminal, and the line stays one line for tools that parse it.
-            printable(d.message.as_bytes())
+            printable(lang.pick(&d.message, &d.message_ja).as_bytes())
         )?;
         let (src, caret_col, caret_len) = source_excerpt(bytes, d);
         let num = d.line.to_string();
@@ -314,23 +384,9 @@ fn write_text(w: &mut impl Write, name: &str, bytes: &[u8], r: &Report) -> std::
             "^".repeat(caret_len)
         )?;
         writeln!(w, "  = {}", d.rfc)?;
-        writeln!(w, "  = help: {}", d.hint)?;
+        writeln!(w, "  = help: {}", lang.pick(d.hint, d.hint_ja))?;
     }
-    let infos = r
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Info)
-        .count();
-    let mut summary = format!(
-        "{name}: {}, {}, {}",
-        plural(r.errors(), "error", "errors"),
-        plural(r.warnings(), "warning", "warnings"),
-        plural(infos, "note", "notes")
-    );
-    for s in &r.suppressed {
-        summary.push_str(&format!(" ({} more {} not shown)", s.count, s.rule));
-    }
-    writeln!(w, "{summary}")
+    writeln!(w, "{}", summary(name, r, lang))
 }
 
 /// The diagnostic's line as printable text, the caret's column in that text (terminal
@@ -444,4 +500,34 @@ fn is_format(c: char) -> bool {
             | 0xFEFF
             | 0xFFF9..=0xFFFB
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lang;
+
+    #[test]
+    fn locale_precedence() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            Lang::from_env(move |k| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            })
+        };
+        assert_eq!(env(&[]), Lang::En);
+        assert_eq!(env(&[("LANG", "ja_JP.UTF-8")]), Lang::Ja);
+        assert_eq!(env(&[("LANG", "ja")]), Lang::Ja);
+        assert_eq!(env(&[("LANG", "en_US.UTF-8")]), Lang::En);
+        // LC_ALL, then LC_MESSAGES, then LANG; an empty one does not count.
+        assert_eq!(env(&[("LC_ALL", "C"), ("LANG", "ja_JP.UTF-8")]), Lang::En);
+        assert_eq!(
+            env(&[("LC_ALL", ""), ("LC_MESSAGES", "ja_JP"), ("LANG", "C")]),
+            Lang::Ja
+        );
+        assert_eq!(
+            env(&[("LC_MESSAGES", "C"), ("LANG", "ja_JP.UTF-8")]),
+            Lang::En
+        );
+    }
 }

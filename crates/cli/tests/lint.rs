@@ -5,7 +5,18 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 fn mailroom(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mailroom"))
+    mailroom_with_locale(args, stdin, &[])
+}
+
+/// Runs with only the given locale variables set (none inherited from the test's
+/// environment, which would pick the output language).
+fn mailroom_with_locale(args: &[&str], stdin: Option<&[u8]>, locale: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailroom"));
+    for k in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        cmd.env_remove(k);
+    }
+    cmd.envs(locale.iter().copied());
+    let mut child = cmd
         .args(args)
         .stdin(if stdin.is_some() {
             Stdio::piped()
@@ -53,6 +64,86 @@ fn text_output_is_rustc_style_and_exit_1_on_errors() {
         s.trim_end()
             .ends_with(&format!("{f}: 2 errors, 2 warnings, 0 notes")),
         "{s}"
+    );
+}
+
+#[test]
+fn japanese_output_by_flag_or_locale_keeps_the_parseable_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "mistakes.eml", MISTAKES);
+    let ja = |args: &[&str], locale: &[(&str, &str)]| {
+        let out = mailroom_with_locale(args, None, locale);
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let by_flag = ja(&["lint", "--lang", "ja", &f], &[]);
+    let want = format!(
+        "{f}:2:31: warning[address-whitespace]: アドレスの中に空白があります。RFC 5322 では正しいものの、SMTP（RFC 5321）のパスでは使えません
+   2 | To: \"Mr. Foo\" <foo@example.com >
+     |                               ^
+  = RFC 5321 4.1.2
+  = help: アドレス内の空白やコメントを取り除き、<local@domain> と書いてください。
+"
+    );
+    assert!(by_flag.starts_with(&want), "{by_flag}");
+    assert!(
+        by_flag
+            .trim_end()
+            .ends_with(&format!("{f}: エラー 2 件、警告 2 件、情報 0 件")),
+        "{by_flag}"
+    );
+    // The locale decides without the flag: LANG, unless LC_ALL or LC_MESSAGES is set.
+    assert_eq!(ja(&["lint", &f], &[("LANG", "ja_JP.UTF-8")]), by_flag);
+    assert_eq!(
+        ja(
+            &["lint", &f],
+            &[("LC_MESSAGES", "ja_JP.UTF-8"), ("LANG", "C")]
+        ),
+        by_flag
+    );
+    let english = ja(&["lint", &f], &[]);
+    assert!(
+        english.contains("whitespace inside the address"),
+        "{english}"
+    );
+    assert_eq!(
+        ja(
+            &["lint", &f],
+            &[("LC_ALL", "C.UTF-8"), ("LANG", "ja_JP.UTF-8")]
+        ),
+        english
+    );
+    assert_eq!(
+        ja(&["lint", "--lang", "en", &f], &[("LANG", "ja_JP.UTF-8")]),
+        english
+    );
+    // Findings over the per-rule cap are counted in the summary, in either language.
+    let long = dir.path().join("long.eml");
+    let head = "From: a@b.example\r\nDate: Thu, 26 Oct 2023 00:07:56 +0900\r\nMessage-ID: <1@b.example>\r\nSubject: s\r\n\r\n";
+    std::fs::write(
+        &long,
+        format!("{head}{}", format!("{}\r\n", "a".repeat(1000)).repeat(103)),
+    )
+    .unwrap();
+    let long = long.display().to_string();
+    let last = |s: String| s.trim_end().lines().last().unwrap_or("").to_owned();
+    assert_eq!(
+        last(ja(&["lint", &long], &[])),
+        format!("{long}: 100 errors, 0 warnings, 0 notes (3 more line-too-long not shown)")
+    );
+    assert_eq!(
+        last(ja(&["lint", "--lang", "ja", &long], &[])),
+        format!("{long}: エラー 100 件、警告 0 件、情報 0 件（ほかに line-too-long が 3 件、表示していません）")
+    );
+    // JSON carries both languages whatever the locale.
+    let json = ja(
+        &["lint", "--format", "json", &f],
+        &[("LANG", "ja_JP.UTF-8")],
+    );
+    assert!(
+        json.contains("\"message\": \"whitespace inside the address")
+            && json.contains("アドレスの中に空白"),
+        "{json}"
     );
 }
 
