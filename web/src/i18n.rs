@@ -193,9 +193,10 @@ texts! {
     Infos => "notes", "情報";
     DecodedHeaders => "Header fields (decoded)", "ヘッダーフィールド（デコード済み）";
     MimeTree => "MIME structure", "MIME 構造";
-    AsWritten => "as written: ", "元の表記: ";
-    DecodedText => "Decoded text", "デコードしたテキスト";
-    TextCut => "The text is cut here; the rest is not shown.", "テキストはここまでで、残りは表示していません。";
+    AsWritten => "as written: ", "元の表記：";
+    DecodedText => "Decoded text", "テキスト（デコード済み）";
+    TextCut => "The rest is left out (the page shows the first 64 KB of decoded text).",
+        "以降は省略しています（デコード済みテキストは先頭 64 KB まで表示）。";
     EnvelopeVsHeader => "Envelope vs header", "エンベロープとヘッダー";
     Address => "Address", "アドレス";
     Compose => "Compose", "メッセージ作成";

@@ -58,8 +58,8 @@
 //! }
 //! ```
 //!
-//! Diagnostics are sorted by byte position. New fields may be added; existing ones keep
-//! their names and meaning.
+//! Diagnostics are sorted by byte range (start, then end), then rule id. New fields may be
+//! added; existing ones keep their names and meaning.
 
 use mailroom_message::{
     lint, BodyType, Diagnostic, Envelope, LintOptions, Report, Severity, Suppressed,
@@ -96,15 +96,23 @@ pub enum Lang {
 
 impl Lang {
     /// The locale's language: the first of `LC_ALL`, `LC_MESSAGES`, `LANG` that is set and
-    /// not empty (POSIX precedence) decides; Japanese when it starts with "ja".
+    /// not empty (POSIX precedence) decides; Japanese when it starts with "ja" and names
+    /// no codeset other than UTF-8 (the output is UTF-8: `ja_JP.eucJP` gets English rather
+    /// than text its terminal would garble).
     fn from_env(var: impl Fn(&str) -> Option<String>) -> Lang {
         let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
             .into_iter()
             .filter_map(&var)
-            .find(|v| !v.is_empty());
-        match locale {
-            Some(l) if l.starts_with("ja") => Lang::Ja,
-            _ => Lang::En,
+            .find(|v| !v.is_empty())
+            .unwrap_or_default();
+        let codeset = locale
+            .split_once('.')
+            .map(|(_, c)| c.split('@').next().unwrap_or(c).to_ascii_lowercase());
+        let utf8 = codeset.is_none_or(|c| c == "utf-8" || c == "utf8");
+        if locale.starts_with("ja") && utf8 {
+            Lang::Ja
+        } else {
+            Lang::En
         }
     }
 
@@ -234,9 +242,9 @@ fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
 /// Runs the subcommand; see the module documentation for output and exit status.
 pub fn run(args: &LintArgs) -> ExitCode {
     let opts = args.options();
-    let lang = args
-        .lang
-        .unwrap_or_else(|| Lang::from_env(|k| std::env::var(k).ok()));
+    let lang = args.lang.unwrap_or_else(|| {
+        Lang::from_env(|k| std::env::var_os(k).map(|v| v.to_string_lossy().into_owned()))
+    });
     let mut any_errors = false;
     // JSON needs only the diagnostics: each Report's views and decoded texts are dropped
     // as soon as the file is checked, so memory does not grow with the inputs.
@@ -345,7 +353,7 @@ fn summary(name: &str, r: &Report, lang: Lang) -> String {
     for x in &r.suppressed {
         s.push_str(&match lang {
             Lang::En => format!(" ({} more {} not shown)", x.count, x.rule),
-            Lang::Ja => format!("（ほかに {} が {} 件、表示していません）", x.rule, x.count),
+            Lang::Ja => format!("（ほかに {} {} 件は表示していません）", x.rule, x.count),
         });
     }
     s
@@ -529,5 +537,10 @@ mod tests {
             env(&[("LC_MESSAGES", "C"), ("LANG", "ja_JP.UTF-8")]),
             Lang::En
         );
+        // The output is UTF-8: another codeset gets English.
+        assert_eq!(env(&[("LANG", "ja_JP.utf8")]), Lang::Ja);
+        assert_eq!(env(&[("LANG", "ja_JP.UTF-8@cjknarrow")]), Lang::Ja);
+        assert_eq!(env(&[("LANG", "ja_JP.eucJP")]), Lang::En);
+        assert_eq!(env(&[("LANG", "ja_JP.SJIS")]), Lang::En);
     }
 }

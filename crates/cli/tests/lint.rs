@@ -71,12 +71,12 @@ fn text_output_is_rustc_style_and_exit_1_on_errors() {
 fn japanese_output_by_flag_or_locale_keeps_the_parseable_prefix() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(dir.path(), "mistakes.eml", MISTAKES);
-    let ja = |args: &[&str], locale: &[(&str, &str)]| {
+    let run = |args: &[&str], locale: &[(&str, &str)]| {
         let out = mailroom_with_locale(args, None, locale);
         assert_eq!(out.status.code(), Some(1));
         String::from_utf8(out.stdout).unwrap()
     };
-    let by_flag = ja(&["lint", "--lang", "ja", &f], &[]);
+    let by_flag = run(&["lint", "--lang", "ja", &f], &[]);
     let want = format!(
         "{f}:2:31: warning[address-whitespace]: アドレスの中に空白があります。RFC 5322 では正しいものの、SMTP（RFC 5321）のパスでは使えません
    2 | To: \"Mr. Foo\" <foo@example.com >
@@ -93,28 +93,28 @@ fn japanese_output_by_flag_or_locale_keeps_the_parseable_prefix() {
         "{by_flag}"
     );
     // The locale decides without the flag: LANG, unless LC_ALL or LC_MESSAGES is set.
-    assert_eq!(ja(&["lint", &f], &[("LANG", "ja_JP.UTF-8")]), by_flag);
+    assert_eq!(run(&["lint", &f], &[("LANG", "ja_JP.UTF-8")]), by_flag);
     assert_eq!(
-        ja(
+        run(
             &["lint", &f],
             &[("LC_MESSAGES", "ja_JP.UTF-8"), ("LANG", "C")]
         ),
         by_flag
     );
-    let english = ja(&["lint", &f], &[]);
+    let english = run(&["lint", &f], &[]);
     assert!(
         english.contains("whitespace inside the address"),
         "{english}"
     );
     assert_eq!(
-        ja(
+        run(
             &["lint", &f],
             &[("LC_ALL", "C.UTF-8"), ("LANG", "ja_JP.UTF-8")]
         ),
         english
     );
     assert_eq!(
-        ja(&["lint", "--lang", "en", &f], &[("LANG", "ja_JP.UTF-8")]),
+        run(&["lint", "--lang", "en", &f], &[("LANG", "ja_JP.UTF-8")]),
         english
     );
     // Findings over the per-rule cap are counted in the summary, in either language.
@@ -128,15 +128,15 @@ fn japanese_output_by_flag_or_locale_keeps_the_parseable_prefix() {
     let long = long.display().to_string();
     let last = |s: String| s.trim_end().lines().last().unwrap_or("").to_owned();
     assert_eq!(
-        last(ja(&["lint", &long], &[])),
+        last(run(&["lint", &long], &[])),
         format!("{long}: 100 errors, 0 warnings, 0 notes (3 more line-too-long not shown)")
     );
     assert_eq!(
-        last(ja(&["lint", "--lang", "ja", &long], &[])),
-        format!("{long}: エラー 100 件、警告 0 件、情報 0 件（ほかに line-too-long が 3 件、表示していません）")
+        last(run(&["lint", "--lang", "ja", &long], &[])),
+        format!("{long}: エラー 100 件、警告 0 件、情報 0 件（ほかに line-too-long 3 件は表示していません）")
     );
     // JSON carries both languages whatever the locale.
-    let json = ja(
+    let json = run(
         &["lint", "--format", "json", &f],
         &[("LANG", "ja_JP.UTF-8")],
     );

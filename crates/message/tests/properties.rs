@@ -65,6 +65,28 @@ fn positions_hold(input: &[u8], r: &mailroom_message::Report<'_>) -> Result<(), 
         prop_assert!(h.start <= h.end && h.end <= input.len());
         prop_assert_eq!(h.line, position(input, h.start).0);
     }
+    match &r.mime {
+        Some(root) => node_positions_hold(input, root),
+        None => Ok(()),
+    }
+}
+
+/// A MIME node and its part header fields lie inside the input (children inside their
+/// parent), each with the line of its start.
+fn node_positions_hold(
+    input: &[u8],
+    n: &mailroom_message::MimeNode<'_>,
+) -> Result<(), TestCaseError> {
+    prop_assert!(n.start <= n.body_start && n.body_start <= n.end && n.end <= input.len());
+    prop_assert_eq!(n.line, position(input, n.start).0);
+    for h in &n.headers {
+        prop_assert!(h.start <= h.end && h.end <= input.len());
+        prop_assert_eq!(h.line, position(input, h.start).0);
+    }
+    for c in &n.children {
+        prop_assert!(n.start <= c.start && c.end <= n.end);
+        node_positions_hold(input, c)?;
+    }
     Ok(())
 }
 

@@ -25,7 +25,8 @@ pub fn mailboxes_panel(props: &Props) -> Html {
     };
     let items = p.deliveries.iter().enumerate().rev().map(|(i, d)| {
         let validate = validate_button(&props.dispatch, i, lang);
-        let text = String::from_utf8_lossy(&d.data[..d.data.len().min(MAX_SHOWN)]).into_owned();
+        let (shown, cut) = crate::shorten::at_most_bytes(&d.data, MAX_SHOWN);
+        let text = String::from_utf8_lossy(shown).into_owned();
         let (trace, rest) = split_trace(&text);
         let to = d
             .recipients
@@ -43,7 +44,7 @@ pub fn mailboxes_panel(props: &Props) -> Html {
                     </summary>
                     { validate }
                     <pre class="stored"><mark class="trace" title={ T::TraceFields.get(lang) }>{ trace.to_owned() }</mark>{ rest.to_owned() }
-                    { if d.data.len() > MAX_SHOWN { "\n…" } else { "" } }</pre>
+                    { if cut { "\n…" } else { "" } }</pre>
                 </details>
             </li>
         }

@@ -1,7 +1,8 @@
 //! The message validator: a textbox ("Message") linted by `mailroom-message` while typing
 //! (debounced), the diagnostics ("Diagnostics", each selects its span in the message),
-//! the decoded header fields, the MIME tree and, when the message came with an envelope,
-//! the envelope-vs-header comparison.
+//! the decoded header fields (with the value as written when decoding changed it), the
+//! MIME tree (each text part opens to its decoded text) and, when the message came with
+//! an envelope, the envelope-vs-header comparison.
 
 use crate::i18n::{Lang, T};
 use crate::state::{editor_offset, Inspect};
@@ -168,15 +169,19 @@ pub fn validator(props: &Props) -> Html {
             }
         });
         let headers = r.headers.iter().map(|h| {
-            // The value as written, when decoding or unfolding changed it: folding and
-            // encoded words are what a reader of this panel came to see.
+            // The value as written, when decoding changed more than the folding (encoded
+            // words): unfolding alone would repeat every long Received or DKIM field.
             let raw = h.raw_value.trim_matches([' ', '\t', '\r', '\n']);
+            let decoded_differs = raw
+                .chars()
+                .filter(|c| !matches!(c, '\r' | '\n'))
+                .ne(h.decoded_value.chars());
             html! {
                 <tr>
                     <th scope="row">{ h.name.clone() }</th>
                     <td>
                         <span class="decoded">{ h.decoded_value.clone() }</span>
-                        if raw != h.decoded_value {
+                        if decoded_differs {
                             <span class="raw">{ T::AsWritten.get(lang) }<code>{ raw.to_owned() }</code></span>
                         }
                     </td>
@@ -206,6 +211,10 @@ pub fn validator(props: &Props) -> Html {
                 </>
             }
         });
+        let tree = r.mime.as_ref().map(|root| {
+            let mut budget = MAX_TEXT_SHOWN;
+            mime(root, lang, &mut budget)
+        });
         html! {
             <>
             if checked.not_utf8 {
@@ -218,10 +227,10 @@ pub fn validator(props: &Props) -> Html {
                 <summary>{ T::DecodedHeaders.get(lang) }</summary>
                 <table class="headers"><tbody>{ for headers }</tbody></table>
             </details>
-            if let Some(root) = &r.mime {
+            if let Some(tree) = tree {
                 <details>
                     <summary>{ T::MimeTree.get(lang) }</summary>
-                    <ul class="mime">{ mime(root, lang) }</ul>
+                    <ul class="mime">{ tree }</ul>
                 </details>
             }
             </>
@@ -262,11 +271,12 @@ fn summary(r: &Report<'_>, lang: Lang) -> String {
     .join(" · ")
 }
 
-/// Shown of a part's decoded text at most: the report keeps up to 1 MiB, and every
-/// update renders it again.
+/// At most this much decoded text (all parts together) is on the page: the report keeps
+/// up to 1 MiB per part, and every update renders it again.
 const MAX_TEXT_SHOWN: usize = 64 * 1024;
 
-fn mime(n: &MimeNode<'_>, lang: Lang) -> Html {
+/// One MIME node and its children; `budget` is what is left of [`MAX_TEXT_SHOWN`].
+fn mime(n: &MimeNode<'_>, lang: Lang, budget: &mut usize) -> Html {
     let mut label = n.content_type.to_string();
     if let Some(c) = &n.charset {
         label.push_str(&format!("; charset={c}"));
@@ -276,24 +286,26 @@ fn mime(n: &MimeNode<'_>, lang: Lang) -> Html {
         label.push_str(&format!(" · {f}"));
     }
     // A text part as a reader sees it: transfer encoding and charset undone.
-    let text = n.text.as_deref().map(|t| {
-        let (shown, cut) = crate::shorten::at_most(t, MAX_TEXT_SHOWN);
+    let text = n.text.as_deref().filter(|t| !t.is_empty()).map(|t| {
+        let (shown, cut) = crate::shorten::at_most(t, *budget);
+        *budget -= shown.len();
         html! {
             <details class="part-text">
-                <summary>{ T::DecodedText.get(lang) }</summary>
-                <pre>{ shown.to_owned() }</pre>
+                <summary>{ format!("{} ({})", T::DecodedText.get(lang), n.content_type) }</summary>
+                <pre tabindex="0" aria-label={ T::DecodedText.get(lang) }>{ shown.to_owned() }</pre>
                 if cut || n.text_truncated {
                     <p class="small">{ T::TextCut.get(lang) }</p>
                 }
             </details>
         }
     });
+    let children: Vec<Html> = n.children.iter().map(|c| mime(c, lang, budget)).collect();
     html! {
         <li>
             <code>{ label }</code>
             { for text }
-            if !n.children.is_empty() {
-                <ul>{ for n.children.iter().map(|c| mime(c, lang)) }</ul>
+            if !children.is_empty() {
+                <ul>{ for children }</ul>
             }
         </li>
     }

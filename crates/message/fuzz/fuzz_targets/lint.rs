@@ -19,6 +19,7 @@ fn check_node(input: &[u8], n: &MimeNode<'_>) {
     assert_eq!(position(input, n.start).0, n.line, "node line");
     for h in &n.headers {
         assert!(h.start <= h.end && h.end <= input.len());
+        assert_eq!(position(input, h.start).0, h.line, "part header line");
     }
     for c in &n.children {
         assert!(n.start <= c.start && c.end <= n.end, "child inside its parent");
