@@ -309,6 +309,25 @@ test('validator: ISO-2022-JP-2 (RFC 1554) reads with the browser\'s decoders, si
   await page.close();
 });
 
+test('validator in Japanese: findings, hints, counts and the decoded view', async (t) => {
+  const { page, errors } = await openPlayground(browser, '?lang=ja');
+  if (!await validatorOrSkip(t, page)) { await page.close(); return; }
+  const message = page.getByRole('textbox', { name: 'Message', exact: true });
+  // The talk's message without Date, with a Japanese encoded-word subject.
+  await message.fill('From: chris@foo.edu\nSubject: =?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?=\nMessage-ID: <1@foo.edu>\n\nhello\n');
+  const summary = page.locator('.validator .summary');
+  await summary.waitFor();
+  assert.equal(await summary.innerText(), 'エラー 1 件 · 警告 0 件 · 情報 0 件');
+  const missingDate = page.getByRole('list', { name: 'Diagnostics' }).getByRole('listitem').filter({ hasText: 'missing-date' });
+  assert.match(await missingDate.innerText(), /Date: フィールドがありません[\s\S]*Date: フィールドを追加してください/);
+  await page.locator('.validator details summary', { hasText: 'ヘッダーフィールド（デコード済み）' }).click();
+  const subject = page.locator('.validator table.headers tr', { hasText: 'Subject' });
+  assert.equal(await subject.locator('.decoded').innerText(), 'テスト');
+  assert.equal(await subject.locator('.raw').innerText(), '元の表記：=?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?=');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('validator: a delivered message opens with its envelope; markup stays text', async (t) => {
   const { page, errors } = await openPlayground(browser);
   if (!await validatorOrSkip(t, page)) { await page.close(); return; }

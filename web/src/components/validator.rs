@@ -257,7 +257,8 @@ fn severity(s: Severity) -> T {
     }
 }
 
-/// "1 error · 2 warnings · 0 notes" (Japanese has no plural).
+/// "1 error · 2 warnings · 0 notes"; in Japanese "エラー 1 件 · 警告 2 件 · 情報 0 件",
+/// as `mailroom lint` writes it (Japanese counts with 件, and has no plural).
 fn summary(r: &Report<'_>, lang: Lang) -> String {
     let n = |s| mailroom_message::diag::count(&r.diagnostics, s);
     [
@@ -266,7 +267,10 @@ fn summary(r: &Report<'_>, lang: Lang) -> String {
         (n(Severity::Info), T::SevInfo, T::Infos),
     ]
     .iter()
-    .map(|&(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }.get(lang)))
+    .map(|&(n, one, many)| match lang {
+        Lang::En => format!("{n} {}", if n == 1 { one } else { many }.get(lang)),
+        Lang::Ja => format!("{} {n} 件", many.get(lang)),
+    })
     .collect::<Vec<_>>()
     .join(" · ")
 }
