@@ -38,10 +38,11 @@ async function busy(page) {
     await command.fill(line);
     await command.press('Enter');
   }
-  await page.getByRole('textbox', { name: 'Message', exact: true }).fill('Subject: =?UTF-8?B?5pel5pys6Kqe?=\nTo: "Mr. Foo" <foo@example.com >\n\nbody');
+  await page.getByRole('textbox', { name: 'Message', exact: true }).fill(`Subject: =?UTF-8?B?5pel5pys6Kqe?=\nTo: "Mr. Foo" <foo@example.com >\n\n${'body line\n'.repeat(40)}`);
   await page.waitForTimeout(300);
   // Open the validator's details (decoded headers with the value as written, the MIME
-  // tree, then the part's decoded text inside it) so they are audited too.
+  // tree, then the part's decoded text inside it, long enough to scroll) so they are
+  // audited too.
   await page.locator('.validator .summary').waitFor();
   const closed = page.locator('.validator details:not([open]) > summary:visible');
   for (let i = 0; i < 10 && await closed.count() > 0; i++) await closed.first().click();
