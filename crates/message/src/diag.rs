@@ -90,7 +90,8 @@ macro_rules! decimal_piece {
     ($($t:ty),*) => {$(
         impl Piece for $t {
             fn size(&self) -> usize {
-                // The longest of these in decimal: u64::MAX and i64::MIN have 20 characters.
+                // The longest of these in decimal: i64::MIN and a 64-bit usize::MAX have
+                // 20 characters.
                 20
             }
             fn push_to(&self, s: &mut String) {
@@ -99,7 +100,7 @@ macro_rules! decimal_piece {
         }
     )*};
 }
-decimal_piece!(u8, u16, u32, u64, usize, i32, i64);
+decimal_piece!(u8, usize, i64);
 
 /// Joins pieces into one string, sized once. One small function for every finding's
 /// text, where `format!` put its machinery at each call site.
@@ -112,7 +113,8 @@ pub(crate) fn join(pieces: &[&dyn Piece]) -> String {
 }
 
 /// `text!["a ", x, " b"]` is `format!("a {x} b")` for pieces that are text (`str`,
-/// `String`, `Cow<str>`), a `char` or an integer: a diagnostic's text, built by [`join`].
+/// `String`, `Cow<str>`), a `char` or an integer (`u8`, `usize`, `i64`: the ones the
+/// texts quote): a diagnostic's text, built by [`join`].
 macro_rules! text {
     ($($p:expr),+ $(,)?) => {
         $crate::diag::join(&[$(&$p as &dyn $crate::diag::Piece),+])
@@ -448,14 +450,14 @@ mod tests {
                 c,
                 cow,
                 owned,
-                u64::MAX,
-                -5i32,
+                usize::MAX,
+                i64::MIN,
                 "。"
             ],
             format!(
                 "{field}: {n} in total; {c}{cow}{owned}{}{}。",
-                u64::MAX,
-                -5i32
+                usize::MAX,
+                i64::MIN
             )
         );
         assert_eq!(text![0u8, ""], "0");

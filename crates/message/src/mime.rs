@@ -526,6 +526,25 @@ struct Delim {
     close: bool,
 }
 
+/// `missing-close-delimiter` at `end`, where the multipart with boundary `b` stops.
+fn missing_close(cx: &mut Cx, end: usize, b: &str) {
+    cx.sink.add(
+        &rule::MISSING_CLOSE_DELIMITER,
+        end,
+        end,
+        text![
+            "the multipart ends without the close delimiter '--",
+            b,
+            "--'"
+        ],
+        text![
+            "マルチパートが終わりの区切り '--",
+            b,
+            "--' なしで終わっています"
+        ],
+    );
+}
+
 /// Where the content before a delimiter ends: the CRLF (or LF) before it belongs to the
 /// delimiter (RFC 2046 5.1.1).
 fn before_break(buf: &[u8], lo: usize, pos: usize) -> usize {
@@ -598,21 +617,7 @@ fn multipart<'a>(
             ],
         );
         transfer::scan_identity(cx, start, end, cte, "multipart body", "マルチパートの本文");
-        cx.sink.add(
-            &rule::MISSING_CLOSE_DELIMITER,
-            end,
-            end,
-            text![
-                "the multipart ends without the close delimiter '--",
-                b,
-                "--'"
-            ],
-            text![
-                "マルチパートが終わりの区切り '--",
-                b,
-                "--' なしで終わっています"
-            ],
-        );
+        missing_close(cx, end, b);
         return;
     };
     // Preamble.
@@ -644,21 +649,7 @@ fn multipart<'a>(
         let part_end = match delims.get(i + 1) {
             Some(n) => before_break(buf, d.next, n.line_start),
             None => {
-                cx.sink.add(
-                    &rule::MISSING_CLOSE_DELIMITER,
-                    end,
-                    end,
-                    text![
-                        "the multipart ends without the close delimiter '--",
-                        b,
-                        "--'"
-                    ],
-                    text![
-                        "マルチパートが終わりの区切り '--",
-                        b,
-                        "--' なしで終わっています"
-                    ],
-                );
+                missing_close(cx, end, b);
                 end
             }
         };
