@@ -6,6 +6,9 @@
 use mailroom_message::{build, lint, BodyType, Compose, Envelope, LintOptions, Severity};
 use proptest::prelude::*;
 
+#[path = "support/positions.rs"]
+mod positions;
+
 fn local() -> impl Strategy<Value = String> {
     "[a-z0-9]{1,8}(\\.[a-z0-9_+-]{1,8}){0,2}"
 }
@@ -39,55 +42,10 @@ fn entry((n, a): &(Option<String>, String)) -> String {
     }
 }
 
-/// (line, column) of byte offset `at`, counted the slow, obvious way: lines end at LF,
-/// columns count bytes from 1 (the JSON schema's convention).
-fn position(input: &[u8], at: usize) -> (u32, u32) {
-    let before = &input[..at];
-    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1);
-    (line as u32, (at - line_start + 1) as u32)
-}
-
 /// Every reported position is inside the input, with the line and column of its offset,
-/// and the findings are sorted by range, then rule.
+/// and the findings are sorted by range, then rule (shared with the fuzz target).
 fn positions_hold(input: &[u8], r: &mailroom_message::Report<'_>) -> Result<(), TestCaseError> {
-    for d in &r.diagnostics {
-        prop_assert!(d.start <= d.end && d.end <= input.len(), "{:?}", d);
-        prop_assert_eq!((d.line, d.column), position(input, d.start), "{:?}", d);
-    }
-    for w in r.diagnostics.windows(2) {
-        prop_assert!((w[0].start, w[0].end, w[0].rule) <= (w[1].start, w[1].end, w[1].rule));
-    }
-    for h in &r.headers {
-        prop_assert!(h.start <= h.end && h.end <= input.len());
-        prop_assert_eq!(h.line, position(input, h.start).0);
-    }
-    match &r.mime {
-        Some(root) => node_positions_hold(input, root),
-        None => Ok(()),
-    }
-}
-
-/// A MIME node and its part header fields lie inside the input (children inside their
-/// parent), each with the line of its start.
-fn node_positions_hold(
-    input: &[u8],
-    n: &mailroom_message::MimeNode<'_>,
-) -> Result<(), TestCaseError> {
-    prop_assert!(n.start <= n.body_start && n.body_start <= n.end && n.end <= input.len());
-    prop_assert_eq!(n.line, position(input, n.start).0);
-    for h in &n.headers {
-        prop_assert!(h.start <= h.end && h.end <= input.len());
-        prop_assert_eq!(h.line, position(input, h.start).0);
-    }
-    for c in &n.children {
-        prop_assert!(n.start <= c.start && c.end <= n.end);
-        node_positions_hold(input, c)?;
-    }
-    Ok(())
+    positions::check(input, r).map_err(TestCaseError::fail)
 }
 
 fn norm_breaks(s: &str) -> String {
