@@ -1,7 +1,7 @@
 //! Mailroom's playground: a Yew app over the core crates. Everything it shows (replies,
 //! states, explanations) comes from `mailroom-smtp` / `mailroom-message`; the UI only lays
-//! it out. `state`, `settings`, `scenario`, `i18n` and the small helpers are pure and tested natively; the
-//! components are wasm-only.
+//! it out. `state`, `settings`, `scenario`, `i18n` and the small helpers are pure and
+//! tested natively; the components are wasm-only.
 
 pub mod decimal;
 pub mod export;

@@ -56,21 +56,20 @@ pub fn fuzz(args: &[String]) -> Result<ExitCode, String> {
         run::status(run::command("cargo").args(["install", "cargo-fuzz", "--locked"]))?;
     }
     let root = run::root();
+    // (fuzz dir, target, seed inputs read besides its own corpus): the validator starts
+    // from the shared test messages, since mail-shaped input reaches deeper than bytes.
     let targets = [
-        ("crates/smtp/fuzz", "command"),
-        ("crates/smtp/fuzz", "path"),
-        ("crates/smtp/fuzz", "session"),
-        ("crates/message/fuzz", "lint"),
+        ("crates/smtp/fuzz", "command", None),
+        ("crates/smtp/fuzz", "path", None),
+        ("crates/smtp/fuzz", "session", None),
+        ("crates/message/fuzz", "lint", Some("../shared/corpus")),
     ];
-    for (dir, target) in targets {
-        // Its own corpus (where libFuzzer keeps what it finds), and for the validator
-        // the shared test messages as seeds: mail-shaped input reaches deeper than bytes.
+    for (dir, target, seeds) in targets {
+        // Its own corpus first: libFuzzer keeps what it finds there.
         let own = format!("{dir}/corpus/{target}");
         std::fs::create_dir_all(root.join(&own)).map_err(|e| format!("{own}: {e}"))?;
         let mut corpora = vec![own];
-        if target == "lint" && root.join("../shared/corpus").is_dir() {
-            corpora.push("../shared/corpus".into());
-        }
+        corpora.extend(seeds.filter(|s| root.join(s).is_dir()).map(String::from));
         run::status(
             run::command("cargo")
                 .args(["+nightly", "fuzz", "run", target, "--fuzz-dir", dir])

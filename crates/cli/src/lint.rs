@@ -26,8 +26,8 @@
 //! followed by a summary line per file: `msg.eml: 1 error, 2 warnings, 0 notes`.
 //!
 //! `--lang ja` prints the messages, hints and summary in Japanese; without it the
-//! locale decides (`LC_ALL`, else `LC_MESSAGES`, else `LANG`: Japanese when it starts
-//! with `ja`). The `file:line:col: severity[rule]` prefix and the `= help:` label stay
+//! locale decides (the first of `LC_ALL`, `LC_MESSAGES`, `LANG` that is set: Japanese
+//! when it starts with `ja` and names UTF-8 or no codeset). The `file:line:col: severity[rule]` prefix and the `= help:` label stay
 //! as they are, so tools that read the output work in either language. JSON always
 //! carries both languages.
 //!
