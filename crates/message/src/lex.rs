@@ -161,7 +161,11 @@ pub(crate) fn ascii_lowercase(t: std::borrow::Cow<'_, str>) -> std::borrow::Cow<
         std::borrow::Cow::Borrowed(b) if !b.bytes().any(|c| c.is_ascii_uppercase()) => {
             std::borrow::Cow::Borrowed(b)
         }
-        t => std::borrow::Cow::Owned(t.to_ascii_lowercase()),
+        std::borrow::Cow::Borrowed(b) => std::borrow::Cow::Owned(b.to_ascii_lowercase()),
+        std::borrow::Cow::Owned(mut s) => {
+            s.make_ascii_lowercase();
+            std::borrow::Cow::Owned(s)
+        }
     }
 }
 

@@ -158,17 +158,12 @@ pub(crate) fn check(
     let mail_from = strip_angle(&env.mail_from).to_string();
     if !from_header.is_empty() && !from_header.iter().any(|f| same(f, &mail_from)) {
         if let Some(f) = hdr.get("from") {
-            let shown = if mail_from.is_empty() {
-                "<>".to_string()
-            } else {
-                text!["<", mail_from, ">"]
-            };
             cx.sink.add(
                 &rule::ENVELOPE_HEADER_MISMATCH,
                 f.start,
                 f.end,
-                text!["MAIL FROM:", shown, " differs from the From: header; bounces go to MAIL FROM, SPF checks its domain, DMARC wants the domains aligned"],
-                text!["MAIL FROM:", shown, " は From: ヘッダーと異なります。エラーメールは MAIL FROM に返り、SPF はそのドメインを、DMARC はドメインの一致を確認します"],
+                text!["MAIL FROM:<", mail_from, "> differs from the From: header; bounces go to MAIL FROM, SPF checks its domain, DMARC wants the domains aligned"],
+                text!["MAIL FROM:<", mail_from, "> は From: ヘッダーと異なります。エラーメールは MAIL FROM に返り、SPF はそのドメインを、DMARC はドメインの一致を確認します"],
             );
         }
     }
