@@ -274,6 +274,56 @@ test('validator: editor text is checked as CRLF lines; a click selects the exact
   await page.close();
 });
 
+test('validator: lines with findings are tinted and their spans marked under the text, which they follow as it wraps and scrolls', async (t) => {
+  const { page, errors } = await openPlayground(browser);
+  if (!await validatorOrSkip(t, page)) { await page.close(); return; }
+  const message = page.getByRole('textbox', { name: 'Message', exact: true });
+  let body = '';
+  for (let i = 0; i < 40; i++) body += `line ${i} ${'x'.repeat(3 * i)}\n`;
+  // The talk's recipient mistakes, a long line that wraps, and a body that scrolls.
+  await message.fill('From: chris@foo.edu\nTo: "Mr. Foo" <foo@example.com >\nCc:\n' +
+    `Subject: ${'long words '.repeat(30)}\n\n${body}${'y'.repeat(1200)}\nend\n`);
+  await page.getByRole('list', { name: 'Diagnostics' }).getByRole('listitem')
+    .filter({ hasText: 'empty-address-field' }).waitFor();
+  const layer = page.locator('.validator .layer');
+  assert.equal(await layer.getAttribute('aria-hidden'), 'true');
+  // Each line with findings is a block tinted by its worst severity; the span is marked.
+  const to = layer.locator(':scope > .warning', { hasText: 'Mr. Foo' });
+  assert.equal(await to.innerText(), 'To: "Mr. Foo" <foo@example.com >');
+  assert.equal(await to.locator('mark.warning').innerText(), ' ');
+  assert.equal(await layer.locator(':scope > .error').first().innerText(), 'Cc:');
+  assert.equal(await layer.locator('mark.error', { hasText: 'yyy' }).count(), 1, 'line-too-long marks past octet 998');
+  const geometry = () => page.evaluate(() => {
+    const area = document.querySelector('.validator textarea');
+    const layer = document.querySelector('.validator .layer');
+    const cc = layer.querySelector(':scope > .error');
+    const style = getComputedStyle(area);
+    // Where the textarea draws its third line (Cc:), and where the layer's Cc: block is.
+    const line3 = area.getBoundingClientRect().top + parseFloat(style.borderTopWidth) +
+      parseFloat(style.paddingTop) + 2 * parseFloat(style.lineHeight) - area.scrollTop;
+    return { area: [area.scrollHeight, area.scrollTop, area.clientWidth],
+      layer: [layer.scrollHeight, layer.scrollTop, layer.clientWidth],
+      offset: Math.abs(cc.getBoundingClientRect().top - line3) };
+  });
+  let g = await geometry();
+  // Same wrapping (same height and width) and the Cc: line where the textarea has it.
+  assert.deepEqual(g.layer, g.area);
+  assert.ok(g.area[0] > 2 * (await message.evaluate((el) => el.clientHeight)), 'the text scrolls');
+  assert.ok(g.offset < 1, `Cc: block ${g.offset}px off its line`);
+  await message.evaluate((el) => { el.scrollTop = 300; });
+  await page.waitForFunction(() => document.querySelector('.validator .layer').scrollTop > 0);
+  g = await geometry();
+  assert.deepEqual(g.layer, g.area);
+  assert.ok(g.offset < 1, `Cc: block ${g.offset}px off its line after scrolling`);
+  // While the text is ahead of the report, the marks are hidden; they return with it.
+  await message.press('End');
+  await message.pressSequentially('!');
+  assert.match(await page.locator('.validator .editor').getAttribute('class'), /stale/);
+  await page.waitForFunction(() => !document.querySelector('.validator .editor').classList.contains('stale'));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('validator: ISO-2022-JP-2 (RFC 1554) reads with the browser\'s decoders, single-shifted Latin-1 included', async (t) => {
   const { page, errors } = await openPlayground(browser);
   if (!await validatorOrSkip(t, page)) { await page.close(); return; }

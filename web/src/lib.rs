@@ -5,6 +5,8 @@
 
 pub mod decimal;
 pub mod export;
+#[cfg(feature = "validator")]
+pub mod highlight;
 pub mod i18n;
 pub mod params;
 pub mod saved;

@@ -1,5 +1,6 @@
 //! The message validator: a textbox ("Message") linted by `mailroom-message` while typing
-//! (debounced), the diagnostics ("Diagnostics", each selects its span in the message),
+//! (debounced), with the lines that have findings tinted and their spans marked in a layer
+//! behind the text ([`crate::highlight`]), the diagnostics ("Diagnostics", each selects its span in the message),
 //! the decoded header fields (with the value as written when decoding changed it), the
 //! MIME tree (each text part opens to its decoded text) and, when the message came with
 //! an envelope, the envelope-vs-header comparison.
@@ -8,7 +9,7 @@ use crate::i18n::{Lang, T};
 use crate::state::{editor_offset, Inspect};
 use mailroom_message::{crlf, lint, Envelope, LintOptions, MimeNode, Report, Severity};
 use std::rc::Rc;
-use web_sys::HtmlTextAreaElement;
+use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -93,8 +94,22 @@ pub fn validator(props: &Props) -> Html {
     let timer = use_mut_ref(|| None::<crate::page::Timer>);
     // The update's time, lint and DOM together, as a Performance measure ("validator
     // update") that the e2e suite prints.
-    use_effect_with(report.as_ref().map(Rc::as_ptr), |_| measure_update());
     let area = use_node_ref();
+    // The editor frame (its `stale` class hides the layer while the text is ahead of
+    // the report) and the highlight layer behind the textarea.
+    let (frame, layer) = (use_node_ref(), use_node_ref());
+    {
+        let (area, frame, layer) = (area.clone(), frame.clone(), layer.clone());
+        use_effect_with(report.as_ref().map(Rc::as_ptr), move |_| {
+            if let Some(f) = frame.cast::<Element>() {
+                f.set_class_name("editor");
+            }
+            measure_update();
+            // Reading the textarea's scroll position lays the page out: done after this
+            // task, where the browser lays it out anyway, not inside the update.
+            crate::page::after(0, move || align(&area, &layer));
+        });
+    }
     // WebAssembly functions are compiled on their first call: lint a tiny message once the
     // page is idle, so the first real update does not pay for compiling the linter.
     use_effect_with((), |_| {
@@ -116,12 +131,21 @@ pub fn validator(props: &Props) -> Html {
         });
     }
 
+    let onscroll = {
+        let (area, layer) = (area.clone(), layer.clone());
+        Callback::from(move |_: Event| align(&area, &layer))
+    };
     let oninput = {
+        let frame = frame.clone();
         let report = report.clone();
         let envelope = envelope.clone();
         let timer = timer.clone();
         let on_text = props.on_text.clone();
         Callback::from(move |e: InputEvent| {
+            // The marks are about the text as it was: hidden until it is checked again.
+            if let Some(f) = frame.cast::<Element>() {
+                f.set_class_name("editor stale");
+            }
             let value = e.target_unchecked_into::<HtmlTextAreaElement>().value();
             let report = report.clone();
             let envelope = envelope.clone();
@@ -149,6 +173,15 @@ pub fn validator(props: &Props) -> Html {
         })
     };
 
+    let marks = report.as_ref().map(|checked| {
+        let findings: Vec<_> = checked
+            .report
+            .diagnostics
+            .iter()
+            .map(|d| (d.start, d.end, d.severity))
+            .collect();
+        highlight_layer(&crate::highlight::blocks(&checked.bytes, &findings))
+    });
     let body = report.as_ref().map(|checked| {
         let r = &checked.report;
         let items = r.diagnostics.iter().map(|d| {
@@ -239,14 +272,49 @@ pub fn validator(props: &Props) -> Html {
     html! {
         <section class="panel validator" aria-labelledby="validator-title">
             <h2 id="validator-title">{ T::Validator.get(lang) }</h2>
-            <textarea ref={area} aria-label="Message" rows="10" spellcheck="false" {oninput}
-                placeholder={ T::MessagePlaceholder.get(lang) } />
+            <div class="editor" ref={frame}>
+                <div class="layer" ref={layer} aria-hidden="true">{ for marks }</div>
+                <textarea ref={area} aria-label="Message" rows="10" spellcheck="false" {oninput}
+                    {onscroll} placeholder={ T::MessagePlaceholder.get(lang) } />
+            </div>
             // `if let`, not `{ for body }`: it keeps one placeholder child when there is no
             // report. Yew matches unkeyed children from the end, so a child appearing after
             // the textarea would replace it (emptying it: its text is not a prop).
             if let Some(body) = body { { body } }
         </section>
     }
+}
+
+/// Scrolls the layer to where the textarea is scrolled.
+fn align(area: &NodeRef, layer: &NodeRef) {
+    if let (Some(a), Some(l)) = (area.cast::<Element>(), layer.cast::<Element>()) {
+        l.set_scroll_top(a.scroll_top());
+        l.set_scroll_left(a.scroll_left());
+    }
+}
+
+/// The highlight layer's blocks: lines with findings tinted by their worst severity, the
+/// findings' spans marked. The text itself is transparent (the textarea shows it).
+fn highlight_layer(blocks: &[crate::highlight::Block]) -> Html {
+    let blocks = blocks.iter().map(|b| {
+        let pieces = b.pieces.iter().map(|(text, sev)| match sev {
+            Some(s) => html! { <mark class={ s.as_str() }>{ text.clone() }</mark> },
+            None => html! { text.clone() },
+        });
+        // A line break at the very end of a block, or an empty block, takes no height
+        // unless something follows it, where the textarea shows an (empty) line.
+        let open_end = b
+            .pieces
+            .last()
+            .is_none_or(|p| p.0.is_empty() || p.0.ends_with('\n'));
+        html! {
+            <div class={ classes!(b.tint.map(|s| s.as_str())) }>
+                { for pieces }
+                if open_end { { "\u{200b}" } }
+            </div>
+        }
+    });
+    html! { <>{ for blocks }</> }
 }
 
 fn severity(s: Severity) -> T {
