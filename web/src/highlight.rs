@@ -87,7 +87,7 @@ pub fn blocks(linted: &[u8], findings: &[(usize, usize, Severity)]) -> Vec<Block
             .min(lines.len() - 1)
     };
     let mut tint: Vec<Option<Severity>> = vec![None; lines.len()];
-    // Marked ranges per line, as (start, end, severity) in bytes of the line's text.
+    // Marked ranges per line, as (start, end, severity) in bytes of the input.
     let mut marks: Vec<Vec<(usize, usize, Severity)>> = vec![Vec::new(); lines.len()];
     for &(start, end, sev) in findings {
         let start = start.min(linted.len());
@@ -102,7 +102,9 @@ pub fn blocks(linted: &[u8], findings: &[(usize, usize, Severity)]) -> Vec<Block
             *t = Some(t.map_or(sev, |t| t.min(sev)));
             let (s, e) = (start.max(l.start), end.min(l.end));
             if s < e {
-                m.push((s, e, sev));
+                // Kept in order of (start, end) as they come: a line has few.
+                let at = m.partition_point(|x| (x.0, x.1) <= (s, e));
+                m.insert(at, (s, e, sev));
             }
         }
     }
@@ -135,8 +137,7 @@ pub fn blocks(linted: &[u8], findings: &[(usize, usize, Severity)]) -> Vec<Block
             continue;
         };
         flush(&mut out, &mut plain);
-        let mut m = marks.get_mut(k).map(std::mem::take).unwrap_or_default();
-        m.sort_unstable_by_key(|&(s, e, _)| (s, e));
+        let m = marks.get_mut(k).map(std::mem::take).unwrap_or_default();
         let starts = char_starts(linted, l.start, l.end);
         let mut pieces = Vec::new();
         let mut at = l.start;
