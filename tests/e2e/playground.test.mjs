@@ -324,6 +324,41 @@ test('validator: lines with findings are tinted and their spans marked under the
   await page.close();
 });
 
+test('validator: a message file, opened or dropped, is checked as its own bytes (bare LF, 8-bit), which a paste cannot carry', async (t) => {
+  const { page, errors } = await openPlayground(browser);
+  if (!await validatorOrSkip(t, page)) { await page.close(); return; }
+  // LF line endings and a raw Shift_JIS subject ("日本" is 0x93FA 0x967B).
+  const bytes = Buffer.concat([Buffer.from('From: a@foo.example\nTo: b@foo.example\nDate: Thu, 26 Oct 2023 00:07:56 +0900\n' +
+    'Message-ID: <1@foo.example>\nSubject: '), Buffer.from([0x93, 0xfa, 0x96, 0x7b]), Buffer.from('\n\nhi\n')]);
+  await page.getByLabel(/Open a message file/).setInputFiles({ name: 'lf.eml', mimeType: 'message/rfc822', buffer: bytes });
+  const list = page.getByRole('list', { name: 'Diagnostics' });
+  const bareLf = list.getByRole('listitem').filter({ hasText: 'bare-lf' });
+  await bareLf.waitFor();
+  assert.match(await bareLf.innerText(), /1:20/);
+  await list.getByRole('listitem').filter({ hasText: 'invalid-utf8' }).waitFor();
+  assert.match(await page.locator('.validator .notice').innerText(), /not UTF-8/);
+  const message = page.getByRole('textbox', { name: 'Message', exact: true });
+  assert.equal(await message.inputValue(), 'From: a@foo.example\nTo: b@foo.example\nDate: Thu, 26 Oct 2023 00:07:56 +0900\n' +
+    'Message-ID: <1@foo.example>\nSubject: \ufffd\ufffd\ufffd{\n\nhi\n');
+  // Dropped on the editor: opened the same way (a dropped file must not replace the page).
+  await page.locator('.validator .editor').evaluate((el) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['From: c@foo.example\r\nSubject: dropped\r\n\r\nhi\r\n'], 'drop.eml'));
+    el.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await list.getByRole('listitem').filter({ hasText: 'missing-date' }).waitFor();
+  assert.equal(await list.getByText('bare-lf').count(), 0);
+  assert.equal(await message.inputValue(), 'From: c@foo.example\nSubject: dropped\n\nhi\n');
+  // Too large for the page: said, and the message shown stays.
+  await page.getByLabel(/Open a message file/).setInputFiles({ name: 'big.eml', mimeType: 'message/rfc822',
+    buffer: Buffer.alloc(6 * 1024 * 1024, 'a') });
+  assert.match(await page.getByRole('alert').innerText(), /mailroom lint/);
+  assert.equal(await message.inputValue(), 'From: c@foo.example\nSubject: dropped\n\nhi\n');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('validator: ISO-2022-JP-2 (RFC 1554) reads with the browser\'s decoders, single-shifted Latin-1 included', async (t) => {
   const { page, errors } = await openPlayground(browser);
   if (!await validatorOrSkip(t, page)) { await page.close(); return; }
@@ -447,7 +482,7 @@ test('keyboard only: quick buttons, reply explanations and the DATA editor work 
   await page.close();
 });
 
-test('bad input: every corpus message loads in the validator without a page error', async (t) => {
+test('bad input: every corpus message, opened as a file (its bytes as they are), loads in the validator without a page error', async (t) => {
   const { readdirSync, readFileSync, statSync } = await import('node:fs');
   const { join } = await import('node:path');
   const root = process.env.CORPUS ?? '/work/shared/corpus';
@@ -456,13 +491,15 @@ test('bad input: every corpus message loads in the validator without a page erro
   try { walk(root); } catch { t.skip(`no corpus at ${root}`); return; }
   const { page, errors } = await openPlayground(browser);
   if (!await validatorOrSkip(t, page)) { await page.close(); return; }
-  const message = page.getByRole('textbox', { name: 'Message', exact: true });
+  const open = page.getByLabel(/Open a message file/);
   const status = page.locator('.validator .summary');
   for (const f of files) {
-    const text = readFileSync(f).toString('utf8');
-    await message.evaluate((el, v) => { el.value = v; el.dispatchEvent(new InputEvent('input', { bubbles: true })); }, text);
-    await page.waitForTimeout(160);
-    if (text.length > 0) await status.waitFor();
+    const bytes = readFileSync(f);
+    await open.setInputFiles({ name: 'm.eml', mimeType: 'message/rfc822', buffer: bytes });
+    // The editor shows the bytes as lossy UTF-8 with each line break as LF.
+    const shown = new TextDecoder().decode(bytes).replace(/\r\n?/g, '\n');
+    await page.waitForFunction((v) => document.querySelector('.validator textarea').value === v, shown);
+    if (bytes.length > 0) await status.waitFor();
   }
   console.log(`# corpus: ${files.length} messages`);
   assert.ok(files.length > 50);

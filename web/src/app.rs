@@ -319,7 +319,8 @@ fn message_panels(
     html! {
         <>
         <Validator key={p.inspect.as_ref().map_or(0, |i| i.seq)} inspect={p.inspect.clone()} lang={l}
-            on_text={on_text.clone()} />
+            on_text={on_text.clone()}
+            on_file={dispatch.reform(crate::state::Action::InspectFile)} />
         if compose {
             <ComposePanel dispatch={dispatch.clone()} lang={l} transaction_open={p.transaction_open()} />
         }

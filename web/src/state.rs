@@ -178,6 +178,9 @@ pub enum Action {
     /// Open a composed message in the validator.
     #[cfg(feature = "validator")]
     InspectBuilt(Rc<Built>),
+    /// Open a message file's bytes (opened or dropped) in the validator.
+    #[cfg(feature = "validator")]
+    InspectFile(Vec<u8>),
     /// Play a composed message's client side against the server, one step at a time.
     #[cfg(feature = "validator")]
     PlayBuilt(Rc<Built>),
@@ -864,6 +867,8 @@ impl yew_reducible::Reducible for Playground {
                 next.inspect_bytes(&b.bytes, Some(env));
             }
             #[cfg(feature = "validator")]
+            Action::InspectFile(bytes) => next.inspect_bytes(&bytes, None),
+            #[cfg(feature = "validator")]
             Action::PlayBuilt(b) => {
                 let s = crate::scenario::from_built(&b, self.session.config().clone());
                 next = self.restarted(s.config.clone());
@@ -1243,6 +1248,24 @@ mod tests {
         let i = p.inspect.as_ref().expect("inspecting");
         assert_eq!(i.bytes.as_deref(), Some(&p.deliveries[0].data[..]));
         assert!(i.text.contains("\r\n"));
+    }
+
+    #[test]
+    #[cfg(feature = "validator")]
+    fn a_file_opens_in_the_validator_as_its_bytes() {
+        // Bare LF and a Shift_JIS byte pair: a paste would turn both into something else.
+        let bytes = b"From: a@b.example\nSubject: \x93\xfa\n\nhi\n".to_vec();
+        let p = Rc::new(Playground::default()).reduce(Action::InspectFile(bytes.clone()));
+        let i = p.inspect.as_ref().expect("inspecting");
+        assert_eq!(i.bytes.as_deref(), Some(&bytes[..]));
+        assert_eq!(
+            i.text,
+            "From: a@b.example\nSubject: \u{fffd}\u{fffd}\n\nhi\n"
+        );
+        assert_eq!(i.envelope, None);
+        let seq = i.seq;
+        let p = p.reduce(Action::InspectFile(bytes));
+        assert_eq!(p.inspect.as_ref().map(|i| i.seq), Some(seq + 1));
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! behind the text ([`crate::highlight`]), the diagnostics ("Diagnostics", each selects its span in the message),
 //! the decoded header fields (with the value as written when decoding changed it), the
 //! MIME tree (each text part opens to its decoded text) and, when the message came with
-//! an envelope, the envelope-vs-header comparison.
+//! an envelope, the envelope-vs-header comparison. A message file (opened, or dropped on
+//! the editor) is linted as its own bytes, which a paste cannot carry (bare LF, 8-bit
+//! charsets).
 
 use crate::i18n::{Lang, T};
 use crate::state::{editor_offset, Inspect};
@@ -20,6 +22,25 @@ pub struct Props {
     pub lang: Lang,
     /// The text after each (debounced) change, for links and the autosave.
     pub on_text: Callback<String>,
+    /// A message file's bytes, to be handed over (as a delivered message is).
+    pub on_file: Callback<Vec<u8>>,
+}
+
+/// Files above this size are not opened in the page: the editor and its highlight layer
+/// would take seconds to lay them out. `mailroom lint` checks them.
+const MAX_FILE_BYTES: f64 = 5.0 * 1024.0 * 1024.0;
+
+/// Reads `file` and hands its bytes to `on_file`, or says why not.
+fn read_file(file: web_sys::File, on_file: Callback<Vec<u8>>, on_error: Callback<T>) {
+    if file.size() > MAX_FILE_BYTES {
+        return on_error.emit(T::FileTooBig);
+    }
+    yew::platform::spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+            Ok(buf) => on_file.emit(js_sys::Uint8Array::new(&buf).to_vec()),
+            Err(_) => on_error.emit(T::FileUnreadable),
+        }
+    });
 }
 
 const UPDATE_START: &str = "mailroom:validator-start";
@@ -159,6 +180,48 @@ pub fn validator(props: &Props) -> Html {
         })
     };
 
+    // Opening or dropping a file: its bytes go to the app, which hands them back as a new
+    // message (this component starts afresh); a file it cannot take is said here.
+    let file_error = use_state(|| None::<T>);
+    let on_error = {
+        let file_error = file_error.clone();
+        Callback::from(move |t: T| file_error.set(Some(t)))
+    };
+    let onchange = {
+        let (on_file, on_error) = (props.on_file.clone(), on_error.clone());
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
+            if let Some(f) = input.files().and_then(|l| l.get(0)) {
+                read_file(f, on_file.clone(), on_error.clone());
+            }
+            // The same file can be chosen again (after editing it elsewhere).
+            input.set_value("");
+        })
+    };
+    let carries_files = |e: &DragEvent| {
+        e.data_transfer()
+            .is_some_and(|d| d.types().includes(&"Files".into(), 0))
+    };
+    let ondragover = Callback::from(move |e: DragEvent| {
+        if carries_files(&e) {
+            e.prevent_default();
+        }
+    });
+    let ondrop = {
+        let on_file = props.on_file.clone();
+        Callback::from(move |e: DragEvent| {
+            // Text dropped on the editor is inserted as usual; a file is opened.
+            if let Some(f) = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|l| l.get(0))
+            {
+                e.prevent_default();
+                read_file(f, on_file.clone(), on_error.clone());
+            }
+        })
+    };
+
     let select = |checked: &Rc<Checked>, start: usize, end: usize| {
         let (area, checked) = (area.clone(), checked.clone());
         Callback::from(move |_: MouseEvent| {
@@ -272,7 +335,13 @@ pub fn validator(props: &Props) -> Html {
     html! {
         <section class="panel validator" aria-labelledby="validator-title">
             <h2 id="validator-title">{ T::Validator.get(lang) }</h2>
-            <div class="editor" ref={frame}>
+            <p class="small open-file">
+                <label>{ T::OpenFile.get(lang) }{ " " }<input type="file" {onchange} /></label>
+            </p>
+            if let Some(t) = *file_error {
+                <p class="small notice" role="alert">{ t.get(lang) }</p>
+            }
+            <div class="editor" ref={frame} {ondragover} {ondrop}>
                 <div class="layer" ref={layer} aria-hidden="true">{ for marks }</div>
                 <textarea ref={area} aria-label="Message" rows="10" spellcheck="false" {oninput}
                     {onscroll} placeholder={ T::MessagePlaceholder.get(lang) } />
