@@ -4,9 +4,9 @@
 //! tested natively; the components are wasm-only.
 
 pub mod decimal;
-pub mod export;
 #[cfg(feature = "validator")]
-pub mod highlight;
+pub mod editor;
+pub mod export;
 pub mod i18n;
 pub mod params;
 pub mod saved;

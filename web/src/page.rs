@@ -1,4 +1,4 @@
-//! Small browser-side helpers of the app: timers, the page's search string, the theme
+//! Small browser-side helpers of the app: timers and frame callbacks, the page's search string, the theme
 //! attribute, key handling in presentation mode, and the embed's height messages.
 
 use wasm_bindgen::closure::Closure;
@@ -10,6 +10,14 @@ pub fn after(ms: i32, f: impl FnOnce() + 'static) {
     let f = Closure::once_into_js(f);
     if let Some(w) = web_sys::window() {
         let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms);
+    }
+}
+
+/// Runs `f` once before the next frame is painted (`requestAnimationFrame`).
+pub fn before_next_frame(f: impl FnOnce() + 'static) {
+    let f = Closure::once_into_js(f);
+    if let Some(w) = web_sys::window() {
+        let _ = w.request_animation_frame(f.unchecked_ref());
     }
 }
 

@@ -628,9 +628,9 @@ impl Playground {
     }
 
     /// Hands a message over to the validator as bytes.
-    fn inspect_bytes(&mut self, bytes: &[u8], envelope: Option<mailroom_message::Envelope>) {
-        let text = String::from_utf8_lossy(bytes).into_owned();
-        self.inspect(text, envelope, Some(bytes.to_vec()));
+    fn inspect_bytes(&mut self, bytes: Vec<u8>, envelope: Option<mailroom_message::Envelope>) {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        self.inspect(text, envelope, Some(bytes));
     }
 }
 
@@ -658,39 +658,6 @@ pub fn built_envelope(b: &Built) -> mailroom_message::Envelope {
         },
         smtputf8: false,
     }
-}
-
-/// Where byte offset `byte` of the linted message is in the editor, as a UTF-16 index
-/// (what a textarea's selection counts). The editor shows the bytes as lossy UTF-8 (one
-/// U+FFFD per invalid sequence) with CRLF as one LF. An offset inside a character moves
-/// to its start, or with `up` to its end, so a one-byte range still selects it.
-pub fn editor_offset(linted: &[u8], byte: usize, up: bool) -> u32 {
-    let is_cont = |p: usize| linted.get(p).is_some_and(|&b| b & 0xC0 == 0x80);
-    let mut b = byte.min(linted.len());
-    for _ in 0..3 {
-        if is_cont(b) {
-            if up {
-                b += 1;
-            } else {
-                // A message may start with a stray continuation byte.
-                b = b.saturating_sub(1);
-            }
-        }
-    }
-    let b = b.min(linted.len());
-    let mut units = 0usize;
-    for chunk in linted.get(..b).unwrap_or(&[]).utf8_chunks() {
-        units += chunk.valid().encode_utf16().count();
-        units += usize::from(!chunk.invalid().is_empty());
-    }
-    let dropped_crs = linted
-        .get(..b)
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
-        .filter(|&(p, &c)| c == b'\r' && linted.get(p + 1) == Some(&b'\n'))
-        .count();
-    u32::try_from(units - dropped_crs).unwrap_or(u32::MAX)
 }
 
 /// The leading Return-Path / Received fields of a stored message (with their folded
@@ -858,16 +825,16 @@ impl yew_reducible::Reducible for Playground {
             #[cfg(feature = "validator")]
             Action::InspectDelivery(i) => {
                 if let Some(d) = self.deliveries.get(i) {
-                    next.inspect_bytes(&d.data, Some(delivery_envelope(d)));
+                    next.inspect_bytes(d.data.clone(), Some(delivery_envelope(d)));
                 }
             }
             #[cfg(feature = "validator")]
             Action::InspectBuilt(b) => {
                 let env = built_envelope(&b);
-                next.inspect_bytes(&b.bytes, Some(env));
+                next.inspect_bytes(b.bytes.clone(), Some(env));
             }
             #[cfg(feature = "validator")]
-            Action::InspectFile(bytes) => next.inspect_bytes(&bytes, None),
+            Action::InspectFile(bytes) => next.inspect_bytes(bytes, None),
             #[cfg(feature = "validator")]
             Action::PlayBuilt(b) => {
                 let s = crate::scenario::from_built(&b, self.session.config().clone());
@@ -877,7 +844,7 @@ impl yew_reducible::Reducible for Playground {
                     done: 0,
                     deliveries_before: self.deliveries.len(),
                 });
-                next.inspect_bytes(&b.bytes, Some(built_envelope(&b)));
+                next.inspect_bytes(b.bytes.clone(), Some(built_envelope(&b)));
             }
         }
         next.generation = self.generation + 1;
@@ -1295,31 +1262,6 @@ mod tests {
             "Bcc is not in the header"
         );
         assert!(p.inspect.is_some());
-    }
-
-    #[test]
-    fn editor_offsets_for_textarea_selection() {
-        let t = "件名: a\n".as_bytes();
-        assert_eq!(editor_offset(t, 0, false), 0);
-        assert_eq!(editor_offset(t, 6, false), 2);
-        assert_eq!(
-            editor_offset(t, 4, false),
-            1,
-            "inside a character: its start"
-        );
-        assert_eq!(editor_offset(t, 4, true), 2, "or its end");
-        assert_eq!(editor_offset(t, 999, false), 6);
-        // CRLF is one LF in the editor; an emoji is two UTF-16 units.
-        let t = "a\r\n\u{1F680}b\r\nc".as_bytes();
-        let c = t.iter().position(|&b| b == b'c').unwrap();
-        assert_eq!(editor_offset(t, c, false), 6); // a \n 🚀(2) b \n
-                                                   // An invalid byte is one U+FFFD.
-        let t = b"x\xff\xfey\r\nz";
-        assert_eq!(editor_offset(t, 5, false), 4); // x \u{fffd} \u{fffd} y -> "\n" after
-        assert_eq!(editor_offset(t, 6, false), 5);
-        // A stray continuation byte first: no step before the start.
-        assert_eq!(editor_offset(b"\x80ab", 0, false), 0);
-        assert_eq!(editor_offset(b"\x80ab", 1, false), 1);
     }
 
     #[test]

@@ -122,15 +122,16 @@ pub(crate) use pieces::{join, Piece};
 
 /// `text!["a ", x, " b"]` is `format!("a {x} b")` for pieces that are text (`str`,
 /// `String`, `Cow<str>`), a `char` or an integer (`u8`, `usize`, `i64`: the ones the
-/// texts quote): a diagnostic's text, built by [`join`] (3% faster than `format!`
-/// natively). In wasm it is [`text_fmt!`]: the page is held to a size budget, and there
-/// `format!` is 2.4 KB gzip smaller.
+/// texts quote): a diagnostic's text, its pieces joined into a string sized once (3%
+/// faster than `format!`). In wasm it is `text_fmt!`, which the page's size budget
+/// prefers: there `format!` is 2.4 KB gzip smaller.
 #[cfg(not(target_arch = "wasm32"))]
 macro_rules! text {
     ($($p:expr),+ $(,)?) => {
         $crate::diag::join(&[$(&$p as &dyn $crate::diag::Piece),+])
     };
 }
+/// `text!["a ", x, " b"]` is `format!("a {x} b")`: see [`text_fmt!`].
 #[cfg(target_arch = "wasm32")]
 macro_rules! text {
     ($($p:tt)+) => { $crate::diag::text_fmt!($($p)+) };

@@ -7,8 +7,9 @@
 //! the editor) is linted as its own bytes, which a paste cannot carry (bare LF, 8-bit
 //! charsets).
 
+use crate::editor::editor_offset;
 use crate::i18n::{Lang, T};
-use crate::state::{editor_offset, Inspect};
+use crate::state::Inspect;
 use mailroom_message::{crlf, lint, Envelope, LintOptions, MimeNode, Report, Severity};
 use std::rc::Rc;
 use web_sys::{Element, HtmlTextAreaElement};
@@ -113,22 +114,24 @@ pub fn validator(props: &Props) -> Html {
         })
     };
     let timer = use_mut_ref(|| None::<crate::page::Timer>);
-    // The update's time, lint and DOM together, as a Performance measure ("validator
-    // update") that the e2e suite prints.
     let area = use_node_ref();
     // The editor frame (its `stale` class hides the layer while the text is ahead of
     // the report) and the highlight layer behind the textarea.
     let (frame, layer) = (use_node_ref(), use_node_ref());
     {
         let (area, frame, layer) = (area.clone(), frame.clone(), layer.clone());
+        // (When the report stays None, as when an empty editor is typed into and
+        // emptied again, `stale` stays too: over an empty layer, which hides nothing.)
         use_effect_with(report.as_ref().map(Rc::as_ptr), move |_| {
             if let Some(f) = frame.cast::<Element>() {
-                f.set_class_name("editor");
+                let _ = f.class_list().remove_1("stale");
             }
+            // The update's time, lint and DOM together, as a Performance measure
+            // ("validator update") that the e2e suite prints.
             measure_update();
-            // Reading the textarea's scroll position lays the page out: done after this
-            // task, where the browser lays it out anyway, not inside the update.
-            crate::page::after(0, move || align(&area, &layer));
+            // Reading the textarea's scroll position lays the page out: done before the
+            // next frame, where the browser lays it out anyway, not inside the update.
+            crate::page::before_next_frame(move || align(&area, &layer));
         });
     }
     // WebAssembly functions are compiled on their first call: lint a tiny message once the
@@ -165,7 +168,7 @@ pub fn validator(props: &Props) -> Html {
         Callback::from(move |e: InputEvent| {
             // The marks are about the text as it was: hidden until it is checked again.
             if let Some(f) = frame.cast::<Element>() {
-                f.set_class_name("editor stale");
+                let _ = f.class_list().add_1("stale");
             }
             let value = e.target_unchecked_into::<HtmlTextAreaElement>().value();
             let report = report.clone();
@@ -182,10 +185,14 @@ pub fn validator(props: &Props) -> Html {
 
     // Opening or dropping a file: its bytes go to the app, which hands them back as a new
     // message (this component starts afresh); a file it cannot take is said here.
-    let file_error = use_state(|| None::<T>);
+    // The error and how many there were: each is a new alert (a repeated one too).
+    let file_error = use_state(|| None::<(T, u32)>);
     let on_error = {
         let file_error = file_error.clone();
-        Callback::from(move |t: T| file_error.set(Some(t)))
+        Callback::from(move |t: T| {
+            let n = file_error.map_or(0, |(_, n)| n + 1);
+            file_error.set(Some((t, n)));
+        })
     };
     let onchange = {
         let (on_file, on_error) = (props.on_file.clone(), on_error.clone());
@@ -210,13 +217,17 @@ pub fn validator(props: &Props) -> Html {
     let ondrop = {
         let on_file = props.on_file.clone();
         Callback::from(move |e: DragEvent| {
-            // Text dropped on the editor is inserted as usual; a file is opened.
+            // Text dropped on the editor is inserted as usual; a file is opened (the
+            // first, if several), and never by the browser in place of the page.
+            if !carries_files(&e) {
+                return;
+            }
+            e.prevent_default();
             if let Some(f) = e
                 .data_transfer()
                 .and_then(|d| d.files())
                 .and_then(|l| l.get(0))
             {
-                e.prevent_default();
                 read_file(f, on_file.clone(), on_error.clone());
             }
         })
@@ -236,14 +247,20 @@ pub fn validator(props: &Props) -> Html {
         })
     };
 
-    let marks = report.as_ref().map(|checked| {
-        let findings: Vec<_> = checked
-            .report
-            .diagnostics
-            .iter()
-            .map(|d| (d.start, d.end, d.severity))
-            .collect();
-        highlight_layer(&crate::highlight::blocks(&checked.bytes, &findings))
+    // Built once per report: the component also renders when the app does.
+    let marks = use_memo(report.as_ref().map(Rc::as_ptr), {
+        let report = report.clone();
+        move |_| {
+            report.as_ref().map(|checked| {
+                let findings: Vec<_> = checked
+                    .report
+                    .diagnostics
+                    .iter()
+                    .map(|d| (d.start, d.end, d.severity))
+                    .collect();
+                highlight_layer(crate::editor::blocks(&checked.bytes, &findings))
+            })
+        }
     });
     let body = report.as_ref().map(|checked| {
         let r = &checked.report;
@@ -338,17 +355,17 @@ pub fn validator(props: &Props) -> Html {
             <p class="small open-file">
                 <label>{ T::OpenFile.get(lang) }{ " " }<input type="file" {onchange} /></label>
             </p>
-            if let Some(t) = *file_error {
-                <p class="small notice" role="alert">{ t.get(lang) }</p>
+            if let Some((t, n)) = *file_error {
+                <p key={n} class="small notice" role="alert">{ t.get(lang) }</p>
             }
             <div class="editor" ref={frame} {ondragover} {ondrop}>
-                <div class="layer" ref={layer} aria-hidden="true">{ for marks }</div>
+                <div class="layer" ref={layer} aria-hidden="true">{ (*marks).clone() }</div>
                 <textarea ref={area} aria-label="Message" rows="10" spellcheck="false" {oninput}
                     {onscroll} placeholder={ T::MessagePlaceholder.get(lang) } />
             </div>
             // `if let`, not `{ for body }`: it keeps one placeholder child when there is no
             // report. Yew matches unkeyed children from the end, so a child appearing after
-            // the textarea would replace it (emptying it: its text is not a prop).
+            // the editor would replace it (emptying it: its text is not a prop).
             if let Some(body) = body { { body } }
         </section>
     }
@@ -364,21 +381,23 @@ fn align(area: &NodeRef, layer: &NodeRef) {
 
 /// The highlight layer's blocks: lines with findings tinted by their worst severity, the
 /// findings' spans marked. The text itself is transparent (the textarea shows it).
-fn highlight_layer(blocks: &[crate::highlight::Block]) -> Html {
-    let blocks = blocks.iter().map(|b| {
-        let pieces = b.pieces.iter().map(|(text, sev)| match sev {
-            Some(s) => html! { <mark class={ s.as_str() }>{ text.clone() }</mark> },
-            None => html! { text.clone() },
-        });
+fn highlight_layer(blocks: Vec<crate::editor::Block>) -> Html {
+    let blocks = blocks.into_iter().map(|b| {
         // A line break at the very end of a block, or an empty block, takes no height
         // unless something follows it, where the textarea shows an (empty) line.
         let open_end = b
             .pieces
             .last()
             .is_none_or(|p| p.0.is_empty() || p.0.ends_with('\n'));
+        let pieces = b.pieces.into_iter().map(|(text, sev)| match sev {
+            Some(s) => html! { <mark class={ s.as_str() }>{ text }</mark> },
+            None => html! { text },
+        });
         html! {
             <div class={ classes!(b.tint.map(|s| s.as_str())) }>
                 { for pieces }
+                // Drawn after the text, out of the flow (styles.css `.eol`).
+                if let Some(s) = b.eol { <mark class={ classes!("eol", s.as_str()) }></mark> }
                 if open_end { { "\u{200b}" } }
             </div>
         }

@@ -1,8 +1,11 @@
-//! The validator editor's highlight layer: the linted text as the editor shows it, cut
-//! into blocks of lines; each line a finding touches is a block of its own, tinted by
-//! its worst severity, with the findings' spans marked. The layer lies behind the
-//! textarea with the same metrics (styles.css `.editor`), so the marks fall under the
-//! text they are about.
+//! How the validator's editor shows the linted bytes, and where findings fall in it.
+//!
+//! The editor (a textarea) shows the bytes as lossy UTF-8, one U+FFFD per invalid
+//! sequence, with CRLF, LF and a lone CR each as one line break. Two things are built on
+//! that reading, so they agree on every character: [`editor_offset`], where a finding's
+//! span is selected, and [`blocks`], the highlight layer behind the textarea (same text
+//! metrics, styles.css `.editor`): the lines a finding touches tinted by their worst
+//! severity, its span marked.
 
 use mailroom_message::Severity;
 
@@ -14,17 +17,23 @@ pub struct Block {
     /// (which are grouped: one block per run of such lines).
     pub tint: Option<Severity>,
     pub pieces: Vec<(String, Option<Severity>)>,
+    /// A finding is about the line break itself (a bare LF or CR): marked after the
+    /// line's text.
+    pub eol: Option<Severity>,
 }
 
-/// Lines per block of lines without findings. Typing changes one block, and the page
-/// lays out only that block again: a 100 KB message in one block took 14 ms per update.
+/// Lines per block of lines without findings. Typing within a line changes one block,
+/// and the page lays out only that block again (a 100 KB message in one block took 14 ms
+/// per update); a line added or removed shifts the blocks after it.
 pub const PLAIN_LINES: usize = 64;
 
-/// One editor line of the linted bytes: its text, without the line break.
+/// One editor line of the linted bytes: its text (without the line break) and where
+/// the next line starts.
 #[derive(Debug, Clone, Copy)]
 struct Line {
     start: usize,
     end: usize,
+    next: usize,
 }
 
 /// The lines as a textarea shows the bytes: CRLF, LF and a lone CR each end a line (a
@@ -44,27 +53,30 @@ fn editor_lines(b: &[u8]) -> Vec<Line> {
         } else {
             at + 1
         };
-        out.push(Line { start, end: at });
+        out.push(Line {
+            start,
+            end: at,
+            next,
+        });
         start = next;
         i = next;
     }
     out.push(Line {
         start,
         end: b.len(),
+        next: b.len(),
     });
     out
 }
 
-/// Where the characters of `b[start..end]` start, as the editor decodes them (lossy
-/// UTF-8: one U+FFFD per invalid sequence), and `end`: a mark is cut only there, so each
-/// side decodes to what the whole line shows.
-fn char_starts(b: &[u8], start: usize, end: usize) -> Vec<usize> {
+/// Where the editor's characters of `b[start..end]` start (a valid character, or an
+/// invalid sequence shown as one U+FFFD), then `end`. Text is cut only there, so each
+/// side decodes to what the whole shows.
+fn unit_starts(b: &[u8], start: usize, end: usize) -> Vec<usize> {
     let mut out = Vec::new();
     let mut at = start;
     for chunk in b.get(start..end).unwrap_or(&[]).utf8_chunks() {
-        for (i, _) in chunk.valid().char_indices() {
-            out.push(at + i);
-        }
+        out.extend(chunk.valid().char_indices().map(|(i, _)| at + i));
         at += chunk.valid().len();
         if !chunk.invalid().is_empty() {
             out.push(at);
@@ -75,36 +87,64 @@ fn char_starts(b: &[u8], start: usize, end: usize) -> Vec<usize> {
     out
 }
 
+/// `p` moved to the start of the character it is in (`starts` from [`unit_starts`]), or
+/// with `up` to its end when `p` is inside one.
+fn snap(starts: &[usize], p: usize, up: bool) -> usize {
+    let i = if up {
+        starts.partition_point(|&c| c < p)
+    } else {
+        starts.partition_point(|&c| c <= p).saturating_sub(1)
+    };
+    starts.get(i).or(starts.last()).copied().unwrap_or(0)
+}
+
+/// Where byte offset `byte` of the linted message is in the editor, as a UTF-16 index
+/// (what a textarea's selection counts). An offset inside a character moves to its
+/// start, or with `up` to its end, so a one-byte range still selects it.
+pub fn editor_offset(linted: &[u8], byte: usize, up: bool) -> u32 {
+    let cut = snap(&unit_starts(linted, 0, linted.len()), byte, up);
+    let prefix = linted.get(..cut).unwrap_or(&[]);
+    let units = String::from_utf8_lossy(prefix).encode_utf16().count();
+    // CRLF is one line break (the CR is dropped), also when the cut is before the LF.
+    let dropped_crs = (0..cut)
+        .filter(|&p| linted.get(p) == Some(&b'\r') && linted.get(p + 1) == Some(&b'\n'))
+        .count();
+    u32::try_from(units - dropped_crs).unwrap_or(u32::MAX)
+}
+
 /// The blocks for `linted` (the bytes the report is about) and the findings' byte
 /// ranges. Text is decoded as the editor shows it (lossy UTF-8).
 pub fn blocks(linted: &[u8], findings: &[(usize, usize, Severity)]) -> Vec<Block> {
     let lines = editor_lines(linted);
     // The line holding byte `p` (a line's terminator belongs to it).
-    let line_of = |p: usize| {
-        lines
-            .partition_point(|l| l.start <= p)
-            .saturating_sub(1)
-            .min(lines.len() - 1)
-    };
+    let line_of = |p: usize| lines.partition_point(|l| l.start <= p).saturating_sub(1);
+    // Per line: the worst severity of the findings on it, the findings' spans on its
+    // text as (start, end, severity) in bytes of the input, and the worst severity of
+    // those about its line break.
     let mut tint: Vec<Option<Severity>> = vec![None; lines.len()];
-    // Marked ranges per line, as (start, end, severity) in bytes of the input.
     let mut marks: Vec<Vec<(usize, usize, Severity)>> = vec![Vec::new(); lines.len()];
+    let mut eol: Vec<Option<Severity>> = vec![None; lines.len()];
+    let worse = |a: Option<Severity>, b: Severity| Some(a.map_or(b, |a| a.min(b)));
     for &(start, end, sev) in findings {
         let start = start.min(linted.len());
         let end = end.clamp(start, linted.len());
         // An empty range (where a missing field belongs) tints its line only.
         let last = line_of(end.max(start + 1) - 1);
         for k in line_of(start)..=last {
-            let (Some(t), Some(l), Some(m)) = (tint.get_mut(k), lines.get(k), marks.get_mut(k))
-            else {
-                continue;
-            };
-            *t = Some(t.map_or(sev, |t| t.min(sev)));
+            let Some(l) = lines.get(k) else { continue };
+            if let Some(t) = tint.get_mut(k) {
+                *t = worse(*t, sev);
+            }
             let (s, e) = (start.max(l.start), end.min(l.end));
             if s < e {
-                // Kept in order of (start, end) as they come: a line has few.
-                let at = m.partition_point(|x| (x.0, x.1) <= (s, e));
-                m.insert(at, (s, e, sev));
+                if let Some(m) = marks.get_mut(k) {
+                    m.push((s, e, sev));
+                }
+            } else if start < end && end > l.end && start < l.next {
+                // The span covers this line's break and none of its text.
+                if let Some(x) = eol.get_mut(k) {
+                    *x = worse(*x, sev);
+                }
             }
         }
     }
@@ -117,6 +157,7 @@ pub fn blocks(linted: &[u8], findings: &[(usize, usize, Severity)]) -> Vec<Block
             out.push(Block {
                 tint: None,
                 pieces: vec![(p, None)],
+                eol: None,
             });
         }
     };
@@ -137,13 +178,22 @@ pub fn blocks(linted: &[u8], findings: &[(usize, usize, Severity)]) -> Vec<Block
             continue;
         };
         flush(&mut out, &mut plain);
-        let m = marks.get_mut(k).map(std::mem::take).unwrap_or_default();
-        let starts = char_starts(linted, l.start, l.end);
+        // The spans cut at character starts (a span that begins or ends inside a
+        // character marks all of it), in order; overlapping ones are one mark, in the
+        // worst severity among them.
+        let starts = unit_starts(linted, l.start, l.end);
+        let mut m: Vec<(usize, usize, Severity)> = Vec::new();
+        for (s, e, sev) in marks.get_mut(k).map(std::mem::take).unwrap_or_default() {
+            let x = (snap(&starts, s, false), snap(&starts, e, true), sev);
+            // Inserted in place, not sorted after: a line has few (and a sort costs the
+            // page 3.5 KB of wasm).
+            let i = m.partition_point(|y| (y.0, y.1) <= (x.0, x.1));
+            m.insert(i, x);
+        }
         let mut pieces = Vec::new();
         let mut at = l.start;
         let mut iter = m.into_iter().peekable();
         while let Some((s, mut e, mut worst)) = iter.next() {
-            // Overlapping spans are one mark, in the worst severity among them.
             while let Some(&(s2, e2, sev2)) = iter.peek() {
                 if s2 >= e {
                     break;
@@ -152,16 +202,7 @@ pub fn blocks(linted: &[u8], findings: &[(usize, usize, Severity)]) -> Vec<Block
                 worst = worst.min(sev2);
                 iter.next();
             }
-            // Cut at character starts: a range that begins inside a character marks it.
-            let snap = |p: usize| {
-                let i = starts.partition_point(|&c| c <= p);
-                starts.get(i.saturating_sub(1)).copied().unwrap_or(l.start)
-            };
-            let up = |p: usize| {
-                let i = starts.partition_point(|&c| c < p);
-                starts.get(i).copied().unwrap_or(l.end)
-            };
-            let (s, e) = (snap(s.max(at)), up(e));
+            let s = s.max(at);
             if at < s {
                 pieces.push((text(at, s).into_owned(), None));
             }
@@ -176,6 +217,7 @@ pub fn blocks(linted: &[u8], findings: &[(usize, usize, Severity)]) -> Vec<Block
         out.push(Block {
             tint: Some(sev),
             pieces,
+            eol: eol.get(k).copied().flatten(),
         });
     }
     flush(&mut out, &mut plain);
@@ -315,6 +357,77 @@ mod tests {
         );
     }
 
+    #[test]
+    fn findings_on_one_character_take_the_worst_severity() {
+        // Two spans in the same character (bytes 10..13 are 'あ'): one mark, in the
+        // worse severity, whichever comes first.
+        let m = "Subject: xあy\n".as_bytes();
+        for f in [
+            [(10, 11, Info), (11, 12, Error)],
+            [(11, 12, Error), (10, 11, Info)],
+        ] {
+            let bs = blocks(m, &f);
+            assert_eq!(show(&bs)[0].1, "Subject: x[あ]y");
+            assert_eq!(bs[0].pieces[1].1, Some(Error));
+        }
+    }
+
+    #[test]
+    fn a_finding_about_a_line_break_marks_the_line_end() {
+        // bare-lf points at the LF itself, bare-cr at a lone CR (a break in the editor).
+        let m = b"A: 1\r\nB: 2\nC: 3\rD: 4\r\n";
+        let bs = blocks(m, &[(10, 11, Error), (15, 16, Warning)]);
+        let eol: Vec<_> = bs.iter().map(|b| (b.tint, b.eol)).collect();
+        assert_eq!(
+            eol,
+            [
+                (None, None),
+                (Some(Error), Some(Error)),
+                (Some(Warning), Some(Warning)),
+                (None, None)
+            ]
+        );
+        assert_eq!(show(&bs)[1].1, "B: 2", "no text marked");
+        // A span over text and its line break marks the text only.
+        let bs = blocks(m, &[(6, 11, Error)]);
+        assert_eq!((show(&bs)[1].1.as_str(), bs[1].eol), ("[B: 2]", None));
+    }
+
+    #[test]
+    fn editor_offsets_for_textarea_selection() {
+        let t = "件名: a\n".as_bytes();
+        assert_eq!(editor_offset(t, 0, false), 0);
+        assert_eq!(editor_offset(t, 6, false), 2);
+        assert_eq!(
+            editor_offset(t, 4, false),
+            1,
+            "inside a character: its start"
+        );
+        assert_eq!(editor_offset(t, 4, true), 2, "or its end");
+        assert_eq!(editor_offset(t, 999, false), 6);
+        // CRLF is one LF in the editor; an emoji is two UTF-16 units.
+        let t = "a\r\n\u{1F680}b\r\nc".as_bytes();
+        let c = t.iter().position(|&b| b == b'c').unwrap();
+        assert_eq!(editor_offset(t, c, false), 6); // a \n 🚀(2) b \n
+        assert_eq!(
+            editor_offset(t, 2, false),
+            1,
+            "at the LF of a CRLF: the break"
+        );
+        // An invalid byte is one U+FFFD; so is a stray continuation byte, which is a
+        // character of its own (the byte before it is not its start).
+        let t = b"x\xff\xfey\r\nz";
+        assert_eq!(editor_offset(t, 5, false), 4); // x \u{fffd} \u{fffd} y -> "\n" after
+        assert_eq!(editor_offset(t, 6, false), 5);
+        assert_eq!(editor_offset(b"\x80ab", 0, false), 0);
+        assert_eq!(editor_offset(b"\x80ab", 1, false), 1);
+        assert_eq!(editor_offset(b"\xff\x80", 1, false), 1);
+        // A truncated sequence is one U+FFFD: inside it, its start.
+        assert_eq!(editor_offset(b"a\xe3\x81b", 2, false), 1);
+        assert_eq!(editor_offset(b"a\xe3\x81b", 2, true), 2);
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         /// Whatever the bytes and findings: the blocks read as the editor's text (so
         /// the marks stay under their text), each finding's line is tinted, and nothing
@@ -337,6 +450,35 @@ mod tests {
             proptest::prop_assert_eq!(joined(&bs), want);
             let tinted = bs.iter().filter(|b| b.tint.is_some()).count();
             proptest::prop_assert!(f.is_empty() || tinted > 0);
+            // The marked characters are exactly those a finding's bytes touch (line
+            // breaks aside), in the order the editor shows them.
+            let mut want_marked = Vec::new();
+            for l in editor_lines(&bytes) {
+                let starts = unit_starts(&bytes, l.start, l.end);
+                for w in starts.windows(2) {
+                    let (cs, ce) = (w[0], w[1]);
+                    want_marked.push(f.iter().any(|&(s, e, _)| s < ce && cs < e.min(bytes.len())));
+                }
+            }
+            let got_marked: Vec<bool> = bs
+                .iter()
+                .flat_map(|b| b.pieces.iter())
+                .flat_map(|(t, m)| t.chars().filter(|&c| c != '\n').map(move |_| m.is_some()))
+                .collect();
+            proptest::prop_assert_eq!(got_marked, want_marked);
+            // Each character's editor offset is where the blocks put it.
+            let chars: Vec<char> = joined(&bs).chars().collect();
+            let starts = unit_starts(&bytes, 0, bytes.len());
+            let mut units = 0u32;
+            let mut k = 0;
+            for &p in &starts {
+                proptest::prop_assert_eq!(editor_offset(&bytes, p, false), units);
+                // A CRLF is two starts and one character (the CR's offset is the LF's).
+                if !(bytes.get(p) == Some(&b'\r') && bytes.get(p + 1) == Some(&b'\n')) {
+                    units += chars.get(k).map_or(0, |c| c.len_utf16() as u32);
+                    k += 1;
+                }
+            }
         }
     }
 }
