@@ -190,8 +190,8 @@ texts! {
         "メッセージ（ヘッダー、空行、本文）を貼り付けて検査します。";
     OpenFile => "Open a message file (.eml), or drop one on the editor:",
         "メッセージファイル（.eml）を開くか、エディタにドロップしてください：";
-    FileTooBig => "This file is larger than the page checks (5 MiB); check it with the command line: mailroom lint FILE",
-        "このファイルはページで検査できる大きさ（5 MiB）を超えています。コマンドラインの mailroom lint FILE で検査してください。";
+    FileTooBig => "This file is larger than the page checks (2 MiB); check it with the command line: mailroom lint FILE",
+        "このファイルはページで検査できる大きさ（2 MiB）を超えています。コマンドラインの mailroom lint FILE で検査してください。";
     FileUnreadable => "The file could not be read.", "ファイルを読み込めませんでした。";
     NotUtf8 => "This message has bytes that are not UTF-8: the editor shows them as \u{FFFD}, and the diagnostics are about the original bytes until you edit it.",
         "このメッセージには UTF-8 でないバイトがあります。エディタでは \u{FFFD} と表示され、編集するまで診断は元のバイトについてのものです。";
