@@ -316,7 +316,7 @@ test('validator: lines with findings are tinted and their spans marked under the
   assert.deepEqual(g.layer, g.area);
   assert.ok(g.area[0] > 2 * (await message.evaluate((el) => el.clientHeight)), 'the text scrolls');
   assert.ok(g.offset < 1, `Cc: block ${g.offset}px off its line`);
-  await message.evaluate((el) => { el.scrollTop = 300; });
+  assert.equal(await message.evaluate((el) => { el.scrollTop = 300; return el.scrollTop; }), 300);
   await page.waitForFunction(() => document.querySelector('.validator .layer').scrollTop === 300);
   g = await geometry();
   assert.deepEqual(g.layer, g.area);
@@ -329,6 +329,7 @@ test('validator: lines with findings are tinted and their spans marked under the
   });
   assert.ok(staleAtOnce, 'hidden as soon as the text changes');
   await page.waitForFunction(() => !document.querySelector('.validator .editor').classList.contains('stale'));
+  assert.ok((await layer.textContent()).endsWith('end\n!'), 'the layer holds the new text');
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -368,8 +369,22 @@ test('validator: a message file, opened or dropped, is checked as its own bytes 
   // Too large for the page: said, and the message shown stays.
   await page.getByLabel(/Open a message file/).setInputFiles({ name: 'big.eml', mimeType: 'message/rfc822',
     buffer: Buffer.alloc(2 * 1024 * 1024 + 1, 'a') });
-  assert.match(await page.locator('.validator').getByRole('alert').innerText(), /mailroom lint/);
+  const alert = page.locator('.validator').getByRole('alert');
+  assert.match(await alert.innerText(), /mailroom lint/);
   assert.equal(await message.inputValue(), 'From: c@foo.example\nSubject: dropped\n\nhi\n');
+  // The same refusal again is a new alert (announced again), not the old one left standing.
+  await alert.evaluate((el) => { el.dataset.seen = '1'; });
+  await page.getByLabel(/Open a message file/).setInputFiles({ name: 'big.eml', mimeType: 'message/rfc822',
+    buffer: Buffer.alloc(2 * 1024 * 1024 + 1, 'a') });
+  await page.waitForFunction(() => !document.querySelector('.validator [role=alert]').dataset.seen);
+  // A file dropped elsewhere on the panel is taken too (not opened by the browser).
+  const elsewhere = await page.locator('.validator .summary').evaluate((el) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['Subject: x\r\n\r\n'], 'x.eml'));
+    return el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  assert.equal(elsewhere, false);
+  await page.waitForFunction(() => document.querySelector('.validator textarea').value === 'Subject: x\n\n');
   assert.deepEqual(errors, []);
   await page.close();
 });

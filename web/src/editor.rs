@@ -100,16 +100,44 @@ fn snap(starts: &[usize], p: usize, up: bool) -> usize {
 
 /// Where byte offset `byte` of the linted message is in the editor, as a UTF-16 index
 /// (what a textarea's selection counts). An offset inside a character moves to its
-/// start, or with `up` to its end, so a one-byte range still selects it.
+/// start, or with `up` to its end, so a one-byte range still selects it. One pass over
+/// the bytes before it, with the characters [`unit_starts`] finds.
 pub fn editor_offset(linted: &[u8], byte: usize, up: bool) -> u32 {
-    let cut = snap(&unit_starts(linted, 0, linted.len()), byte, up);
-    let prefix = linted.get(..cut).unwrap_or(&[]);
-    let units = String::from_utf8_lossy(prefix).encode_utf16().count();
-    // CRLF is one line break (the CR is dropped), also when the cut is before the LF.
-    let dropped_crs = (0..cut)
-        .filter(|&p| linted.get(p) == Some(&b'\r') && linted.get(p + 1) == Some(&b'\n'))
-        .count();
-    u32::try_from(units - dropped_crs).unwrap_or(u32::MAX)
+    let mut units = 0usize;
+    let mut at = 0usize;
+    // Whether a unit at `at` of `len` bytes ends the count: `byte` is at its start, or
+    // inside it (counted with `up`).
+    let stop = |at: usize, len: usize, units: &mut usize, w: usize| {
+        if byte <= at {
+            return true;
+        }
+        if byte < at + len {
+            *units += if up { w } else { 0 };
+            return true;
+        }
+        false
+    };
+    for chunk in linted.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            // CRLF is one line break: the CR is not counted.
+            let crlf = c == '\r' && linted.get(at + 1) == Some(&b'\n');
+            let w = if crlf { 0 } else { c.len_utf16() };
+            if stop(at, c.len_utf8(), &mut units, w) {
+                return u32::try_from(units).unwrap_or(u32::MAX);
+            }
+            units += w;
+            at += c.len_utf8();
+        }
+        let bad = chunk.invalid().len();
+        if bad > 0 {
+            if stop(at, bad, &mut units, 1) {
+                return u32::try_from(units).unwrap_or(u32::MAX);
+            }
+            units += 1;
+            at += bad;
+        }
+    }
+    u32::try_from(units).unwrap_or(u32::MAX)
 }
 
 /// The blocks for `linted` (the bytes the report is about) and the findings' byte
@@ -140,8 +168,9 @@ pub fn blocks(linted: &[u8], findings: &[(usize, usize, Severity)]) -> Vec<Block
                 if let Some(m) = marks.get_mut(k) {
                     m.push((s, e, sev));
                 }
-            } else if start < end && end > l.end && start < l.next {
-                // The span covers this line's break and none of its text.
+            } else if start < end && l.end <= start && start < l.next {
+                // The span starts at this line's break (bare LF, a lone CR): a sign at
+                // the line's end. (A blank line inside a longer span gets none.)
                 if let Some(x) = eol.get_mut(k) {
                     *x = worse(*x, sev);
                 }
@@ -388,6 +417,10 @@ mod tests {
             ]
         );
         assert_eq!(show(&bs)[1].1, "B: 2", "no text marked");
+        // A span over several lines marks their text; a blank line inside it gets no sign.
+        let bs = blocks(b"a\n\nb\n", &[(0, 4, Error)]);
+        let got: Vec<_> = bs.iter().map(|b| b.eol).collect();
+        assert_eq!(got, [None, None, None, None]);
         // A span over text and its line break marks the text only.
         let bs = blocks(m, &[(6, 11, Error)]);
         assert_eq!((show(&bs)[1].1.as_str(), bs[1].eol), ("[B: 2]", None));
@@ -457,7 +490,11 @@ mod tests {
                 let starts = unit_starts(&bytes, l.start, l.end);
                 for w in starts.windows(2) {
                     let (cs, ce) = (w[0], w[1]);
-                    want_marked.push(f.iter().any(|&(s, e, _)| s < ce && cs < e.min(bytes.len())));
+                    // Touched by a non-empty range (an empty one only tints its line).
+                    want_marked.push(f.iter().any(|&(s, e, _)| {
+                        let e = e.min(bytes.len());
+                        s < e && s < ce && cs < e
+                    }));
                 }
             }
             let got_marked: Vec<bool> = bs
@@ -466,18 +503,30 @@ mod tests {
                 .flat_map(|(t, m)| t.chars().filter(|&c| c != '\n').map(move |_| m.is_some()))
                 .collect();
             proptest::prop_assert_eq!(got_marked, want_marked);
-            // Each character's editor offset is where the blocks put it.
+            // Each character's editor offset is where the blocks put it; a byte inside
+            // a character goes to its start, or with `up` to its end.
             let chars: Vec<char> = joined(&bs).chars().collect();
             let starts = unit_starts(&bytes, 0, bytes.len());
+            let mut at_start = Vec::new();
             let mut units = 0u32;
             let mut k = 0;
             for &p in &starts {
-                proptest::prop_assert_eq!(editor_offset(&bytes, p, false), units);
+                at_start.push((p, units));
                 // A CRLF is two starts and one character (the CR's offset is the LF's).
                 if !(bytes.get(p) == Some(&b'\r') && bytes.get(p + 1) == Some(&b'\n')) {
                     units += chars.get(k).map_or(0, |c| c.len_utf16() as u32);
                     k += 1;
                 }
+            }
+            for p in 0..bytes.len() + 3 {
+                let down = at_start.iter().rev().find(|x| x.0 <= p).map_or(0, |x| x.1);
+                let up = at_start.iter().find(|x| x.0 >= p).map_or(units, |x| x.1);
+                proptest::prop_assert_eq!(editor_offset(&bytes, p, false), down, "{}", p);
+                proptest::prop_assert_eq!(editor_offset(&bytes, p, true), up, "{}", p);
+            }
+            // A line break sign only where a range starts at the break of its line.
+            for (k, b) in bs.iter().enumerate().filter(|(_, b)| b.eol.is_some()) {
+                proptest::prop_assert!(b.tint.is_some(), "block {}", k);
             }
         }
     }

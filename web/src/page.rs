@@ -1,5 +1,6 @@
-//! Small browser-side helpers of the app: timers and frame callbacks, the page's search string, the theme
-//! attribute, key handling in presentation mode, and the embed's height messages.
+//! Small browser-side helpers of the app: timers and frame callbacks, the page's search
+//! string, the theme attribute, key handling in presentation mode, and the embed's height
+//! messages.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -7,17 +8,23 @@ use wasm_bindgen::JsCast;
 /// Runs `f` once after `ms`, not cancellable (its closure is freed once it ran). For timers
 /// that are replaced or cancelled, keep a [`Timer`]: dropping one cancels it and frees it.
 pub fn after(ms: i32, f: impl FnOnce() + 'static) {
-    let f = Closure::once_into_js(f);
-    if let Some(w) = web_sys::window() {
-        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms);
-    }
+    once(f, |w, f| {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(f, ms);
+    });
 }
 
 /// Runs `f` once before the next frame is painted (`requestAnimationFrame`).
 pub fn before_next_frame(f: impl FnOnce() + 'static) {
+    once(f, |w, f| {
+        let _ = w.request_animation_frame(f);
+    });
+}
+
+/// Hands `f`, as a function freed once it ran, to `schedule`.
+fn once(f: impl FnOnce() + 'static, schedule: impl FnOnce(&web_sys::Window, &js_sys::Function)) {
     let f = Closure::once_into_js(f);
     if let Some(w) = web_sys::window() {
-        let _ = w.request_animation_frame(f.unchecked_ref());
+        schedule(&w, f.unchecked_ref());
     }
 }
 

@@ -1,11 +1,11 @@
 //! The message validator: a textbox ("Message") linted by `mailroom-message` while typing
-//! (debounced), with the lines that have findings tinted and their spans marked in a layer
-//! behind the text ([`crate::highlight`]), the diagnostics ("Diagnostics", each selects its span in the message),
-//! the decoded header fields (with the value as written when decoding changed it), the
-//! MIME tree (each text part opens to its decoded text) and, when the message came with
-//! an envelope, the envelope-vs-header comparison. A message file (opened, or dropped on
-//! the editor) is linted as its own bytes, which a paste cannot carry (bare LF, 8-bit
-//! charsets).
+//! (debounced), with the lines that have findings tinted and their spans marked in a
+//! layer behind the text ([`crate::editor`]), the diagnostics ("Diagnostics", each
+//! selects its span in the message), the decoded header fields (with the value as
+//! written when decoding changed it), the MIME tree (each text part opens to its decoded
+//! text) and, when the message came with an envelope, the envelope-vs-header comparison.
+//! A message file (opened, or dropped on the panel) is linted as its own bytes, which a
+//! paste cannot carry (bare LF, 8-bit charsets).
 
 use crate::editor::editor_offset;
 use crate::i18n::{Lang, T};
@@ -27,9 +27,10 @@ pub struct Props {
     pub on_file: Callback<Vec<u8>>,
 }
 
-/// Files above this size are not opened in the page: laying out the editor (a textarea)
-/// and its highlight layer takes the browser about 1.3 s per MB (a 4.7 MB message took
-/// 7 to 10 s in headless Chromium). `mailroom lint` checks them.
+/// Files above this size are not opened in the page: the browser lays out the editor (a
+/// textarea) and its highlight layer slowly (in headless Chromium here, a 1.95 MB
+/// message showed its findings after 2.7 s, a 4.7 MB one after 7 to 10 s).
+/// `mailroom lint` checks them. (T::FileTooBig says "2 MiB".)
 const MAX_FILE_BYTES: f64 = 2.0 * 1024.0 * 1024.0;
 
 /// Reads `file` and hands its bytes to `on_file`, or says why not.
@@ -186,12 +187,17 @@ pub fn validator(props: &Props) -> Html {
 
     // Opening or dropping a file: its bytes go to the app, which hands them back as a new
     // message (this component starts afresh); a file it cannot take is said here.
-    // The error and how many there were: each is a new alert (a repeated one too).
+    // The error and its number: each is a new alert (a repeated one too).
     let file_error = use_state(|| None::<(T, u32)>);
+    let errors_seen = use_mut_ref(|| 0u32);
     let on_error = {
         let file_error = file_error.clone();
         Callback::from(move |t: T| {
-            let n = file_error.map_or(0, |(_, n)| n + 1);
+            let n = {
+                let mut seen = errors_seen.borrow_mut();
+                *seen = seen.wrapping_add(1);
+                *seen
+            };
             file_error.set(Some((t, n)));
         })
     };
@@ -218,8 +224,9 @@ pub fn validator(props: &Props) -> Html {
     let ondrop = {
         let on_file = props.on_file.clone();
         Callback::from(move |e: DragEvent| {
-            // Text dropped on the editor is inserted as usual; a file is opened (the
-            // first, if several), and never by the browser in place of the page.
+            // Text dropped on the editor is inserted as usual; a file dropped anywhere on
+            // the panel is opened (the first, if several), and never by the browser in
+            // place of the page.
             if !carries_files(&e) {
                 return;
             }
@@ -351,7 +358,7 @@ pub fn validator(props: &Props) -> Html {
         }
     });
     html! {
-        <section class="panel validator" aria-labelledby="validator-title">
+        <section class="panel validator" aria-labelledby="validator-title" {ondragover} {ondrop}>
             <h2 id="validator-title">{ T::Validator.get(lang) }</h2>
             <p class="small open-file">
                 <label>{ T::OpenFile.get(lang) }{ " " }<input type="file" {onchange} /></label>
@@ -359,7 +366,7 @@ pub fn validator(props: &Props) -> Html {
             if let Some((t, n)) = *file_error {
                 <p key={n} class="small notice" role="alert">{ t.get(lang) }</p>
             }
-            <div class="editor" ref={frame} {ondragover} {ondrop}>
+            <div class="editor" ref={frame}>
                 <div class="layer" ref={layer} aria-hidden="true">{ (*marks).clone() }</div>
                 <textarea ref={area} aria-label="Message" rows="10" spellcheck="false" {oninput}
                     {onscroll} placeholder={ T::MessagePlaceholder.get(lang) } />
