@@ -291,6 +291,20 @@ test('validator: lines with findings are tinted and their spans marked under the
   const to = layer.locator(':scope > .warning', { hasText: 'Mr. Foo' });
   assert.equal(await to.innerText(), 'To: "Mr. Foo" <foo@example.com >');
   assert.equal(await to.locator('mark.warning').innerText(), ' ');
+  // Across: the marked space starts where the textarea's font puts the 30 characters
+  // before it (measured on a canvas in the textarea's own font).
+  const across = await page.evaluate(() => {
+    const area = document.querySelector('.validator textarea');
+    const layer = document.querySelector('.validator .layer');
+    const mark = [...layer.querySelectorAll('mark.warning')].find((m) => m.textContent === ' ');
+    const style = getComputedStyle(area);
+    const ctx = document.createElement('canvas').getContext('2d');
+    ctx.font = style.font;
+    const want = area.getBoundingClientRect().left + parseFloat(style.borderLeftWidth) +
+      parseFloat(style.paddingLeft) + ctx.measureText('To: "Mr. Foo" <foo@example.com').width;
+    return Math.abs(mark.getBoundingClientRect().left - want);
+  });
+  assert.ok(across < 1, `the marked space is ${across}px off`);
   assert.equal(await layer.locator(':scope > .error').first().innerText(), 'Cc:');
   assert.equal(await layer.locator('mark.error', { hasText: 'yyy' }).count(), 1, 'line-too-long marks past octet 998');
   const geometry = () => page.evaluate(() => {
