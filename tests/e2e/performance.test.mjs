@@ -122,9 +122,18 @@ test('validator update time for a 100 KB message', async (t) => {
   await watchLongTasks(page);
   // Set as a paste would (Playwright's fill types through the editing pipeline, which
   // is what takes seconds for 100 KB, in the browser and not in the page's code).
-  await message.evaluate((el, t) => {
+  // From the paste to the first frame painted with its findings (the editor, its
+  // highlight layer and the panel laid out), the 120 ms debounce included.
+  const painted = await message.evaluate(async (el, t) => {
+    const t0 = performance.now();
     el.value = t;
     el.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    await new Promise((done) => {
+      const look = () => (document.querySelector('.validator .summary') ? done() : setTimeout(look, 5));
+      look();
+    });
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+    return performance.now() - t0;
   }, text);
   await page.getByRole('list', { name: 'Diagnostics' }).waitFor({ state: 'attached' });
   await page.waitForTimeout(300);
@@ -142,7 +151,7 @@ test('validator update time for a 100 KB message', async (t) => {
   const long = await page.evaluate(() => window.__long);
   assert.ok(updates.length >= 6, `one measure per update: ${updates.length}`);
   const [first, ...typing] = updates;
-  console.log(`# validator 100 KB: update (lint + DOM) while typing median ${median(typing).toFixed(1)} ms, max ${Math.max(...typing).toFixed(1)} ms; goal <= 16; first update after the paste ${first.toFixed(1)} ms; longest task ${Math.max(0, ...long).toFixed(0)} ms`);
+  console.log(`# validator 100 KB: update (lint + DOM) while typing median ${median(typing).toFixed(1)} ms, max ${Math.max(...typing).toFixed(1)} ms; goal <= 16; first update after the paste ${first.toFixed(1)} ms; paste to painted ${painted.toFixed(0)} ms (120 ms debounce included); longest task ${Math.max(0, ...long).toFixed(0)} ms`);
   assert.deepEqual(errors, []);
   await page.close();
 });
