@@ -2,8 +2,9 @@
 //! envelope, RFC 5321 / 6152 / 6531) and print the findings.
 //!
 //! ```text
-//! mailroom lint [--format text|json] [--lang en|ja] [--mail-from A] [--rcpt-to B ...]
-//!               [--body 7BIT|8BITMIME|BINARYMIME] [--smtputf8] FILE...|-
+//! mailroom lint [--format text|json] [--lang en|ja] [--fail-on error|warning|info]
+//!               [--mail-from A] [--rcpt-to B ...] [--body 7BIT|8BITMIME|BINARYMIME]
+//!               [--smtputf8] FILE...|-
 //! ```
 //!
 //! `-` reads standard input. Giving any of `--mail-from`, `--rcpt-to`, `--body`,
@@ -12,6 +13,9 @@
 //!
 //! Exit status: 0 when no file has an error-severity finding, 1 when at least one does,
 //! 2 on usage or I/O errors (an unreadable file; the other files are still checked).
+//! `--fail-on warning` (or `info`) makes findings of that severity or worse fail too: a
+//! gate for mail to strict receivers, some of which reject what is only a warning here
+//! (a message without Message-ID).
 //!
 //! Text output (rustc/clang style), one block per finding:
 //!
@@ -27,9 +31,10 @@
 //!
 //! `--lang ja` prints the messages, hints and summary in Japanese; without it the
 //! locale decides (the first of `LC_ALL`, `LC_MESSAGES`, `LANG` that is set: Japanese
-//! when it starts with `ja` and names UTF-8 or no codeset). The `file:line:col: severity[rule]` prefix and the `= help:` label stay
-//! as they are, so tools that read the output work in either language. JSON always
-//! carries both languages.
+//! when it starts with `ja` and names UTF-8 or no codeset). The
+//! `file:line:col: severity[rule]` prefix and the `= help:` label stay as they are, so
+//! tools that read the output work in either language. JSON always carries both
+//! languages.
 //!
 //! JSON output (`--format json`), one document on stdout; schema version 1:
 //!
@@ -74,6 +79,27 @@ use std::process::ExitCode;
 pub enum Format {
     Text,
     Json,
+}
+
+/// The lowest severity that fails the check (exit status 1).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+impl FailOn {
+    /// Whether a finding of severity `s` fails the check.
+    fn fails(self, s: Severity) -> bool {
+        let worst_allowed = match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        };
+        // Severity orders error < warning < info.
+        s <= worst_allowed
+    }
 }
 
 /// The SMTP BODY parameter of the envelope.
@@ -133,6 +159,14 @@ pub struct LintArgs {
     /// (LC_ALL, LC_MESSAGES, LANG). JSON has both.
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
+    /// The lowest severity that fails the check (exit status 1).
+    #[arg(
+        long = "fail-on",
+        value_enum,
+        default_value = "error",
+        value_name = "SEVERITY"
+    )]
+    pub fail_on: FailOn,
     /// Envelope sender (MAIL FROM), e.g. chris@foo.edu; turns on the envelope rules.
     #[arg(long = "mail-from", value_name = "ADDRESS")]
     pub mail_from: Option<String>,
@@ -245,7 +279,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
     let lang = args.lang.unwrap_or_else(|| {
         Lang::from_env(|k| std::env::var_os(k).map(|v| v.to_string_lossy().into_owned()))
     });
-    let mut any_errors = false;
+    let mut any_failing = false;
     // JSON needs only the diagnostics: each Report's views and decoded texts are dropped
     // as soon as the file is checked, so memory does not grow with the inputs.
     let mut reports: Vec<Checked> = Vec::new();
@@ -257,7 +291,10 @@ pub fn run(args: &LintArgs) -> ExitCode {
         match read_input(path) {
             Ok(bytes) => {
                 let report = lint(&bytes, &opts);
-                any_errors |= report.errors() > 0;
+                any_failing |= report
+                    .diagnostics
+                    .iter()
+                    .any(|d| args.fail_on.fails(d.severity));
                 match args.format {
                     // Text is streamed file by file, so large inputs are not all kept.
                     Format::Text => {
@@ -310,7 +347,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
     }
     if had_io_errors {
         ExitCode::from(2)
-    } else if any_errors {
+    } else if any_failing {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -43,6 +43,45 @@ const CLEAN: &str = "From: chris@foo.edu\nTo: pat@bar.com\nSubject: hello\nDate:
 const MISTAKES: &str = "From: chris@foo.edu\nTo: \"Mr. Foo\" <foo@example.com >\nCc:\nBcc: <bar@example.com>\nSubject: hello\nMessage-ID: <1@foo.edu>\n\nhi\n";
 
 #[test]
+fn fail_on_lowers_the_severity_that_fails() {
+    // Only a warning (no Message-ID) and a note (no charset on a text part).
+    let warned = "From: chris@foo.edu\nTo: pat@bar.com\nSubject: hello\nDate: Thu, 26 Oct 2023 00:07:56 +0900\nMIME-Version: 1.0\nContent-Type: text/plain\n\nhi\n";
+    let noted = "From: chris@foo.edu\nTo: pat@bar.com\nSubject: hello\nDate: Thu, 26 Oct 2023 00:07:56 +0900\nMessage-ID: <1@foo.edu>\nMIME-Version: 1.0\nContent-Type: text/plain\n\nhi\n";
+    let code = |text: &str, fail_on: Option<&str>| {
+        let mut args = vec!["lint", "--format", "json"];
+        if let Some(f) = fail_on {
+            args.extend(["--fail-on", f]);
+        }
+        args.push("-");
+        let out = mailroom(&args, Some(text.replace('\n', "\r\n").as_bytes()));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let file = &doc["files"][0];
+        let counts = (
+            file["errors"].as_u64(),
+            file["warnings"].as_u64(),
+            file["infos"].as_u64(),
+        );
+        (out.status.code(), counts)
+    };
+    assert_eq!(code(warned, None), (Some(0), (Some(0), Some(1), Some(1))));
+    assert_eq!(
+        code(warned, Some("error")),
+        (Some(0), (Some(0), Some(1), Some(1)))
+    );
+    assert_eq!(code(warned, Some("warning")).0, Some(1));
+    assert_eq!(
+        code(noted, Some("warning")),
+        (Some(0), (Some(0), Some(0), Some(1)))
+    );
+    assert_eq!(code(noted, Some("info")).0, Some(1));
+    assert_eq!(code(CLEAN, Some("info")).0, Some(0));
+    // Errors fail at every level; a bad level is a usage error.
+    assert_eq!(code(MISTAKES, Some("info")).0, Some(1));
+    let out = mailroom(&["lint", "--fail-on", "notice", "-"], Some(b""));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
 fn text_output_is_rustc_style_and_exit_1_on_errors() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(dir.path(), "mistakes.eml", MISTAKES);
