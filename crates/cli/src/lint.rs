@@ -2,7 +2,7 @@
 //! envelope, RFC 5321 / 6152 / 6531) and print the findings.
 //!
 //! ```text
-//! mailroom lint [--format text|json] [--lang en|ja] [--fail-on error|warning|info]
+//! mailroom lint [--format text|json|github] [--lang en|ja] [--fail-on error|warning|info]
 //!               [--mail-from A] [--rcpt-to B ...] [--body 7BIT|8BITMIME|BINARYMIME]
 //!               [--smtputf8] FILE...|-
 //! ```
@@ -79,6 +79,8 @@ use std::process::ExitCode;
 pub enum Format {
     Text,
     Json,
+    /// GitHub Actions workflow commands: each finding an annotation on its line.
+    Github,
 }
 
 /// The lowest severity that fails the check (exit status 1).
@@ -152,7 +154,8 @@ impl Lang {
 
 #[derive(clap::Args, Debug)]
 pub struct LintArgs {
-    /// Output format: text (rustc style) or json (stable schema, see `mailroom lint --help`).
+    /// Output format: text (rustc style), json (stable schema, see `mailroom lint --help`)
+    /// or github (GitHub Actions annotations).
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// Language of text output (messages, hints, summary); default: from the locale
@@ -302,6 +305,11 @@ pub fn run(args: &LintArgs) -> ExitCode {
                             return ExitCode::from(2);
                         }
                     }
+                    Format::Github => {
+                        if write_github(&mut out, &name, &bytes, &report, lang).is_err() {
+                            return ExitCode::from(2);
+                        }
+                    }
                     Format::Json => reports.push(Checked::from_report(name, report)),
                 }
             }
@@ -432,6 +440,67 @@ fn write_text(
         writeln!(w, "  = help: {}", lang.pick(d.hint, d.hint_ja))?;
     }
     writeln!(w, "{}", summary(name, r, lang))
+}
+
+/// GitHub Actions annotations (workflow commands), one line per finding, then the
+/// summary line: `::warning file=F,line=2,col=31,title=address-whitespace::message
+/// (RFC 5321 4.1.2). hint`. Notes are `::notice`. The column counts characters, as
+/// GitHub does (the other formats count bytes).
+fn write_github(
+    w: &mut impl Write,
+    name: &str,
+    bytes: &[u8],
+    r: &Report,
+    lang: Lang,
+) -> std::io::Result<()> {
+    for d in &r.diagnostics {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let text = format!(
+            "{} ({}). {}",
+            printable(lang.pick(&d.message, &d.message_ja).as_bytes()),
+            d.rfc,
+            lang.pick(d.hint, d.hint_ja)
+        );
+        writeln!(
+            w,
+            "::{level} file={},line={},col={},title={}::{}",
+            github_escape(name, true),
+            d.line,
+            char_column(bytes, d),
+            github_escape(d.rule, true),
+            github_escape(&text, false)
+        )?;
+    }
+    writeln!(w, "{}", summary(name, r, lang))
+}
+
+/// A workflow command's escaping (as GitHub's actions/toolkit does): `%`, CR and LF in
+/// the message, and also `:` and `,` in a property.
+fn github_escape(s: &str, property: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The 1-based column of a diagnostic in characters (lossy UTF-8) rather than bytes.
+fn char_column(bytes: &[u8], d: &Diagnostic) -> usize {
+    let start = d.start.min(bytes.len());
+    let line_start = start.saturating_sub((d.column as usize).saturating_sub(1));
+    let before = bytes.get(line_start..start).unwrap_or(&[]);
+    String::from_utf8_lossy(before).chars().count() + 1
 }
 
 /// The diagnostic's line as printable text, the caret's column in that text (terminal

@@ -43,6 +43,57 @@ const CLEAN: &str = "From: chris@foo.edu\nTo: pat@bar.com\nSubject: hello\nDate:
 const MISTAKES: &str = "From: chris@foo.edu\nTo: \"Mr. Foo\" <foo@example.com >\nCc:\nBcc: <bar@example.com>\nSubject: hello\nMessage-ID: <1@foo.edu>\n\nhi\n";
 
 #[test]
+fn github_format_annotates_each_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    // A comma in the file name and Japanese before the finding on its line.
+    let f = write(
+        dir.path(),
+        "to, taro.eml",
+        "From: chris@foo.edu\nTo: \"太郎\" <taro@example.jp >\nSubject: hello\nDate: Thu, 26 Oct 2023 00:07:56 +0900\nMessage-ID: <1@foo.edu>\n\nhi\n",
+    );
+    let out = mailroom(&["lint", "--format", "github", &f], None);
+    assert_eq!(out.status.code(), Some(0), "a warning does not fail");
+    let s = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = s.lines().collect();
+    let file = f.replace(',', "%2C").replace(':', "%3A");
+    // The column counts characters: 太郎 is two, where the text format counts 6 bytes.
+    let whitespace = format!(
+        "::warning file={file},line=2,col=26,title=address-whitespace::whitespace inside the address: \
+         legal in RFC 5322, but not in an SMTP (RFC 5321) path (RFC 5321 4.1.2). \
+         Remove spaces and comments inside the address: write <local@domain>."
+    );
+    assert_eq!(
+        lines,
+        [
+            format!("::warning file={file},line=2,col=6,title=8bit-header::raw non-ASCII (UTF-8) text in the To field: valid only when the message travels with SMTPUTF8 (RFC 6532) (RFC 6532 3.2). Encode non-ASCII text with RFC 2047 encoded words (=?UTF-8?B?...?=), or send with SMTPUTF8.").as_str(),
+            whitespace.as_str(),
+            format!("{f}: 0 errors, 2 warnings, 0 notes").as_str(),
+        ]
+    );
+    let text = mailroom(&["lint", &f], None);
+    assert!(String::from_utf8(text.stdout)
+        .unwrap()
+        .contains(":2:30: warning[address-whitespace]"));
+    // Errors are ::error (and fail); notes are ::notice.
+    let m = write(dir.path(), "m.eml", MISTAKES);
+    let out = mailroom(
+        &["lint", "--format", "github", "--fail-on", "info", &m],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        s.contains(",line=3,col=1,title=empty-address-field::"),
+        "{s}"
+    );
+    assert!(s.lines().any(|l| l.starts_with("::error ")));
+    assert!(s
+        .lines()
+        .filter(|l| l.starts_with("::"))
+        .all(|l| !l.contains('\r')));
+}
+
+#[test]
 fn fail_on_lowers_the_severity_that_fails() {
     // Only a warning (no Message-ID) and a note (no charset on a text part).
     let warned = "From: chris@foo.edu\nTo: pat@bar.com\nSubject: hello\nDate: Thu, 26 Oct 2023 00:07:56 +0900\nMIME-Version: 1.0\nContent-Type: text/plain\n\nhi\n";
