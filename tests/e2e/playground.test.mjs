@@ -390,7 +390,10 @@ test('validator: a message file, opened or dropped, is checked as its own bytes 
   await alert.evaluate((el) => { el.dataset.seen = '1'; });
   await page.getByLabel(/Open a message file/).setInputFiles({ name: 'big.eml', mimeType: 'message/rfc822',
     buffer: Buffer.alloc(2 * 1024 * 1024 + 1, 'a') });
-  await page.waitForFunction(() => !document.querySelector('.validator [role=alert]').dataset.seen);
+  await page.waitForFunction(() => {
+    const a = document.querySelector('.validator [role=alert]');
+    return a !== null && !a.dataset.seen;
+  });
   // A file dropped elsewhere on the panel is taken too (not opened by the browser).
   const elsewhere = await page.locator('.validator .summary').evaluate((el) => {
     const dt = new DataTransfer();
