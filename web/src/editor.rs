@@ -25,7 +25,7 @@ pub struct Block {
 /// Lines per block of lines without findings. Typing within a line changes one block,
 /// and the page lays out only that block again (a 100 KB message in one block took 14 ms
 /// per update); a line added or removed shifts the blocks after it.
-pub const PLAIN_LINES: usize = 64;
+const PLAIN_LINES: usize = 64;
 
 /// One editor line of the linted bytes: its text (without the line break) and where
 /// the next line starts.
@@ -69,20 +69,27 @@ fn editor_lines(b: &[u8]) -> Vec<Line> {
     out
 }
 
-/// Where the editor's characters of `b[start..end]` start (a valid character, or an
-/// invalid sequence shown as one U+FFFD), then `end`. Text is cut only there, so each
-/// side decodes to what the whole shows.
+/// The editor's characters of `b`, as (byte offset, byte length, UTF-16 units): a valid
+/// character, or an invalid sequence shown as one U+FFFD (two units for a character
+/// outside the BMP).
+fn units(b: &[u8]) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+    b.utf8_chunks().flat_map(move |chunk| {
+        let base = (chunk.valid().as_ptr() as usize).wrapping_sub(b.as_ptr() as usize);
+        let valid = chunk
+            .valid()
+            .char_indices()
+            .map(move |(i, c)| (base + i, c.len_utf8(), c.len_utf16()));
+        let invalid = (!chunk.invalid().is_empty())
+            .then(|| (base + chunk.valid().len(), chunk.invalid().len(), 1));
+        valid.chain(invalid)
+    })
+}
+
+/// Where the editor's characters of `b[start..end]` start, then `end`. Text is cut only
+/// there, so each side decodes to what the whole shows.
 fn unit_starts(b: &[u8], start: usize, end: usize) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut at = start;
-    for chunk in b.get(start..end).unwrap_or(&[]).utf8_chunks() {
-        out.extend(chunk.valid().char_indices().map(|(i, _)| at + i));
-        at += chunk.valid().len();
-        if !chunk.invalid().is_empty() {
-            out.push(at);
-            at += chunk.invalid().len();
-        }
-    }
+    let part = b.get(start..end).unwrap_or(&[]);
+    let mut out: Vec<usize> = units(part).map(|(at, _, _)| start + at).collect();
     out.push(end);
     out
 }
@@ -101,43 +108,26 @@ fn snap(starts: &[usize], p: usize, up: bool) -> usize {
 /// Where byte offset `byte` of the linted message is in the editor, as a UTF-16 index
 /// (what a textarea's selection counts). An offset inside a character moves to its
 /// start, or with `up` to its end, so a one-byte range still selects it. One pass over
-/// the bytes before it, with the characters [`unit_starts`] finds.
+/// the characters before it.
 pub fn editor_offset(linted: &[u8], byte: usize, up: bool) -> u32 {
-    let mut units = 0usize;
-    let mut at = 0usize;
-    // Whether a unit at `at` of `len` bytes ends the count: `byte` is at its start, or
-    // inside it (counted with `up`).
-    let stop = |at: usize, len: usize, units: &mut usize, w: usize| {
+    let mut count = 0usize;
+    for (at, len, w) in units(linted) {
+        // CRLF is one line break: the CR is not counted.
+        let w = if linted.get(at..at + 2) == Some(b"\r\n") {
+            0
+        } else {
+            w
+        };
         if byte <= at {
-            return true;
+            break;
         }
         if byte < at + len {
-            *units += if up { w } else { 0 };
-            return true;
+            count += if up { w } else { 0 };
+            break;
         }
-        false
-    };
-    for chunk in linted.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            // CRLF is one line break: the CR is not counted.
-            let crlf = c == '\r' && linted.get(at + 1) == Some(&b'\n');
-            let w = if crlf { 0 } else { c.len_utf16() };
-            if stop(at, c.len_utf8(), &mut units, w) {
-                return u32::try_from(units).unwrap_or(u32::MAX);
-            }
-            units += w;
-            at += c.len_utf8();
-        }
-        let bad = chunk.invalid().len();
-        if bad > 0 {
-            if stop(at, bad, &mut units, 1) {
-                return u32::try_from(units).unwrap_or(u32::MAX);
-            }
-            units += 1;
-            at += bad;
-        }
+        count += w;
     }
-    u32::try_from(units).unwrap_or(u32::MAX)
+    u32::try_from(count).unwrap_or(u32::MAX)
 }
 
 /// The blocks for `linted` (the bytes the report is about) and the findings' byte
