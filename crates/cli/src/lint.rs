@@ -300,13 +300,13 @@ pub fn run(args: &LintArgs) -> ExitCode {
                     .any(|d| args.fail_on.fails(d.severity));
                 match args.format {
                     // Text is streamed file by file, so large inputs are not all kept.
-                    Format::Text => {
-                        if write_text(&mut out, &name, &bytes, &report, lang).is_err() {
-                            return ExitCode::from(2);
-                        }
-                    }
-                    Format::Github => {
-                        if write_github(&mut out, &name, &bytes, &report, lang).is_err() {
+                    Format::Text | Format::Github => {
+                        let write: WriteFile = if args.format == Format::Text {
+                            write_text
+                        } else {
+                            write_github
+                        };
+                        if write(&mut out, &name, &bytes, &report, lang).is_err() {
                             return ExitCode::from(2);
                         }
                     }
@@ -407,8 +407,18 @@ fn summary(name: &str, r: &Report, lang: Lang) -> String {
 /// Characters of source shown around the caret at most.
 const WINDOW: usize = 120;
 
+/// How a streamed format writes one file's findings and summary.
+type WriteFile = fn(&mut dyn Write, &str, &[u8], &Report, Lang) -> std::io::Result<()>;
+
+/// The finding's message in the output language, printable: messages may quote the
+/// input, so no raw control or BIDI character reaches the terminal, and the line stays
+/// one line for tools that parse it.
+fn message(d: &Diagnostic, lang: Lang) -> String {
+    printable(lang.pick(&d.message, &d.message_ja).as_bytes())
+}
+
 fn write_text(
-    w: &mut impl Write,
+    w: &mut dyn Write,
     name: &str,
     bytes: &[u8],
     r: &Report,
@@ -422,9 +432,7 @@ fn write_text(
             d.column,
             d.severity.as_str(),
             d.rule,
-            // Messages may quote the input: no raw control or BIDI character reaches the
-            // terminal, and the line stays one line for tools that parse it.
-            printable(lang.pick(&d.message, &d.message_ja).as_bytes())
+            message(d, lang)
         )?;
         let (src, caret_col, caret_len) = source_excerpt(bytes, d);
         let num = d.line.to_string();
@@ -447,7 +455,7 @@ fn write_text(
 /// (RFC 5321 4.1.2). hint`. Notes are `::notice`. The column counts characters, as
 /// GitHub does (the other formats count bytes).
 fn write_github(
-    w: &mut impl Write,
+    w: &mut dyn Write,
     name: &str,
     bytes: &[u8],
     r: &Report,
@@ -461,7 +469,7 @@ fn write_github(
         };
         let text = format!(
             "{} ({}). {}",
-            printable(lang.pick(&d.message, &d.message_ja).as_bytes()),
+            message(d, lang),
             d.rfc,
             lang.pick(d.hint, d.hint_ja)
         );
