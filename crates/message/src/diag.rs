@@ -490,54 +490,32 @@ mod tests {
         let (field, n, c) = ("Subject", 1234567usize, 'é');
         let cow: Cow<str> = Cow::Owned("ü".repeat(3));
         let owned = String::from("x");
-        assert_eq!(
-            text![
-                "",
-                field,
-                ": ",
-                n,
-                " in total; ",
-                c,
-                cow,
-                owned,
-                usize::MAX,
-                i64::MIN,
-                "。"
-            ],
-            format!(
-                "{field}: {n} in total; {c}{cow}{owned}{}{}。",
-                usize::MAX,
-                i64::MIN
-            )
+        // One list of pieces for both forms (native and the page's), trailing comma too.
+        macro_rules! sample {
+            ($form:ident) => {
+                $form![
+                    "",
+                    field,
+                    ": ",
+                    n,
+                    " in total; ",
+                    c,
+                    cow,
+                    owned,
+                    usize::MAX,
+                    i64::MIN,
+                    "。",
+                ]
+            };
+        }
+        let want = format!(
+            "{field}: {n} in total; {c}{cow}{owned}{}{}。",
+            usize::MAX,
+            i64::MIN
         );
+        assert_eq!(sample!(text), want);
+        assert_eq!(sample!(text_fmt), want);
         assert_eq!(text![0u8, ""], "0");
-        // The page's form gives the same texts.
-        assert_eq!(
-            text_fmt![
-                "",
-                field,
-                ": ",
-                n,
-                " in total; ",
-                c,
-                cow,
-                owned,
-                i64::MIN,
-                "。",
-            ],
-            text![
-                "",
-                field,
-                ": ",
-                n,
-                " in total; ",
-                c,
-                cow,
-                owned,
-                i64::MIN,
-                "。"
-            ]
-        );
         assert_eq!(text_fmt![0u8, ""], "0");
         assert_eq!(
             text_fmt![crate::lex::lossy_cow(b"a\xff"), 'x'],
