@@ -69,27 +69,36 @@ fn editor_lines(b: &[u8]) -> Vec<Line> {
     out
 }
 
-/// The editor's characters of `b`, as (byte offset, byte length, UTF-16 units): a valid
-/// character, or an invalid sequence shown as one U+FFFD (two units for a character
-/// outside the BMP).
-fn units(b: &[u8]) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
-    b.utf8_chunks().flat_map(move |chunk| {
-        let base = (chunk.valid().as_ptr() as usize).wrapping_sub(b.as_ptr() as usize);
-        let valid = chunk
-            .valid()
-            .char_indices()
-            .map(move |(i, c)| (base + i, c.len_utf8(), c.len_utf16()));
-        let invalid = (!chunk.invalid().is_empty())
-            .then(|| (base + chunk.valid().len(), chunk.invalid().len(), 1));
-        valid.chain(invalid)
-    })
+/// Hands the editor's characters of `b` to `f` as (byte offset, byte length, UTF-16
+/// units): a valid character, or an invalid sequence shown as one U+FFFD (two units for
+/// a character outside the BMP). Stops when `f` returns false.
+fn each_unit(b: &[u8], mut f: impl FnMut(usize, usize, usize) -> bool) {
+    let mut at = 0;
+    for chunk in b.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if !f(at, c.len_utf8(), c.len_utf16()) {
+                return;
+            }
+            at += c.len_utf8();
+        }
+        let bad = chunk.invalid().len();
+        if bad > 0 {
+            if !f(at, bad, 1) {
+                return;
+            }
+            at += bad;
+        }
+    }
 }
 
 /// Where the editor's characters of `b[start..end]` start, then `end`. Text is cut only
 /// there, so each side decodes to what the whole shows.
 fn unit_starts(b: &[u8], start: usize, end: usize) -> Vec<usize> {
-    let part = b.get(start..end).unwrap_or(&[]);
-    let mut out: Vec<usize> = units(part).map(|(at, _, _)| start + at).collect();
+    let mut out = Vec::new();
+    each_unit(b.get(start..end).unwrap_or(&[]), |at, _, _| {
+        out.push(start + at);
+        true
+    });
     out.push(end);
     out
 }
@@ -111,7 +120,7 @@ fn snap(starts: &[usize], p: usize, up: bool) -> usize {
 /// the characters before it.
 pub fn editor_offset(linted: &[u8], byte: usize, up: bool) -> u32 {
     let mut count = 0usize;
-    for (at, len, w) in units(linted) {
+    each_unit(linted, |at, len, w| {
         // CRLF is one line break: the CR is not counted.
         let w = if linted.get(at..at + 2) == Some(b"\r\n") {
             0
@@ -119,14 +128,15 @@ pub fn editor_offset(linted: &[u8], byte: usize, up: bool) -> u32 {
             w
         };
         if byte <= at {
-            break;
+            return false;
         }
         if byte < at + len {
             count += if up { w } else { 0 };
-            break;
+            return false;
         }
         count += w;
-    }
+        true
+    });
     u32::try_from(count).unwrap_or(u32::MAX)
 }
 
