@@ -45,10 +45,15 @@ test('the module: sessions with options, bytes in, events out; lint with an enve
     }
     // BODY in the SMTP spelling, as a delivery event gives it.
     const body8 = m.lint('Subject: x\r\n\r\nh\xe9\r\n', { envelope: { body: '8BITMIME' } }).diagnostics.map((d) => d.rule);
+    // findings_only: the same findings, no decoded view.
+    const talk = 'To: "Mr. Foo" <foo@example.com >\r\nCc:\r\nSubject: =?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?=\r\n\r\nhi\r\n';
+    const full = m.lint(talk), only = m.lint(talk, { findings_only: true });
+    const findingsOnly = { same: JSON.stringify(full.diagnostics) === JSON.stringify(only.diagnostics),
+      rules: only.diagnostics.map((d) => d.rule), headers: only.headers.length, fullHeaders: full.headers.length, mime: only.mime };
     // config.profile picks the profile when the profile option is absent (as in the CLI).
     const viaConfig = new m.Session({ config: { profile: 'gmail' }, now: 0 }).output();
     const gmailGreeting = viaConfig.wire;
-    return { body8, gmailGreeting, greeting, batchWire: batch.wire, dataWire: data.wire, delivered, state: s.state,
+    return { body8, findingsOnly, gmailGreeting, greeting, batchWire: batch.wire, dataWire: data.wire, delivered, state: s.state,
       deadline: s.deadline(), rules: lint.diagnostics.map((d) => d.rule), errs,
       hints: s.nextCommands().map((h) => h.verb) };
   });
@@ -71,6 +76,12 @@ test('the module: sessions with options, bytes in, events out; lint with an enve
   assert.match(r.errs[7], /unknown envelope field "mail_form"/);
   assert.match(r.errs[8], /^options\.envelope\.rcpt_to: invalid type/);
   assert.ok(!r.body8.includes('8bit-without-8bitmime'), r.body8.join());
+  assert.ok(r.findingsOnly.same, 'findings_only finds the same');
+  assert.ok(r.findingsOnly.rules.includes('address-whitespace') && r.findingsOnly.rules.includes('empty-address-field'),
+    r.findingsOnly.rules.join());
+  assert.equal(r.findingsOnly.fullHeaders, 3);
+  assert.equal(r.findingsOnly.headers, 0);
+  assert.equal(r.findingsOnly.mime, null);
   assert.match(r.errs[9], /profile and config\.profile name different profiles/);
   assert.match(r.gmailGreeting, /^220 mx\.gmail\.example /);
   assert.ok(r.hints.includes('MAIL'));

@@ -194,6 +194,8 @@ impl LintArgs {
             || self.body.is_some()
             || self.smtputf8;
         LintOptions {
+            // The decoded view is never printed.
+            findings_only: true,
             envelope: any.then(|| Envelope {
                 mail_from: self.mail_from.clone().unwrap_or_default(),
                 rcpt_to: self.rcpt_to.clone(),
@@ -283,8 +285,8 @@ pub fn run(args: &LintArgs) -> ExitCode {
         Lang::from_env(|k| std::env::var_os(k).map(|v| v.to_string_lossy().into_owned()))
     });
     let mut any_failing = false;
-    // JSON needs only the diagnostics: each Report's views and decoded texts are dropped
-    // as soon as the file is checked, so memory does not grow with the inputs.
+    // JSON keeps only each file's diagnostics (the run builds no decoded view), so memory
+    // does not grow with the inputs.
     let mut reports: Vec<Checked> = Vec::new();
     let mut io_errors: Vec<JsonIoError> = Vec::new();
     let stdout = std::io::stdout();

@@ -252,13 +252,14 @@ fn merge(base: JsValue, over: JsValue) -> Result<JsValue, JsError> {
 }
 
 /// Lints a message (a string or a Uint8Array). `options`: `{envelope: {mail_from, rcpt_to,
-/// body, smtputf8}}`, optional. Returns the report: diagnostics with rule, severity, line,
-/// column, byte range, RFC, messages in English and Japanese and a hint; the decoded
-/// headers; the MIME tree.
+/// body, smtputf8}, findings_only}`, optional. Returns the report: diagnostics with rule,
+/// severity, line, column, byte range, RFC, messages in English and Japanese and a hint;
+/// the decoded headers; the MIME tree. With `findings_only: true` the headers are empty
+/// and the tree is null (the same diagnostics, sooner).
 #[wasm_bindgen]
 pub fn lint(message: JsValue, options: JsValue) -> Result<JsValue, JsError> {
     let bytes = bytes_of(&message)?;
-    known_keys(&options, "lint option", &["envelope"])?;
+    known_keys(&options, "lint option", &["envelope", "findings_only"])?;
     if !(options.is_undefined() || options.is_null()) {
         let envelope =
             js_sys::Reflect::get(&options, &"envelope".into()).unwrap_or(JsValue::UNDEFINED);

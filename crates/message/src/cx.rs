@@ -9,6 +9,8 @@ pub(crate) struct Cx<'a, 'e> {
     pub buf: &'a [u8],
     pub sink: Sink,
     pub envelope: Option<&'e Envelope>,
+    /// Build the decoded view (off for [`crate::LintOptions::findings_only`]).
+    pub view: bool,
     /// Index of the lines beginning with "--" (see [`DashIndex`]), built on the first
     /// multipart, so each multipart level only visits its own candidate delimiter lines.
     dash_index: Option<DashIndex<'a>>,
@@ -114,6 +116,7 @@ impl<'a, 'e> Cx<'a, 'e> {
             buf,
             sink: Sink::default(),
             envelope,
+            view: true,
             dash_index: None,
             lfs: crate::lines::lf_list(buf),
             header_utf8: None,

@@ -94,6 +94,10 @@ pub struct Envelope {
 #[serde(default)]
 pub struct LintOptions {
     pub envelope: Option<Envelope>,
+    /// Only the findings: the report's decoded view (`headers`, `mime`: the header
+    /// views, the MIME tree, the part texts) is not built, and comes back empty. The
+    /// findings are the same; `mailroom lint`, which prints nothing else, runs this way.
+    pub findings_only: bool,
 }
 
 /// One header field for display. The texts borrow from the input where it already is
@@ -259,6 +263,7 @@ impl<'a> Report<'a> {
 /// Parses and checks a message. The report borrows texts from `input`.
 pub fn lint<'a>(input: &'a [u8], opts: &LintOptions) -> Report<'a> {
     let mut cx = cx::Cx::new(input, opts.envelope.as_ref());
+    cx.view = !opts.findings_only;
     let (mut root, hdr, addrs) = mime::entity(
         &mut cx,
         0,
@@ -282,10 +287,13 @@ pub fn lint<'a>(input: &'a [u8], opts: &LintOptions) -> Report<'a> {
     // Line/column numbers and the line-ending check, in one walk over the lines.
     // Header and node starts in document order (the root, its header fields, then the
     // tree depth first), which `assign_lines` follows.
+    let view = cx.view;
     let mut offsets: Vec<usize> = Vec::with_capacity(2 * headers.len() + 8);
-    offsets.push(root.start);
-    offsets.extend(headers.iter().map(|h| h.start));
-    collect_node_offsets(&root, &mut offsets);
+    if view {
+        offsets.push(root.start);
+        offsets.extend(headers.iter().map(|h| h.start));
+        collect_node_offsets(&root, &mut offsets);
+    }
     debug_assert!(
         offsets.is_sorted(),
         "header and node starts in document order"
@@ -333,7 +341,7 @@ pub fn lint<'a>(input: &'a [u8], opts: &LintOptions) -> Report<'a> {
     Report {
         diagnostics,
         headers,
-        mime: Some(root),
+        mime: view.then_some(root),
         envelope_comparison,
         suppressed: cx.sink.suppressed(),
     }

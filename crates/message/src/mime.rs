@@ -46,12 +46,29 @@ pub(crate) fn mode_for(lname: &[u8]) -> Mode {
     }
 }
 
-/// Builds the header views (decoding RFC 2047 words, reporting their problems).
+/// Builds the header views (decoding RFC 2047 words, reporting their problems). Without
+/// the view, only the words are checked.
 fn views<'a>(
     cx: &mut Cx<'a, '_>,
     h: &Header<'a>,
     addresses: Vec<(usize, Vec<Mailbox<'a>>)>,
 ) -> Vec<HeaderView<'a>> {
+    if !cx.view {
+        for f in &h.fields {
+            let mode = mode_for(f.lname.as_bytes());
+            let raw = cx.slice(f.value_start, f.value_end);
+            if mode != Mode::Raw && encoded_word::find_ew_start(raw).is_some() {
+                encoded_word::decode_field(
+                    cx.buf,
+                    f.value_start,
+                    f.value_end,
+                    mode,
+                    Some(&mut cx.sink),
+                );
+            }
+        }
+        return Vec::new();
+    }
     let mut by_field: Vec<Option<Vec<Mailbox<'a>>>> = Vec::new();
     if !addresses.is_empty() {
         by_field.resize(h.fields.len(), None);
@@ -131,7 +148,9 @@ pub(crate) fn entity<'a>(
     // The caller only uses the mailboxes for the envelope comparison at the top level:
     // otherwise they are moved into the views instead of copied.
     let mut addrs = addrs;
-    let for_views = if kind == Kind::Top && cx.envelope.is_some() {
+    let for_views = if !cx.view {
+        Vec::new()
+    } else if kind == Kind::Top && cx.envelope.is_some() {
         addrs.clone()
     } else {
         std::mem::take(&mut addrs)
@@ -341,7 +360,9 @@ pub(crate) fn entity<'a>(
             depth + 1,
         );
         cx.in_global = outer;
-        node.children.push(child);
+        if cx.view {
+            node.children.push(child);
+        }
     } else {
         leaf(cx, &mut node, mtype, &ct, ct_field, cte, body_start, end);
     }
@@ -640,7 +661,7 @@ fn multipart<'a>(
             ],
         );
     }
-    let mut children = Vec::with_capacity(delims.len());
+    let mut children = Vec::with_capacity(if cx.view { delims.len() } else { 0 });
     for (i, d) in delims.iter().enumerate() {
         if d.close {
             transfer::scan_identity(cx, d.next, end, cte, "epilogue", "エピローグ");
@@ -661,7 +682,9 @@ fn multipart<'a>(
             child_default,
             depth + 1,
         );
-        children.push(child);
+        if cx.view {
+            children.push(child);
+        }
     }
     node.children = children;
     // RFC 2046 5.1.1: the boundary delimiter must not appear in the encapsulated
@@ -825,6 +848,8 @@ fn leaf<'a>(
             );
         }
     }
-    node.text_truncated = truncated;
-    node.text = Some(text);
+    if cx.view {
+        node.text_truncated = truncated;
+        node.text = Some(text);
+    }
 }

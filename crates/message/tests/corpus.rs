@@ -107,6 +107,17 @@ fn every_corpus_file_lints_without_panic_in_bounded_time() {
                     );
                 }
                 serde_json::to_string(&r).unwrap();
+                // `mailroom lint` runs findings-only: the same findings, no view.
+                let only = lint(
+                    &input,
+                    &LintOptions {
+                        findings_only: true,
+                        ..LintOptions::default()
+                    },
+                );
+                assert_eq!(only.diagnostics, r.diagnostics, "{}", f.display());
+                assert_eq!(only.suppressed, r.suppressed, "{}", f.display());
+                assert!(only.headers.is_empty() && only.mime.is_none());
             }
             n += 1;
         }

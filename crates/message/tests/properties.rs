@@ -3,11 +3,31 @@
 // proptest is a host-only dev-dependency.
 #![cfg(not(target_arch = "wasm32"))]
 
-use mailroom_message::{build, lint, BodyType, Compose, Envelope, LintOptions, Severity};
+use mailroom_message::{build, lint, BodyType, Compose, Envelope, LintOptions, Report, Severity};
 use proptest::prelude::*;
 
 #[path = "support/positions.rs"]
 mod positions;
+
+/// A findings-only run (`mailroom lint`'s) finds what the full run `full` found, and
+/// builds no view.
+fn findings_only_agrees(
+    bytes: &[u8],
+    opts: &LintOptions,
+    full: &Report,
+) -> Result<(), TestCaseError> {
+    let r = lint(
+        bytes,
+        &LintOptions {
+            findings_only: true,
+            ..opts.clone()
+        },
+    );
+    prop_assert_eq!(&r.diagnostics, &full.diagnostics);
+    prop_assert_eq!(&r.suppressed, &full.suppressed);
+    prop_assert!(r.headers.is_empty() && r.mime.is_none());
+    Ok(())
+}
 
 fn local() -> impl Strategy<Value = String> {
     "[a-z0-9]{1,8}(\\.[a-z0-9_+-]{1,8}){0,2}"
@@ -114,14 +134,16 @@ proptest! {
         }
         prop_assert_eq!(&built.mail_from, &from.1);
         let env = Envelope { mail_from: built.mail_from.clone(), rcpt_to: built.envelope_recipients.clone(), body: BodyType::SevenBit, smtputf8: false };
-        let r2 = lint(&built.bytes, &LintOptions { envelope: Some(env) });
+        let r2 = lint(&built.bytes, &LintOptions { envelope: Some(env), ..LintOptions::default() });
         prop_assert!(r2.diagnostics.iter().all(|d| d.severity == Severity::Info), "{:#?}", r2.diagnostics);
     }
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..3000)) {
-        let r = lint(&bytes, &LintOptions::default());
+        let opts = LintOptions::default();
+        let r = lint(&bytes, &opts);
         positions_hold(&bytes, &r)?;
+        findings_only_agrees(&bytes, &opts, &r)?;
     }
 
     /// Bytes assembled from mail-shaped fragments reach much deeper than random bytes.
@@ -136,8 +158,10 @@ proptest! {
     ], 0..60), envelope in any::<bool>()) {
         let bytes: Vec<u8> = parts.concat().into_bytes();
         let env = envelope.then(|| Envelope { mail_from: "ü@x".into(), rcpt_to: vec!["a@b.c".into()], body: BodyType::SevenBit, smtputf8: false });
-        let r = lint(&bytes, &LintOptions { envelope: env });
+        let opts = LintOptions { envelope: env, ..LintOptions::default() };
+        let r = lint(&bytes, &opts);
         positions_hold(&bytes, &r)?;
+        findings_only_agrees(&bytes, &opts, &r)?;
     }
 }
 

@@ -75,7 +75,14 @@ fn env(body: BodyType, smtputf8: bool, rcpt: &[&str]) -> Envelope {
 
 /// The report, detached from the input (the cases build their inputs in place).
 fn run(input: &[u8], envelope: Option<Envelope>) -> Report<'static> {
-    lint(input, &LintOptions { envelope }).into_owned()
+    lint(
+        input,
+        &LintOptions {
+            envelope,
+            ..LintOptions::default()
+        },
+    )
+    .into_owned()
 }
 
 fn cases() -> Vec<Case> {

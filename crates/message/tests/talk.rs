@@ -130,6 +130,7 @@ fn envelope_is_not_the_header() {
         &m,
         &LintOptions {
             envelope: Some(env),
+            ..LintOptions::default()
         },
     );
     let cmp = r.envelope_comparison.as_ref().unwrap();

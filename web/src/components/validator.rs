@@ -91,6 +91,7 @@ fn check(bytes: Vec<u8>, envelope: &Option<Envelope>) -> Rc<Checked> {
         &bytes,
         &LintOptions {
             envelope: envelope.clone(),
+            ..LintOptions::default()
         },
     )
     .into_owned();
