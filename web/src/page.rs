@@ -14,6 +14,7 @@ pub fn after(ms: i32, f: impl FnOnce() + 'static) {
 }
 
 /// Runs `f` once before the next frame is painted (`requestAnimationFrame`).
+#[cfg(feature = "validator")]
 pub fn before_next_frame(f: impl FnOnce() + 'static) {
     once(f, |w, f| {
         let _ = w.request_animation_frame(f);
