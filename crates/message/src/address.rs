@@ -333,12 +333,21 @@ impl<'a> P<'a, '_> {
             return None;
         }
         if expect_label {
-            self.invalid(
-                last_end.saturating_sub(1),
-                last_end,
-                "domain ends with '.'".into(),
-                "ドメインが '.' で終わっています".into(),
-            );
+            // A '.' where the label should be is an empty label ("a..b"), not the end.
+            match self.tok().filter(|t| t.is(b'.')) {
+                Some(dot) => self.invalid(
+                    last_end.saturating_sub(1),
+                    dot.end,
+                    "empty label in the domain ('..')".into(),
+                    "ドメインに空のラベルがあります（'..'）".into(),
+                ),
+                None => self.invalid(
+                    last_end.saturating_sub(1),
+                    last_end,
+                    "domain ends with '.'".into(),
+                    "ドメインが '.' で終わっています".into(),
+                ),
+            }
             return None;
         }
         // `local@domain` as written, when nothing stands between the parts and '@'.

@@ -388,10 +388,23 @@ fn disposition<'a>(cx: &mut Cx<'a, '_>, f: &Field) -> Option<params::MimeValue<'
         &rule::INVALID_CONTENT_TYPE,
         Some(&mut cx.sink),
     );
-    for d in cx.sink.diags.iter_mut().skip(first) {
-        d.rfc = "RFC 2183 2";
-        d.hint = "Write 'Content-Disposition: attachment; filename=\"name.ext\"', quoting values that contain spaces or specials.";
-        d.hint_ja = "'Content-Disposition: attachment; filename=\"名前.拡張子\"' の形にし、空白や特殊文字を含む値は引用符で囲んでください。";
+    // The syntax findings name the Content-Type rule's section and hint: this field's are
+    // RFC 2183's. Other findings (a charset, an encoded word, RFC 2231) keep theirs.
+    let r = &rule::INVALID_CONTENT_TYPE;
+    for d in cx
+        .sink
+        .diags
+        .iter_mut()
+        .skip(first)
+        .filter(|d| d.rule == r.id)
+    {
+        if d.rfc == r.rfc {
+            d.rfc = "RFC 2183 2";
+        }
+        if d.hint == r.hint {
+            d.hint = "Write 'Content-Disposition: attachment; filename=\"name.ext\"', quoting values that contain spaces or specials.";
+            d.hint_ja = "'Content-Disposition: attachment; filename=\"名前.拡張子\"' の形にし、空白や特殊文字を含む値は引用符で囲んでください。";
+        }
     }
     v
 }

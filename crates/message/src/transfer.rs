@@ -122,7 +122,10 @@ pub(crate) fn check_base64(cx: &mut Cx, start: usize, end: usize, keep: bool) ->
     let mut eight: Option<usize> = None;
     let mut data = 0usize; // alphabet chars
     let mut pads = 0usize;
-    let mut pad_problem: Option<(usize, &str, &str)> = None;
+    let mut pad_problem: Option<(usize, usize, &str, &str)> = None;
+    // Where the data ends (after its last alphabet or '=' character), and the first '=':
+    // a problem with the end of the data points there, not past the final line break.
+    let (mut data_end, mut first_pad) = (start, None);
     for l in cx.lines(start, end) {
         let s = buf.get(l.start..l.content_end).unwrap_or(&[]);
         if s.len() > 76 {
@@ -132,13 +135,18 @@ pub(crate) fn check_base64(cx: &mut Cx, start: usize, end: usize, keep: bool) ->
         // Fast path for the common line of pure alphabet characters (no decoding needed).
         if !keep && pads == 0 && all_b64_alpha(s) {
             data += s.len();
+            if !s.is_empty() {
+                data_end = l.content_end;
+            }
             continue;
         }
         for (k, &b) in s.iter().enumerate() {
             if b64_value(b).is_some() {
+                data_end = l.start + k + 1;
                 if pads > 0 && pad_problem.is_none() {
                     pad_problem = Some((
                         l.start + k,
+                        l.start + k + 1,
                         "data after '=' padding",
                         "'=' パディングの後にデータがあります",
                     ));
@@ -146,9 +154,12 @@ pub(crate) fn check_base64(cx: &mut Cx, start: usize, end: usize, keep: bool) ->
                 data += 1;
             } else if b == b'=' {
                 pads += 1;
+                data_end = l.start + k + 1;
+                first_pad.get_or_insert(l.start + k);
                 if pads == 1 && data % 4 < 2 && pad_problem.is_none() {
                     pad_problem = Some((
                         l.start + k,
+                        l.start + k + 1,
                         "'=' padding in the wrong place",
                         "'=' パディングの位置が正しくありません",
                     ));
@@ -202,24 +213,28 @@ pub(crate) fn check_base64(cx: &mut Cx, start: usize, end: usize, keep: bool) ->
     let q = data % 4;
     if pad_problem.is_none() && !matches!((q, pads), (0, 0) | (2, 2) | (3, 1)) {
         if pads == 0 {
+            // At the last character, where the padding is missing.
             pad_problem = Some((
-                end,
+                data_end.saturating_sub(1).max(start),
+                data_end,
                 "the data ends in the middle of a 4-character group and has no '=' padding",
                 "データが 4 文字単位の途中で終わり、'=' パディングもありません",
             ));
         } else {
+            // The padding.
             pad_problem = Some((
-                end,
+                first_pad.unwrap_or(data_end),
+                data_end,
                 "wrong number of '=' padding characters",
                 "'=' パディングの数が正しくありません",
             ));
         }
     }
-    if let Some((p, en, ja)) = pad_problem {
+    if let Some((p, e, en, ja)) = pad_problem {
         cx.sink.add(
             &rule::BASE64_BAD_PADDING,
             p,
-            (p + 1).min(end.max(p)),
+            e.max(p),
             text!["base64: ", en],
             text!["base64: ", ja],
         );

@@ -929,6 +929,26 @@ fn content_disposition_syntax() {
         r.mime.as_ref().unwrap().filename.as_deref(),
         Some("my file.pdf")
     );
+    // Other findings in the field keep their own section and hint: the quoting hint
+    // would tell the writer to quote a value that is quoted already.
+    for (cd, rule, rfc) in [
+        (
+            "Content-Disposition: attachment; filename=\"=?utf-8?B?44GC?=\"",
+            "encoded-word-in-quoted-string",
+            "RFC 2047 5",
+        ),
+        (
+            "Content-Disposition: attachment; filename*=x-unknown''%41.pdf",
+            "unknown-charset",
+            "RFC 2231 4",
+        ),
+    ] {
+        let r = run(&m(cd), None);
+        let d = r.diagnostics.iter().find(|d| d.rule == rule);
+        let d = d.unwrap_or_else(|| panic!("{cd}: {:#?}", r.diagnostics));
+        assert_eq!(d.rfc, rfc, "{cd}");
+        assert!(!d.hint.contains("quoting"), "{cd}: {}", d.hint);
+    }
 }
 
 /// UTF-16 is not a MIME text charset (RFC 2046 4.1.2: line breaks are the octets CR LF):
@@ -1226,4 +1246,83 @@ fn content_line_must_not_begin_with_the_delimiter() {
         let r = run(&m(part, epilogue), None);
         assert!(r.diagnostics.is_empty(), "{part:?}: {:#?}", r.diagnostics);
     }
+}
+
+/// An unfinished base64 group points at the data's end (the padding, or the last
+/// character where it is missing), not past the final line break.
+#[test]
+fn base64_padding_points_at_the_data_end() {
+    for (body, at, len) in [("aGVsbG8==\n", "==", 2), ("aGVsbA\n", "A\r\n", 1)] {
+        let m = crlf(&mime(
+            &[
+                "Content-Type: application/octet-stream",
+                "Content-Transfer-Encoding: base64",
+            ],
+            body,
+        ));
+        let r = run(&m, None);
+        let d = r
+            .diagnostics
+            .iter()
+            .find(|d| d.rule == "base64-bad-padding");
+        let d = d.unwrap_or_else(|| panic!("{body:?}: {:#?}", r.diagnostics));
+        let want = m
+            .windows(at.len())
+            .rposition(|w| w == at.as_bytes())
+            .unwrap();
+        assert_eq!((d.start, d.end - d.start), (want, len), "{body:?}");
+        assert_eq!(d.line, 10, "{body:?}");
+    }
+}
+
+/// The first finding of `rule` in `m` (panics with all findings when there is none).
+fn finding(m: &[u8], rule: &str) -> mailroom_message::Diagnostic {
+    let r = run(m, None);
+    let d = r.diagnostics.iter().find(|d| d.rule == rule).cloned();
+    d.unwrap_or_else(|| panic!("no {rule} in {:#?}", r.diagnostics))
+}
+
+/// An empty originator field (RFC 5322 3.6.2) is no destination field: From: is required,
+/// so "remove it" would be a worse error; Sender: names exactly one mailbox.
+#[test]
+fn empty_originator_fields_cite_3_6_2() {
+    let d = finding(
+        &crlf(&with(&[("From:", "From: ")], &[], None)),
+        "empty-address-field",
+    );
+    assert_eq!(d.rfc, "RFC 5322 3.6.2");
+    assert!(d.hint.contains("do not remove"), "{}", d.hint);
+    let d = finding(&crlf(&with(&[], &["Sender:"], None)), "empty-address-field");
+    assert_eq!(d.rfc, "RFC 5322 3.6.2");
+    assert!(d.message.contains("exactly one mailbox"), "{}", d.message);
+    let d = finding(&crlf(&with(&[], &["Cc:"], None)), "empty-address-field");
+    assert_eq!(d.rfc, "RFC 5322 3.6.3");
+}
+
+#[test]
+fn messages_name_the_actual_problem() {
+    // A third Subject is not "the second".
+    let m = crlf(&with(&[], &["Subject: 2", "Subject: 3"], None));
+    let r = run(&m, None);
+    let dups: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "duplicate-field")
+        .collect();
+    assert_eq!(dups.len(), 2);
+    assert!(dups
+        .iter()
+        .all(|d| !d.message.contains("second") && !d.message_ja.contains("2 つ目")));
+    // "a..b" has an empty label; it does not end with a dot.
+    let d = finding(
+        &crlf(&with(&[("To:", "To: c@d..test")], &[], None)),
+        "invalid-address",
+    );
+    assert!(d.message.contains("empty label"), "{}", d.message);
+    assert_eq!((d.line, d.column, d.end - d.start), (2, 8, 2));
+    let d = finding(
+        &crlf(&with(&[("To:", "To: c@d.test.")], &[], None)),
+        "invalid-address",
+    );
+    assert!(d.message.contains("ends with '.'"), "{}", d.message);
 }

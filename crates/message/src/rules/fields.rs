@@ -92,8 +92,13 @@ fn duplicates(cx: &mut Cx, h: &Header, message: bool) {
                     &rule::DUPLICATE_FIELD,
                     f.start,
                     f.name_end,
-                    text!["second ", f.name, " field: ", why],
-                    text!["2 つ目の ", f.name, " フィールドです: ", why_ja],
+                    // (Every later occurrence is reported: not only the second.)
+                    text!["another ", f.name, " field (one came before): ", why],
+                    text![
+                        f.name,
+                        " フィールドが重複しています（前にもあります）: ",
+                        why_ja
+                    ],
                 )
                 .rfc(rfc);
         } else {
@@ -303,20 +308,62 @@ fn address_field_rules(cx: &mut Cx, f: &Field, list: &address::AddrList) {
     let name = f.lname.as_bytes();
     let is_bcc = name == b"bcc" || name == b"resent-bcc";
     if list.empty {
-        if !is_bcc {
-            cx.sink.add(
-                &rule::EMPTY_ADDRESS_FIELD,
-                f.start,
-                f.end,
-                text![
-                    f.name,
-                    ": is empty; it needs at least one address (remove it if there is none)"
-                ],
-                text![
-                    f.name,
-                    ": が空です。1 つ以上のアドレスが必要です（無いならフィールドごと削除）"
-                ],
-            );
+        let r = &rule::EMPTY_ADDRESS_FIELD;
+        match name {
+            _ if is_bcc => {}
+            // The originator fields (RFC 5322 3.6.2): From is required, so removing it is
+            // no fix; Sender names exactly one mailbox.
+            b"from" | b"resent-from" => {
+                cx.sink
+                    .add(
+                        r,
+                        f.start,
+                        f.end,
+                        text![f.name, ": is empty; it must name the author's mailbox"],
+                        text![f.name, ": が空です。作成者のメールボックスを書かなければなりません"],
+                    )
+                    .rfc("RFC 5322 3.6.2")
+                    .hint(
+                        "Write the author's address, e.g. 'From: Name <user@example.com>'; the field is required, so do not remove it.",
+                        "'From: 名前 <user@example.com>' のように作成者のアドレスを書いてください。必須のフィールドなので削除はできません。",
+                    );
+            }
+            b"sender" | b"resent-sender" => {
+                cx.sink
+                    .add(
+                        r,
+                        f.start,
+                        f.end,
+                        text![f.name, ": is empty; it must name exactly one mailbox"],
+                        text![f.name, ": が空です。メールボックスをちょうど 1 つ書かなければなりません"],
+                    )
+                    .rfc("RFC 5322 3.6.2")
+                    .hint(
+                        "Write the mailbox of the agent that sent the message, or remove the field (it is needed only when From: has several mailboxes).",
+                        "メッセージを送信した者のメールボックスを書くか、フィールドを削除してください（必要なのは From: に複数のメールボックスがある場合だけです）。",
+                    );
+            }
+            _ => {
+                cx.sink
+                    .add(
+                        r,
+                        f.start,
+                        f.end,
+                        text![
+                            f.name,
+                            ": is empty; it needs at least one address (remove it if there is none)"
+                        ],
+                        text![
+                            f.name,
+                            ": が空です。1 つ以上のアドレスが必要です（無いならフィールドごと削除）"
+                        ],
+                    )
+                    .rfc(if name == b"reply-to" {
+                        "RFC 5322 3.6.2"
+                    } else {
+                        r.rfc
+                    });
+            }
         }
         return;
     }
