@@ -159,6 +159,18 @@ fn two_digits(c: &mut Ctx, what: &str, what_ja: &str, max: i64) -> Option<u8> {
             c.i += 1;
             Some(v as u8)
         }
+        // "00:00:00+0000": the zone stuck to the time (zone = FWS ("+" / "-") 4DIGIT).
+        _ if s.len() > 2
+            && s.get(..2).and_then(digits).is_some()
+            && matches!(s.get(2), Some(b'+' | b'-')) =>
+        {
+            c.fail(
+                Some(t),
+                "a space is needed between the time and the zone".into(),
+                "時刻とタイムゾーンの間に空白が必要です".into(),
+            )
+            .map(|_| 0)
+        }
         _ => c
             .fail(
                 Some(t),

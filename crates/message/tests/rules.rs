@@ -1326,3 +1326,57 @@ fn messages_name_the_actual_problem() {
     );
     assert!(d.message.contains("ends with '.'"), "{}", d.message);
 }
+
+/// RFC 5322 3.6.6: "the Resent-From: and Resent-Date: fields MUST be sent"; a
+/// Resent-From with several mailboxes needs a Resent-Sender (the 3.6 table).
+#[test]
+fn resent_blocks_need_from_and_sender() {
+    let date = "Resent-Date: Mon, 1 Jan 2024 00:00:00 +0000";
+    let rules = |add: &[&str]| -> Vec<(&'static str, u32, &'static str)> {
+        let r = run(&crlf(&with(&[], add, None)), None);
+        r.diagnostics
+            .iter()
+            .map(|d| (d.rule, d.line, d.rfc))
+            .collect()
+    };
+    assert_eq!(
+        rules(&[date, "Resent-To: c@example.com"]),
+        vec![("missing-from", 6, "RFC 5322 3.6.6")]
+    );
+    assert_eq!(
+        rules(&[date, "Resent-From: c@example.com, d@example.com"]),
+        vec![("sender-required", 7, "RFC 5322 3.6.6")]
+    );
+    // Near misses: a complete block; one mailbox; several with a Resent-Sender.
+    assert_eq!(rules(&[date, "Resent-From: c@example.com"]), vec![]);
+    assert_eq!(
+        rules(&[
+            date,
+            "Resent-From: c@example.com, d@example.com",
+            "Resent-Sender: c@example.com"
+        ]),
+        vec![]
+    );
+}
+
+#[test]
+fn date_and_trace_messages_fit_the_problem() {
+    // The zone stuck to the time is not a bad second.
+    let m = crlf(&with(
+        &[("Date:", "Date: Thu, 26 Oct 2023 00:07:56+0900")],
+        &[],
+        None,
+    ));
+    let d = finding(&m, "invalid-date");
+    assert!(
+        d.message
+            .contains("space is needed between the time and the zone"),
+        "{}",
+        d.message
+    );
+    // A Received: without its date gets a hint about the date, not about its form.
+    let m = crlf(&with(&[], &["Received: from a by b"], None));
+    let d = finding(&m, "obsolete-date");
+    assert_eq!(d.rfc, "RFC 5322 4.5.7");
+    assert!(d.hint.contains("date-time of receipt"), "{}", d.hint);
+}

@@ -284,7 +284,7 @@ pub(crate) fn check_message<'a>(
             }
         }
     }
-    resent_blocks(cx, h);
+    resent_blocks(cx, h, &out);
     out
 }
 
@@ -417,13 +417,20 @@ fn received(cx: &mut Cx, f: &Field) {
                     "'; 日時' のない Received: は廃止された構文です",
                 )
                 .rfc("RFC 5322 4.5.7")
-                .sev(Severity::Warning);
+                .sev(Severity::Warning)
+                // (The rule's own hint is about the date's form: here the date is missing.)
+                .hint(
+                    "A server that adds Received: ends it with ';' and the date-time of receipt, e.g. '; Thu, 26 Oct 2023 00:07:56 +0900' (RFC 5322 3.6.7).",
+                    "Received: を付けるサーバは、末尾に ';' と受信日時を書きます。例: '; Thu, 26 Oct 2023 00:07:56 +0900'（RFC 5322 3.6.7）。",
+                );
         }
     }
 }
 
-/// RFC 5322 3.6.6: each block of consecutive Resent- fields needs a Resent-Date.
-fn resent_blocks(cx: &mut Cx, h: &Header) {
+/// RFC 5322 3.6.6: each block of consecutive Resent- fields needs a Resent-Date and a
+/// Resent-From ("MUST be sent"), and a Resent-Sender when Resent-From lists several
+/// mailboxes (the 3.6 table). `mailboxes`: the parsed address fields, by field index.
+fn resent_blocks(cx: &mut Cx, h: &Header, mailboxes: &[(usize, Vec<Mailbox>)]) {
     let mut i = 0;
     let fields = &h.fields;
     while let Some(f) = fields.get(i) {
@@ -432,13 +439,64 @@ fn resent_blocks(cx: &mut Cx, h: &Header) {
             continue;
         }
         let first = f;
-        let mut has_date = false;
+        let (mut has_date, mut has_sender, mut from) = (false, false, None);
         while let Some(g) = fields
             .get(i)
             .filter(|g| g.lname.as_bytes().starts_with(b"resent-"))
         {
             has_date |= g.lname.is("resent-date");
+            has_sender |= g.lname.is("resent-sender");
+            if g.lname.is("resent-from") {
+                from = from.or(Some((g, i)));
+            }
             i += 1;
+        }
+        match from {
+            None => {
+                cx.sink
+                    .add(
+                        &rule::MISSING_FROM,
+                        first.start,
+                        first.name_end,
+                        "this block of Resent- fields has no Resent-From:",
+                        "この Resent- フィールドのブロックに Resent-From: がありません",
+                    )
+                    .rfc("RFC 5322 3.6.6")
+                    .hint(
+                        "Add 'Resent-From:' with the mailbox of whoever resent the message, next to its Resent-Date:.",
+                        "再送した者のメールボックスを 'Resent-From:' として、Resent-Date: と同じブロックに加えてください。",
+                    );
+            }
+            Some((g, k)) if !has_sender => {
+                let n = mailboxes
+                    .iter()
+                    .find(|(j, _)| *j == k)
+                    .map_or(0, |(_, v)| v.len());
+                if n > 1 {
+                    cx.sink
+                        .add(
+                            &rule::SENDER_REQUIRED,
+                            g.start,
+                            g.name_end,
+                            text![
+                                "Resent-From: lists ",
+                                n,
+                                " mailboxes but the block has no Resent-Sender:"
+                            ],
+                            text![
+                                "Resent-From: に ",
+                                n,
+                                " 個のメールボックスがありますが、ブロックに Resent-Sender: がありません"
+                            ],
+                        )
+                        .rfc("RFC 5322 3.6.6")
+                        .hint(
+                            "Add 'Resent-Sender:' naming the single mailbox that resent it.",
+                            "再送した 1 つのメールボックスを 'Resent-Sender:' として加えてください。",
+                        );
+                }
+            }
+            Some(_) => {}
         }
         if !has_date {
             cx.sink.add(
