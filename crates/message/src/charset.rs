@@ -61,6 +61,17 @@ pub(crate) fn lookup(name: &str) -> Option<Charset> {
     }
 }
 
+/// Whether `bytes` in `cs` leave an ISO-2022 decoder out of ASCII at their end (an
+/// encoded word must switch back, RFC 2047 3).
+pub(crate) fn ends_shifted(cs: Charset, bytes: &[u8]) -> bool {
+    let iso2022 = match cs {
+        Charset::Iso2022JpExt => true,
+        Charset::Other(enc) => backend::name(enc).eq_ignore_ascii_case("iso-2022-jp"),
+        _ => false,
+    };
+    iso2022 && !iso2022::ends_in_ascii(bytes)
+}
+
 /// UTF-16 (BE, LE, or unmarked): [`lookup`] refuses it as a MIME text charset, but its
 /// bytes can still be shown decoded.
 pub(crate) fn utf16(name: &str) -> Option<Charset> {

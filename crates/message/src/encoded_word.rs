@@ -7,7 +7,7 @@
 
 use crate::b64::{b64_decode_strict, hex_value};
 use crate::charset;
-use crate::diag::{rule, text, DiagExt, Sink};
+use crate::diag::{rule, text, DiagExt, Severity, Sink};
 use std::borrow::Cow;
 
 /// A syntactically recognised encoded word `buf[start..end]`.
@@ -179,6 +179,7 @@ pub(crate) fn decode_field(
     let mut out = String::new();
     let mut pending_ws = String::new();
     let mut last_was_ew = false;
+    let mut open: Option<(usize, charset::Charset, Vec<u8>)> = None;
     let mut i = start.min(end);
     let mut in_quote = false;
     // Comment nesting (structured mode): phrase rules (RFC 2047 5(3)) apply outside.
@@ -272,9 +273,27 @@ pub(crate) fn decode_field(
                 if mode == Mode::Structured && comment == 0 {
                     check_phrase_q(&ew, sink.as_deref_mut());
                 }
+                // The word before, when it was left out of ASCII: where its text starts
+                // in `out`, its charset and bytes.
+                let before = open.take().filter(|_| last_was_ew);
                 match decode_checked(&ew, sink.as_deref_mut()) {
-                    Some(text) => {
-                        out.push_str(&text);
+                    Some(d) => {
+                        match (before, d.open) {
+                            // Continue the open word: both decoded as one.
+                            (Some((at, cs, mut bytes)), now)
+                                if charset::lookup(ew.charset) == Some(cs) =>
+                            {
+                                let more = now.map_or_else(|| decode_bytes(&ew).0, |(_, b)| b);
+                                bytes.extend_from_slice(&more);
+                                out.truncate(at);
+                                out.push_str(&charset::decode(cs, &bytes).0);
+                                open = charset::ends_shifted(cs, &bytes).then_some((at, cs, bytes));
+                            }
+                            (_, now) => {
+                                open = now.map(|(cs, b)| (out.len(), cs, b));
+                                out.push_str(&d.text);
+                            }
+                        }
                         last_was_ew = true;
                     }
                     None => {
@@ -321,7 +340,7 @@ fn check_phrase_q(ew: &Ew, sink: Option<&mut Sink>) {
 
 /// Checks and decodes one full encoded word. `None`: leave the raw text (unknown
 /// charset, RFC 2047 6.2).
-fn decode_checked(ew: &Ew, mut sink: Option<&mut Sink>) -> Option<String> {
+fn decode_checked(ew: &Ew, mut sink: Option<&mut Sink>) -> Option<Decoded> {
     let len = ew.end - ew.start;
     if len > 75 {
         if let Some(s) = sink.as_deref_mut() {
@@ -378,7 +397,7 @@ fn decode_checked(ew: &Ew, mut sink: Option<&mut Sink>) -> Option<String> {
         );
     }
     let (text, bad) = charset::decode(cs, &bytes);
-    if let (Some(_), Some(s)) = (bad, sink) {
+    if let (Some(_), Some(s)) = (bad, sink.as_deref_mut()) {
         s.add(
             &rule::CHARSET_DECODE_ERROR,
             ew.start,
@@ -392,7 +411,42 @@ fn decode_checked(ew: &Ew, mut sink: Option<&mut Sink>) -> Option<String> {
         )
         .rfc("RFC 2047 6.2");
     }
-    Some(text)
+    let open = charset::ends_shifted(cs, &bytes);
+    if let (true, Some(s)) = (open, sink) {
+        s.add(
+            &rule::INVALID_ENCODED_WORD,
+            ew.start,
+            ew.end,
+            text![
+                "the ",
+                ew.charset,
+                " text does not switch back to ASCII at the end of the encoded word; readers that decode each word alone garble what follows"
+            ],
+            text![
+                ew.charset,
+                " のテキストがエンコードワードの終わりで ASCII に戻っていません。単語ごとにデコードする受信側では続きが文字化けします"
+            ],
+        )
+        .sev(Severity::Warning)
+        .rfc("RFC 2047 3")
+        .hint(
+            "Split the text between whole characters and end each word's text with ESC ( B (back to ASCII) before its '?='.",
+            "文字の切れ目で分け、各ワードのテキストを '?=' の前に ESC ( B（ASCII に戻す）で終えてください。",
+        );
+    }
+    Some(Decoded {
+        text,
+        open: open.then_some((cs, bytes)),
+    })
+}
+
+/// One encoded word decoded.
+struct Decoded {
+    text: String,
+    /// The charset and bytes of a word whose ISO-2022 text does not switch back to
+    /// ASCII: decoded again together with the next word of the same charset, as
+    /// lenient readers do, so a subject split mid-sequence still reads as written.
+    open: Option<(charset::Charset, Vec<u8>)>,
 }
 
 /// A word that is not exactly one encoded word: decode embedded encoded words leniently
@@ -419,7 +473,7 @@ fn decode_glued(buf: &[u8], ws: usize, we: usize, out: &mut String, mut sink: Op
                 }
             }
             match decode_checked(&ew, sink.as_deref_mut()) {
-                Some(t) => out.push_str(&t),
+                Some(d) => out.push_str(&d.text),
                 None => out.push_str(&crate::lex::lossy_cow(
                     buf.get(ew.start..ew.end).unwrap_or(&[]),
                 )),

@@ -1380,3 +1380,43 @@ fn date_and_trace_messages_fit_the_problem() {
     assert_eq!(d.rfc, "RFC 5322 4.5.7");
     assert!(d.hint.contains("date-time of receipt"), "{}", d.hint);
 }
+
+/// RFC 2047 3: an ISO-2022-JP word must switch back to ASCII before it ends. A subject
+/// split in the middle of a JIS sequence is flagged once, and still reads as written
+/// (decoded together with the next word, as lenient readers do).
+#[test]
+fn iso_2022_jp_word_left_in_jis_mode() {
+    let subject = |s: &str| crlf(&with(&[("Subject:", s)], &[], None));
+    let split =
+        subject("Subject: =?ISO-2022-JP?B?GyRCRnxLXDhs?= =?ISO-2022-JP?B?JE4lYSE8JWsbKEI=?=");
+    let r = run(&split, None);
+    let d: Vec<_> = r
+        .diagnostics
+        .iter()
+        .map(|d| (d.rule, d.severity, d.column, d.rfc))
+        .collect();
+    assert_eq!(
+        d,
+        vec![("invalid-encoded-word", Severity::Warning, 10, "RFC 2047 3")]
+    );
+    assert_eq!(r.header("subject").unwrap().decoded_value, "日本語のメール");
+    // Near misses: each word closed; a G2 designation after the return to ASCII.
+    let closed = subject(
+        "Subject: =?ISO-2022-JP?B?GyRCRnxLXDhsGyhC?=\n =?ISO-2022-JP?B?GyRCJE4lYSE8JWsbKEI=?=",
+    );
+    let r = run(&closed, None);
+    assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
+    assert_eq!(r.header("subject").unwrap().decoded_value, "日本語のメール");
+    let g2 = subject("Subject: =?ISO-2022-JP-2?B?GyRCRnwbKEIbLkE=?=");
+    let r = run(&g2, None);
+    assert!(
+        r.diagnostics
+            .iter()
+            .all(|d| d.rule != "invalid-encoded-word"),
+        "{:#?}",
+        r.diagnostics
+    );
+    // A word left open before plain text is not joined with anything.
+    let r = run(&subject("Subject: =?ISO-2022-JP?B?GyRCJCI=?= x"), None);
+    assert_eq!(r.diagnostics.len(), 1, "{:#?}", r.diagnostics);
+}

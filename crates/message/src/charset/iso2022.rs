@@ -64,6 +64,20 @@ const ESCAPES: &[(&[u8], Escape)] = &[
 
 const ESC: u8 = 0x1b;
 
+/// Whether ISO-2022 text ends with ASCII designated to G0 (or designates nothing), as
+/// each RFC 2047 encoded word must (section 3). The last G0 designation decides; G2
+/// designations and single shifts leave G0 as it is.
+pub(crate) fn ends_in_ascii(input: &[u8]) -> bool {
+    for at in memchr::memrchr_iter(ESC, input) {
+        let rest = input.get(at + 1..).unwrap_or(&[]);
+        match ESCAPES.iter().find(|(s, _)| rest.starts_with(s)) {
+            Some((_, Escape::G0(set))) => return *set == Set::Ascii,
+            _ => continue,
+        }
+    }
+    true
+}
+
 /// The standard decoders the character sets are handed to, by their 8-bit forms. Each
 /// character this module hands over (a byte pair, a 0x8F-led triple for JIS X 0212, one
 /// byte for G2) decodes to exactly one character, U+FFFD when it is not valid: so all
