@@ -151,6 +151,31 @@ pub(crate) fn unfold_trim(raw: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// How a field body is read for encoded words: which fields may carry them, and where
+/// (RFC 2047 5).
+pub(crate) fn mode_for(lname: &[u8]) -> Mode {
+    match lname {
+        b"from"
+        | b"sender"
+        | b"reply-to"
+        | b"to"
+        | b"cc"
+        | b"bcc"
+        | b"resent-from"
+        | b"resent-sender"
+        | b"resent-to"
+        | b"resent-cc"
+        | b"resent-bcc"
+        | b"keywords"
+        | b"disposition-notification-to" => Mode::Structured,
+        b"subject" | b"comments" | b"content-description" | b"thread-topic" | b"organization" => {
+            Mode::Unstructured
+        }
+        n if n.starts_with(b"x-") && !n.starts_with(b"x-ms-exchange") => Mode::Unstructured,
+        _ => Mode::Raw,
+    }
+}
+
 /// Unfolds `buf[start..end]` and decodes encoded words per `mode`. When `sink` is given,
 /// reports RFC 2047 problems with their byte ranges. Leading/trailing whitespace is
 /// trimmed from the result.

@@ -7,6 +7,7 @@
 
 use crate::cx::Cx;
 use crate::diag::{rule, text, DiagExt, Severity};
+use crate::encoded_word::{self, Mode};
 use crate::lex::{is_wsp, trim_wsp_end};
 use crate::lines::Line;
 use std::borrow::Cow;
@@ -170,8 +171,8 @@ pub(crate) fn parse<'a>(cx: &mut Cx<'a, '_>, start: usize, end: usize, kind: Kin
                 Some(f) => {
                     f.value_end = l.content_end;
                     f.end = l.next;
-                    if len > 78 && len <= 998 && !long_flagged_for_cur {
-                        long_flagged_for_cur = flag_over_78(cx, &l);
+                    if len > 76 && len <= 998 && !long_flagged_for_cur {
+                        long_flagged_for_cur = flag_long(cx, &l, f.lname.as_bytes());
                     }
                 }
                 None => {
@@ -259,11 +260,12 @@ pub(crate) fn parse<'a>(cx: &mut Cx<'a, '_>, start: usize, end: usize, kind: Kin
                         .sev(Severity::Warning)
                         .rfc("RFC 5322 4.5");
                 }
-                if len > 78 && len <= 998 {
-                    long_flagged_for_cur = flag_over_78(cx, &l);
+                let lname = LowerName::lower(name);
+                if len > 76 && len <= 998 {
+                    long_flagged_for_cur = flag_long(cx, &l, lname.as_bytes());
                 }
                 cur = Some(Field {
-                    lname: LowerName::lower(name),
+                    lname,
                     // Both set by `finish`, which converts the whole field at once.
                     name: Cow::Borrowed(""),
                     raw_value: Cow::Borrowed(""),
@@ -356,7 +358,10 @@ pub(crate) fn parse<'a>(cx: &mut Cx<'a, '_>, start: usize, end: usize, kind: Kin
 /// `header-line-over-78` for a line of more than 78 octets, if it also has more than 78
 /// characters: RFC 6532 3.4 keeps the 998 limit in octets but counts the 78 in
 /// characters, so 30 kana (90 octets) are fine. (Lines that are not UTF-8 count octets.)
-fn flag_over_78(cx: &mut Cx, l: &Line) -> bool {
+/// A long line of the field `lname`: over 76 characters with an encoded word in it (RFC
+/// 2047 2, the stricter limit, reported instead of the next), or over 78 (RFC 5322
+/// 2.1.1). Whether one was reported.
+fn flag_long(cx: &mut Cx, l: &Line, lname: &[u8]) -> bool {
     let bytes = cx.slice(l.start, l.content_end);
     let utf8 = !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok();
     // Character starts are the bytes that are not UTF-8 continuation bytes.
@@ -368,14 +373,34 @@ fn flag_over_78(cx: &mut Cx, l: &Line) -> bool {
             .map(|(k, _)| k)
     };
     let len = starts().count();
-    let Some(at) = starts().nth(78) else {
+    let ew_line = len > 76
+        && encoded_word::mode_for(lname) != Mode::Raw
+        && encoded_word::find_ew_start(bytes).is_some();
+    let (limit, r) = if ew_line {
+        (76, &rule::ENCODED_WORD_TOO_LONG)
+    } else {
+        (78, &rule::HEADER_LINE_OVER_78)
+    };
+    let Some(at) = starts().nth(limit) else {
         return false;
     };
-    cx.sink.add_with(
-        &rule::HEADER_LINE_OVER_78,
-        l.start + at,
-        l.content_end,
-        || {
+    let d = cx.sink.add_with(r, l.start + at, l.content_end, || {
+        if ew_line {
+            (
+                text![
+                    "line with encoded words is ",
+                    len,
+                    " characters long; the limit for such lines is 76"
+                ]
+                .into(),
+                text![
+                    "エンコードワードを含む行が ",
+                    len,
+                    " 文字あります。このような行の上限は 76 文字です"
+                ]
+                .into(),
+            )
+        } else {
             (
                 text![
                     "header line is ",
@@ -390,8 +415,14 @@ fn flag_over_78(cx: &mut Cx, l: &Line) -> bool {
                 ]
                 .into(),
             )
-        },
-    );
+        }
+    });
+    if ew_line {
+        d.rfc("RFC 2047 2").hint(
+            "Fold the field before an encoded word (CRLF and a space), or split the text into more, shorter encoded words.",
+            "エンコードワードの前でフィールドを折り返す（CRLF と空白）か、テキストをより短いエンコードワードに分けてください。",
+        );
+    }
     true
 }
 

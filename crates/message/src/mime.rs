@@ -9,7 +9,7 @@
 use crate::address::Mailbox;
 use crate::cx::Cx;
 use crate::diag::{rule, text, DiagExt, Severity};
-use crate::encoded_word::{self, Mode};
+use crate::encoded_word::{self, mode_for, Mode};
 use crate::header::{self, Field, Header, Kind};
 use crate::lex::{self, is_wsp, split_at_byte};
 use crate::lines::lines;
@@ -21,30 +21,6 @@ use std::borrow::Cow;
 
 /// Maximum nesting of multipart / message/rfc822 entities that is parsed.
 pub const MAX_DEPTH: usize = 100;
-
-/// How a field body is shown decoded.
-pub(crate) fn mode_for(lname: &[u8]) -> Mode {
-    match lname {
-        b"from"
-        | b"sender"
-        | b"reply-to"
-        | b"to"
-        | b"cc"
-        | b"bcc"
-        | b"resent-from"
-        | b"resent-sender"
-        | b"resent-to"
-        | b"resent-cc"
-        | b"resent-bcc"
-        | b"keywords"
-        | b"disposition-notification-to" => Mode::Structured,
-        b"subject" | b"comments" | b"content-description" | b"thread-topic" | b"organization" => {
-            Mode::Unstructured
-        }
-        n if n.starts_with(b"x-") && !n.starts_with(b"x-ms-exchange") => Mode::Unstructured,
-        _ => Mode::Raw,
-    }
-}
 
 /// Builds the header views (decoding RFC 2047 words, reporting their problems). Without
 /// the view, only the words are checked.

@@ -294,7 +294,8 @@ fn cases() -> Vec<Case> {
             &with(
                 &[(
                     "Subject:",
-                    &format!("Subject: =?UTF-8?Q?{}?=", "a".repeat(60)),
+                    // A 75-character word on a 76-character line: at both limits.
+                    &format!("Subject:\n =?UTF-8?Q?{}?=", "a".repeat(63)),
                 )],
                 &[],
                 None,
@@ -1419,4 +1420,50 @@ fn iso_2022_jp_word_left_in_jis_mode() {
     // A word left open before plain text is not joined with anything.
     let r = run(&subject("Subject: =?ISO-2022-JP?B?GyRCJCI=?= x"), None);
     assert_eq!(r.diagnostics.len(), 1, "{:#?}", r.diagnostics);
+}
+
+/// RFC 2047 2: "each line of a header field that contains one or more 'encoded-word's is
+/// limited to 76 characters"; reported instead of the 78-character SHOULD.
+#[test]
+fn lines_with_encoded_words_are_limited_to_76() {
+    let subject = |tail: usize| {
+        crlf(&with(
+            &[(
+                "Subject:",
+                &format!("Subject: =?utf-8?q?ab?= {}", "x".repeat(tail)),
+            )],
+            &[],
+            None,
+        ))
+    };
+    let rules = |m: &[u8]| -> Vec<(&'static str, u32, u32)> {
+        run(m, None)
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule, d.line, d.column))
+            .collect()
+    };
+    // 76 characters: fine; 77 and 90: the encoded-word limit, from column 77.
+    assert_eq!(rules(&subject(52)), vec![]);
+    assert_eq!(rules(&subject(53)), vec![("encoded-word-too-long", 3, 77)]);
+    assert_eq!(rules(&subject(66)), vec![("encoded-word-too-long", 3, 77)]);
+    // Without an encoded word, or where none is read (Content-Type), only 78 counts.
+    let plain = crlf(&with(
+        &[("Subject:", &format!("Subject: {}", "x".repeat(68)))],
+        &[],
+        None,
+    ));
+    assert_eq!(rules(&plain), vec![]);
+    let ct = crlf(&mime(
+        &[&format!(
+            "Content-Type: text/plain; charset=us-ascii; x=\"=?a?q?b?= {}\"",
+            "y".repeat(12)
+        )],
+        "hi\n",
+    ));
+    assert!(
+        rules(&ct).iter().all(|r| r.0 != "encoded-word-too-long"),
+        "{:?}",
+        rules(&ct)
+    );
 }
