@@ -1467,3 +1467,32 @@ fn lines_with_encoded_words_are_limited_to_76() {
         rules(&ct)
     );
 }
+
+/// RFC 5322 3.6.7: `path = angle-addr / ([CFWS] "<" [CFWS] ">" [CFWS])`.
+#[test]
+fn return_path_is_one_angle_address_or_null() {
+    let rules = |rp: &str| -> Vec<(&'static str, u32, u32)> {
+        let r = run(&crlf(&with(&[], &[rp], None)), None);
+        r.diagnostics
+            .iter()
+            .map(|d| (d.rule, d.line, d.column))
+            .collect()
+    };
+    for ok in [
+        "Return-Path: <a@example.com>",
+        "Return-Path: <>",
+        "Return-Path: < > (bounced)",
+    ] {
+        assert_eq!(rules(ok), vec![], "{ok}");
+    }
+    for bad in [
+        "Return-Path: a@example.com",
+        "Return-Path: <<garbage",
+        "Return-Path: \"n\" <a@example.com>",
+        "Return-Path: <a@example.com>, <b@example.com>",
+    ] {
+        assert_eq!(rules(bad), vec![("invalid-address", 6, 14)], "{bad}");
+    }
+    // The address inside is checked as any other.
+    assert_eq!(rules("Return-Path: <a@b..example>")[0].0, "invalid-address");
+}

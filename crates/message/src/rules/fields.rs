@@ -208,6 +208,7 @@ pub(crate) fn check_message<'a>(
                 );
             }
             b"received" => received(cx, f),
+            b"return-path" => return_path(cx, f),
             b"message-id" | b"resent-message-id" | b"content-id" => {
                 let ids = msgid::parse(
                     cx.buf,
@@ -392,6 +393,46 @@ fn address_field_rules(cx: &mut Cx, f: &Field, list: &address::AddrList) {
             text![f.name, ": にはメールボックスをちょうど 1 つだけ書きます"],
         );
     }
+}
+
+/// Return-Path: `path = angle-addr / ([CFWS] "<" [CFWS] ">" [CFWS])` (RFC 5322 3.6.7): one
+/// address in angle brackets, without a display name, or the null path `<>`.
+fn return_path(cx: &mut Cx, f: &Field) {
+    let (toks, _, _) = crate::lex::tokenize(cx.buf, f.value_start, f.value_end);
+    let (first, last) = (toks.first().copied(), toks.last().copied());
+    match (first, last) {
+        // The null path, or one angle address (its address checked as any other).
+        (Some(a), Some(b)) if a.is(b'<') && b.is(b'>') => {
+            if toks.len() > 2 {
+                let list =
+                    address::parse_list(cx.buf, a.start, b.end, false, &f.name, Some(&mut cx.sink));
+                if list.mailboxes.len() > 1 {
+                    not_a_path(cx, a.start, b.end);
+                }
+            }
+        }
+        _ => not_a_path(
+            cx,
+            first.map_or(f.value_start, |t| t.start),
+            last.map_or(f.value_end, |t| t.end),
+        ),
+    }
+}
+
+fn not_a_path(cx: &mut Cx, start: usize, end: usize) {
+    cx.sink
+        .add(
+            &rule::INVALID_ADDRESS,
+            start,
+            end,
+            "Return-Path: must be one address in angle brackets, <local@domain>, or <> for none",
+            "Return-Path: は山括弧で囲んだアドレス 1 つ（<local@domain>）か、無い場合の <> でなければなりません",
+        )
+        .rfc("RFC 5322 3.6.7")
+        .hint(
+            "Return-Path: is added by the delivering server from MAIL FROM; write it as 'Return-Path: <user@example.com>'.",
+            "Return-Path: は配送するサーバが MAIL FROM から付けるものです。'Return-Path: <user@example.com>' の形で書いてください。",
+        );
 }
 
 /// Received: `[tokens] ";" date-time`; without the date it is the obsolete form.
