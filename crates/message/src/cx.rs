@@ -24,6 +24,9 @@ pub(crate) struct Cx<'a, 'e> {
     pub in_global: bool,
     /// Boundaries of the enclosing multiparts, outermost first.
     pub boundaries: Vec<std::borrow::Cow<'a, str>>,
+    /// The first 8-bit byte of a body labelled 8bit or binary inside the entity being
+    /// read: a composite labelled 7bit around it is mislabelled (RFC 2045 6.4).
+    pub eight_bit: Option<usize>,
     /// Bodies with Content-Transfer-Encoding: binary (no line rules apply there).
     pub binary_ranges: Vec<(usize, usize)>,
     /// The last window [`Cx::nul_in`] searched, and the first NUL in it.
@@ -122,6 +125,7 @@ impl<'a, 'e> Cx<'a, 'e> {
             header_utf8: None,
             in_global: false,
             boundaries: Vec::new(),
+            eight_bit: None,
             binary_ranges: Vec::new(),
             nul: (0..0, None),
             text: Checked::new(buf, 0, 0),

@@ -266,6 +266,8 @@ pub(crate) fn entity<'a>(
     if too_deep && composite {
         node.depth_capped = true;
     }
+    // 8-bit data inside this entity's body, apart from what the enclosing ones met.
+    let outer_8bit = cx.eight_bit.take();
     if mtype == "multipart" && !too_deep {
         // An illegal encoding on a multipart was reported above; readers ignore it.
         let cte = if cte.identity() { cte } else { Cte::SevenBit };
@@ -342,6 +344,11 @@ pub(crate) fn entity<'a>(
     } else {
         leaf(cx, &mut node, mtype, &ct, ct_field, cte, body_start, end);
     }
+    let inner_8bit = cx.eight_bit;
+    if composite && cte == Cte::SevenBit && inner_8bit.is_some() {
+        seven_bit_around_8bit(cx, &ct.head, cte_field, ct_field, start);
+    }
+    cx.eight_bit = outer_8bit.or(inner_8bit);
     // The Content-Type is done with: its charset and type move into the node.
     let mut ct = ct;
     node.charset = ct.take_param("charset");
@@ -353,6 +360,48 @@ pub(crate) fn entity<'a>(
 /// so its syntax errors are `invalid-content-type` findings, with RFC 2183's section and
 /// a hint of their own. The classic one: `filename=my file.pdf` without quotes, which
 /// readers cut at the space or reject.
+/// RFC 2045 6.4: a composite labelled 7bit (or not labelled) holds a part with 8-bit
+/// data, labelled 8bit or binary: "the outer '7bit' labelling is in error". Reported at
+/// its Content-Transfer-Encoding or Content-Type field, where the label goes.
+fn seven_bit_around_8bit(
+    cx: &mut Cx,
+    head: &str,
+    cte: Option<&Field>,
+    ct: Option<&Field>,
+    start: usize,
+) {
+    let (s, e) = cte.or(ct).map_or((start, start), |f| (f.start, f.name_end));
+    let (how, how_ja) = match cte {
+        Some(_) => (" is labelled 7bit", " は 7bit と指定されていますが"),
+        None => (
+            " is 7bit (no Content-Transfer-Encoding says otherwise)",
+            " は 7bit 扱いですが（Content-Transfer-Encoding で別の指定がありません）",
+        ),
+    };
+    cx.sink
+        .add(
+            &rule::EIGHTBIT_IN_7BIT,
+            s,
+            e,
+            text![
+                head,
+                how,
+                ", but a part inside has 8-bit data, labelled 8bit or binary"
+            ],
+            text![
+                head,
+                how_ja,
+                "、中のパートに 8bit または binary と指定された 8 ビットのデータがあります"
+            ],
+        )
+        .sev(Severity::Warning)
+        .rfc("RFC 2045 6.4")
+        .hint(
+            "Label the composite (and each one around it) 'Content-Transfer-Encoding: 8bit', or encode the 8-bit parts as quoted-printable or base64.",
+            "このエンティティ（と外側の各エンティティ）に 'Content-Transfer-Encoding: 8bit' を付けるか、8 ビットのパートを quoted-printable か base64 でエンコードしてください。",
+        );
+}
+
 fn disposition<'a>(cx: &mut Cx<'a, '_>, f: &Field) -> Option<params::MimeValue<'a>> {
     let first = cx.sink.diags.len();
     let v = params::parse(

@@ -48,12 +48,16 @@ pub(crate) fn scan_identity(
     what: &str,
     what_ja: &str,
 ) {
+    let buf = cx.buf;
+    let region = buf.get(start..end.min(buf.len())).unwrap_or(&[]);
+    // (Once one is known, the enclosing composites need no other.)
+    if cx.eight_bit.is_none() && matches!(cte, Cte::EightBit | Cte::Binary) && !region.is_ascii() {
+        cx.eight_bit = region.iter().position(|&b| b >= 0x80).map(|p| start + p);
+    }
     if cte == Cte::Binary {
         cx.binary_ranges.push((start, end));
         return;
     }
-    let buf = cx.buf;
-    let region = buf.get(start..end.min(buf.len())).unwrap_or(&[]);
     // Only a region longer than the limit can hold a long line: most bodies are checked
     // without visiting their lines.
     if region.len() > 998 {

@@ -847,7 +847,7 @@ fn decoded_view_and_mime_tree() {
 /// needs 8-bit transport for its body. The same inner message as message/rfc822 is.
 #[test]
 fn message_global_allows_utf8_headers() {
-    let inner = "From: 太郎 <taro@example.jp>\nSubject: こんにちは\nDate: Thu, 26 Oct 2023 00:07:56 +0900\nContent-Type: multipart/mixed; boundary=b\nMIME-Version: 1.0\n\n--b\nContent-Type: text/plain; charset=utf-8\nContent-Disposition: attachment; filename=\"資料.txt\"\nContent-Transfer-Encoding: 8bit\n\n本文\n--b--\n";
+    let inner = "From: 太郎 <taro@example.jp>\nSubject: こんにちは\nDate: Thu, 26 Oct 2023 00:07:56 +0900\nContent-Type: multipart/mixed; boundary=b\nMIME-Version: 1.0\nContent-Transfer-Encoding: 8bit\n\n--b\nContent-Type: text/plain; charset=utf-8\nContent-Disposition: attachment; filename=\"資料.txt\"\nContent-Transfer-Encoding: 8bit\n\n本文\n--b--\n";
     let outer = |ct: &str| crlf(&mime(&[ct, "Content-Transfer-Encoding: 8bit"], inner));
     let rules = |r: &Report| r.diagnostics.iter().map(|d| d.rule).collect::<Vec<_>>();
     let global = outer("Content-Type: message/global");
@@ -1495,4 +1495,46 @@ fn return_path_is_one_angle_address_or_null() {
     }
     // The address inside is checked as any other.
     assert_eq!(rules("Return-Path: <a@b..example>")[0].0, "invalid-address");
+}
+
+/// RFC 2045 6.4: "if a composite entity has a transfer-encoding value such as '7bit', but
+/// one of the enclosed entities has a less restrictive value such as '8bit', then ...
+/// the outer '7bit' labelling is in error, because 8bit data are included".
+#[test]
+fn seven_bit_composite_around_8bit_data() {
+    let part = "--b\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\ncafé\n--b--\n";
+    let found = |add: &[&str], body: &str| -> Vec<(&'static str, Severity, u32)> {
+        let r = run(&crlf(&mime(add, body)), None);
+        r.diagnostics
+            .iter()
+            .map(|d| (d.rule, d.severity, d.line))
+            .collect()
+    };
+    let ct = "Content-Type: multipart/mixed; boundary=b";
+    // Unlabelled (7bit by default), and labelled 7bit: at the field where the label goes.
+    assert_eq!(
+        found(&[ct], part),
+        vec![("8bit-in-7bit", Severity::Warning, 7)]
+    );
+    assert_eq!(
+        found(&[ct, "Content-Transfer-Encoding: 7bit"], part),
+        vec![("8bit-in-7bit", Severity::Warning, 8)]
+    );
+    // Each 7bit level around it is mislabelled; a message/rfc822 too.
+    let nested = format!("--a\nContent-Type: multipart/alternative; boundary=b\n\n{part}--a--\n");
+    let r = found(&["Content-Type: multipart/mixed; boundary=a"], &nested);
+    assert_eq!(
+        r.iter().filter(|d| d.0 == "8bit-in-7bit").count(),
+        2,
+        "{r:?}"
+    );
+    let inner = "From: a@example.com\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\ncafé\n";
+    let r = found(&["Content-Type: message/rfc822"], inner);
+    assert_eq!(r, vec![("8bit-in-7bit", Severity::Warning, 7)]);
+    // Near misses: the composite labelled 8bit; an 8bit-labelled part that is ASCII.
+    assert_eq!(
+        found(&[ct, "Content-Transfer-Encoding: 8bit"], part),
+        vec![]
+    );
+    assert_eq!(found(&[ct], &part.replace("café", "cafe")), vec![]);
 }
