@@ -265,6 +265,8 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
     let (mut trail_first, mut trail_n) = (None, 0usize);
     let mut eight: Option<usize> = None;
     let mut nul: Option<usize> = None;
+    // A literal control character (not TAB; CR is bare-cr's): not a safe-char (6.7 (2)).
+    let mut ctl: Option<usize> = None;
     for l in cx.lines(start, end) {
         let s = buf.get(l.start..l.content_end).unwrap_or(&[]);
         // Literal whitespace at the end of the line (6.7 rule 3): reported, and deleted
@@ -323,6 +325,8 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
                         eight.get_or_insert(l.start + k);
                     } else if b == 0 {
                         nul.get_or_insert(l.start + k);
+                    } else if (b < 0x20 && b != b'\t' && b != b'\r') || b == 0x7f {
+                        ctl.get_or_insert(l.start + k);
                     }
                     if keep && out.len() < MAX_DECODED {
                         out.push(b);
@@ -364,6 +368,22 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
                 " 個あります（最初はここ）"
             ],
         );
+    }
+    if let Some(p) = ctl {
+        let c = buf.get(p).copied().unwrap_or(0);
+        cx.sink
+            .add(
+                &rule::QP_INVALID_ESCAPE,
+                p,
+                p + 1,
+                format!("literal control character 0x{c:02X} in quoted-printable data; it must be encoded as ={c:02X}"),
+                format!("quoted-printable のデータに生の制御文字 0x{c:02X} があります。={c:02X} とエンコードしなければなりません"),
+            )
+            .rfc("RFC 2045 6.7")
+            .hint(
+                "Only printable ASCII, spaces and tabs may stand as themselves; encode every other byte as =XX.",
+                "そのまま書けるのは印字可能な ASCII と空白、タブだけです。それ以外のバイトは =XX とエンコードしてください。",
+            );
     }
     if let Some(p) = lower_first {
         cx.sink

@@ -1538,3 +1538,29 @@ fn seven_bit_composite_around_8bit_data() {
     );
     assert_eq!(found(&[ct], &part.replace("café", "cafe")), vec![]);
 }
+
+/// RFC 2045 6.7 (2): only safe-chars (33-60, 62-126) stand for themselves, with spaces and
+/// tabs (3); a literal DEL or control character must be =XX-encoded.
+#[test]
+fn qp_literal_control_characters() {
+    let qp = |body: &str| {
+        let m = crlf(&mime(
+            &[
+                "Content-Type: text/plain; charset=us-ascii",
+                "Content-Transfer-Encoding: quoted-printable",
+            ],
+            body,
+        ));
+        let r = run(&m, None);
+        r.diagnostics
+            .iter()
+            .map(|d| (d.rule, d.line, d.column, d.message.to_string()))
+            .collect::<Vec<_>>()
+    };
+    let r = qp("abc\u{7f}\n");
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert_eq!((r[0].0, r[0].1, r[0].2), ("qp-invalid-escape", 10, 4));
+    assert!(r[0].3.contains("=7F"), "{}", r[0].3);
+    assert_eq!(qp("a\u{1b}b\n").len(), 1);
+    assert_eq!(qp("a\tb =7F\n"), vec![]);
+}
