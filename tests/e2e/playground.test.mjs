@@ -3,7 +3,7 @@
 // scenarios, mailboxes, language, and user text rendered as text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPlayground } from './browser.mjs';
+import { launch, openPage, openPlayground } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -196,10 +196,33 @@ test('every scenario runs to its end without a page error', async () => {
   for (let i = 0; i < count; i++) {
     await select.selectOption({ index: i });
     await page.getByRole('button', { name: 'Start', exact: true }).click();
+    // The scenario's file is fetched when it starts.
+    await page.locator('.scenarios .step-count').getByText(/^Step 1 of/).waitFor();
     const next = page.getByRole('button', { name: 'Next step' });
     while (await next.count() > 0) await next.click();
     await page.locator('.scenarios').getByText('The scenario is complete').waitFor();
   }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// The scenario texts are not part of the first load: each is fetched when it is opened.
+test('scenarios are fetched when opened, and a failed fetch says so', async () => {
+  const { page, errors } = await openPage(browser);
+  const fetched = [];
+  page.on('request', (r) => { if (r.url().includes('/scenarios/')) fetched.push(r.url().split('/').pop()); });
+  await page.getByRole('textbox', { name: 'Command' }).waitFor();
+  await page.waitForTimeout(300);
+  assert.deepEqual(fetched, [], 'no scenario fetched on load');
+  await page.getByRole('combobox', { name: 'Scenario' }).selectOption({ label: 'Bare LF and SMTP smuggling' });
+  await page.route('**/scenarios/smuggling.txt', (route) => route.fulfill({ status: 404, body: '' }));
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await page.locator('.scenarios').getByRole('alert').getByText('The scenario could not be loaded: smuggling').waitFor();
+  await page.unroute('**/scenarios/smuggling.txt');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await page.locator('.scenarios .step-count').getByText(/^Step 1 of/).waitFor();
+  assert.equal(await page.locator('.scenarios').getByRole('alert').count(), 0);
+  assert.deepEqual(fetched, ['smuggling.txt', 'smuggling.txt']);
   assert.deepEqual(errors, []);
   await page.close();
 });

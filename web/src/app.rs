@@ -65,6 +65,10 @@ pub fn app() -> Html {
                             lang.set(l);
                         }
                         *text.borrow_mut() = saved.validator.clone().unwrap_or_default();
+                        // Its scenario's file first, so the restore finds the scenario.
+                        if let Some((id, _)) = &saved.scenario {
+                            crate::scenario::load(id).await;
+                        }
                         dispatcher.dispatch(Action::Restore(Rc::new(saved)));
                     }
                     Some((Err(e), why)) => {
@@ -77,13 +81,14 @@ pub fn app() -> Html {
                 }
                 if !restored {
                     if let Some(id) = &params.scenario {
-                        if crate::scenario::FILES
-                            .iter()
-                            .any(|(i, _)| *i == id.as_str())
-                        {
+                        if crate::scenario::load(id).await {
                             dispatcher.dispatch(Action::OpenScenario(id.clone(), params.step));
                         } else {
-                            notice.set(Some(format!("{} '{id}'", T::UnknownScenario.get(*lang))));
+                            let why = match crate::scenario::known(id) {
+                                Some(_) => T::ScenarioUnavailable,
+                                None => T::UnknownScenario,
+                            };
+                            notice.set(Some(format!("{} '{id}'", why.get(*lang))));
                         }
                     }
                 }

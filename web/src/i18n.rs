@@ -176,6 +176,7 @@ texts! {
     Of => "of", "/";
     AllSent => "all steps sent", "全ステップ送信済み";
     UnknownScenario => "There is no scenario with the id", "次の ID のシナリオはありません:";
+    ScenarioUnavailable => "The scenario could not be loaded:", "シナリオを読み込めませんでした:";
     ScenarioDone => "The scenario is complete. Keep typing, or pick another one.",
         "シナリオは終わりです。続けて入力するか、別のシナリオを選んでください。";
     NextSends => "Next, the client sends:", "次にクライアントが送るもの：";

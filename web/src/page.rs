@@ -31,6 +31,24 @@ fn once(f: impl FnOnce() + 'static, schedule: impl FnOnce(&web_sys::Window, &js_
 
 pub type Timer = gloo_timers::callback::Timeout;
 
+/// The text at `url` (relative to the page), or `None` on any failure.
+pub async fn fetch_text(url: &str) -> Option<String> {
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window()?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()
+}
+
 /// `location.search`.
 pub fn search() -> String {
     web_sys::window()

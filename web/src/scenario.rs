@@ -37,7 +37,91 @@ pub struct Scenario {
     pub steps: Vec<Step>,
 }
 
-/// The scenario files, in the talk's order.
+/// The scenarios in the talk's order: id, English and Japanese title (each file's own
+/// `# title-*:` lines; a test compares them). The page lists these, and fetches a
+/// scenario's file (`scenarios/ID.txt` beside the page) only when it is opened: the
+/// texts are not part of the first load.
+pub const INDEX: &[(&str, &str, &str)] = &[
+    (
+        "basic",
+        "The basic SMTP transaction",
+        "基本的な SMTP トランザクション",
+    ),
+    (
+        "ehlo-gmail",
+        "EHLO: the Gmail-like server's extension list",
+        "EHLO：Gmail 風 サーバーの拡張一覧",
+    ),
+    (
+        "ehlo-microsoft",
+        "EHLO: the Microsoft-like server's extension list",
+        "EHLO：Microsoft 風 サーバーの拡張一覧",
+    ),
+    (
+        "ehlo-hornetsecurity",
+        "EHLO: the Hornetsecurity-like server's extension list",
+        "EHLO：Hornetsecurity 風 サーバーの拡張一覧",
+    ),
+    (
+        "enhanced-codes",
+        "RFC 2034 enhanced status codes",
+        "RFC 2034 拡張ステータスコード",
+    ),
+    (
+        "envelope-vs-header",
+        "Envelope vs header: RCPT TO is not To:",
+        "エンベロープとヘッダー：RCPT TO は To: ではない",
+    ),
+    (
+        "dot-stuffing",
+        "DATA, dot-stuffing and the end of data",
+        "DATA、ドット・スタッフィング、データの終わり",
+    ),
+    (
+        "no-date",
+        "The message without Date",
+        "Date のないメッセージ",
+    ),
+    (
+        "header-mistakes",
+        "Recipient header mistakes",
+        "宛先ヘッダーの誤り",
+    ),
+    (
+        "lmtp",
+        "LMTP vs SMTP: pat, jones and green",
+        "LMTP と SMTP：pat, jones, green",
+    ),
+    (
+        "pipelining",
+        "PIPELINING (RFC 2920)",
+        "PIPELINING（RFC 2920）",
+    ),
+    (
+        "chunking",
+        "CHUNKING: BDAT (RFC 3030)",
+        "CHUNKING：BDAT（RFC 3030）",
+    ),
+    (
+        "smuggling",
+        "Bare LF and SMTP smuggling",
+        "裸の LF と SMTP スマグリング",
+    ),
+    (
+        "smtputf8",
+        "8BITMIME and SMTPUTF8: a Japanese subject",
+        "8BITMIME と SMTPUTF8：日本語の件名",
+    ),
+    (
+        "size-limit",
+        "SIZE: declaring the message size (RFC 1870)",
+        "SIZE：メッセージサイズの宣言（RFC 1870）",
+    ),
+    ("starttls-auth", "STARTTLS and AUTH", "STARTTLS と AUTH"),
+];
+
+/// The scenario files, in [`INDEX`]'s order: built into the host build (tests, fixtures).
+#[cfg(not(target_arch = "wasm32"))]
 pub const FILES: &[(&str, &str)] = &[
     ("basic", include_str!("../scenarios/basic.txt")),
     ("ehlo-gmail", include_str!("../scenarios/ehlo-gmail.txt")),
@@ -79,6 +163,7 @@ pub const FILES: &[(&str, &str)] = &[
 ];
 
 /// Every scenario that parses (a broken file is skipped, and the host tests catch it).
+#[cfg(not(target_arch = "wasm32"))]
 pub fn all() -> Vec<Rc<Scenario>> {
     FILES
         .iter()
@@ -87,11 +172,52 @@ pub fn all() -> Vec<Rc<Scenario>> {
         .collect()
 }
 
-/// The scenario `id`, parsing only its own file (`None`: no such file, or it does not
-/// parse).
+/// The listed id equal to `id`.
+pub fn known(id: &str) -> Option<&'static str> {
+    INDEX.iter().find(|e| e.0 == id).map(|e| e.0)
+}
+
+/// The scenario `id`, parsing only its own file (`None`: not listed, not loaded on the
+/// page, or it does not parse).
 pub fn by_id(id: &str) -> Option<Rc<Scenario>> {
-    let (id, text) = FILES.iter().find(|(i, _)| *i == id)?;
-    parse(id, text).ok().map(Rc::new)
+    let id = known(id)?;
+    parse(id, &text_of(id)?).ok().map(Rc::new)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn text_of(id: &str) -> Option<Rc<str>> {
+    FILES
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map(|(_, t)| Rc::from(*t))
+}
+
+#[cfg(target_arch = "wasm32")]
+thread_local! {
+    /// The scenario files fetched so far.
+    static LOADED: std::cell::RefCell<Vec<(&'static str, Rc<str>)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+#[cfg(target_arch = "wasm32")]
+fn text_of(id: &str) -> Option<Rc<str>> {
+    LOADED.with(|l| {
+        l.borrow()
+            .iter()
+            .find(|e| e.0 == id)
+            .map(|e| Rc::clone(&e.1))
+    })
+}
+
+/// Makes [`by_id`] answer for `id`: on the page, its file is fetched once. Whether the
+/// scenario can be opened.
+pub async fn load(id: &str) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(id) = known(id).filter(|id| text_of(id).is_none()) {
+        if let Some(text) = crate::page::fetch_text(&format!("scenarios/{id}.txt")).await {
+            LOADED.with(|l| l.borrow_mut().push((id, Rc::from(text))));
+        }
+    }
+    by_id(id).is_some()
 }
 
 pub fn parse(id: &'static str, text: &str) -> Result<Scenario, String> {
@@ -250,6 +376,26 @@ mod tests {
                 panic!("{id} under strict pipelining: {m}");
             }
         }
+    }
+
+    /// The page lists [`INDEX`] without the files: the same ids, order and titles.
+    #[test]
+    fn index_matches_the_files() {
+        let ids: Vec<&str> = FILES.iter().map(|f| f.0).collect();
+        let listed: Vec<&str> = INDEX.iter().map(|e| e.0).collect();
+        assert_eq!(listed, ids);
+        for (id, en, ja) in INDEX {
+            let s = by_id(id).expect("parses");
+            assert_eq!(
+                (s.title_en.as_str(), s.title_ja.as_str()),
+                (*en, *ja),
+                "{id}"
+            );
+        }
+        // Every file is listed (a new file needs its INDEX entry).
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+        let on_disk = std::fs::read_dir(dir).expect("scenarios/").count();
+        assert_eq!(on_disk, INDEX.len());
     }
 
     #[test]

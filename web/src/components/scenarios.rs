@@ -4,7 +4,6 @@
 use crate::i18n::{Lang, T};
 use crate::scenario::{self, Scenario};
 use crate::state::{Action, Playground};
-use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -21,8 +20,10 @@ pub struct Props {
 #[function_component(ScenarioPanel)]
 pub fn scenario_panel(props: &Props) -> Html {
     let lang = props.lang;
-    let all = use_memo((), |_| scenario::all());
+    // The list is the index: a scenario's file is fetched when it is started.
+    let all = scenario::INDEX;
     let chosen = use_state(|| 0usize);
+    let failed = use_state(|| None::<&'static str>);
     let onchange = {
         let chosen = chosen.clone();
         Callback::from(move |e: Event| {
@@ -32,17 +33,16 @@ pub fn scenario_panel(props: &Props) -> Html {
     };
     // The picker shows the running scenario (after a restore or a link too).
     {
-        let (all, chosen) = (all.clone(), chosen.clone());
+        let chosen = chosen.clone();
         let running = props.playground.scenario.as_ref().map(|r| r.scenario.id);
         use_effect_with(running, move |running| {
-            if let Some(i) = running.and_then(|id| all.iter().position(|s| s.id == id)) {
+            if let Some(i) = running.and_then(|id| all.iter().position(|s| s.0 == id)) {
                 chosen.set(i);
             }
         });
     }
     let start = {
-        let all = all.clone();
-        let chosen = chosen.clone();
+        let (chosen, failed) = (chosen.clone(), failed.clone());
         let dispatch = props.dispatch.clone();
         let open = props.playground.transaction_open();
         Callback::from(move |_: MouseEvent| {
@@ -51,9 +51,23 @@ pub fn scenario_panel(props: &Props) -> Html {
             if open && !crate::page::confirm(T::ConfirmRestart.get(lang)) {
                 return;
             }
-            if let Some(s) = all.get(*chosen) {
-                dispatch.emit(Action::StartScenario(Rc::clone(s)));
-            }
+            let Some(&(id, ..)) = all.get(*chosen) else {
+                return;
+            };
+            let (dispatch, failed) = (dispatch.clone(), failed.clone());
+            yew::platform::spawn_local(async move {
+                match scenario::load(id)
+                    .await
+                    .then(|| scenario::by_id(id))
+                    .flatten()
+                {
+                    Some(s) => {
+                        failed.set(None);
+                        dispatch.emit(Action::StartScenario(s));
+                    }
+                    None => failed.set(Some(id)),
+                }
+            });
         })
     };
     // When the last step is sent its button goes away: focus moves to "Leave scenario"
@@ -65,8 +79,8 @@ pub fn scenario_panel(props: &Props) -> Html {
         .as_ref()
         .is_some_and(|r| r.finished());
     crate::page::use_focus_when(finished, stop_ref.clone());
-    let options = all.iter().enumerate().map(|(i, s)| {
-        html! { <option value={i.to_string()} selected={i == *chosen}>{ lang.pick(&s.title_en, &s.title_ja).to_owned() }</option> }
+    let options = all.iter().enumerate().map(|(i, (_, en, ja))| {
+        html! { <option value={i.to_string()} selected={i == *chosen}>{ lang.pick(en, ja) }</option> }
     });
     let run = props.playground.scenario.as_ref().map(|run| {
         let s: &Scenario = &run.scenario;
@@ -117,6 +131,9 @@ pub fn scenario_panel(props: &Props) -> Html {
                     <label>{ T::Scenario.get(lang) }{ " " }<select {onchange}>{ for options }</select></label>
                     <button type="button" onclick={start}>{ T::Start.get(lang) }</button>
                 </div>
+                if let Some(id) = *failed {
+                    <p class="errors" role="alert">{ format!("{} {id}", T::ScenarioUnavailable.get(lang)) }</p>
+                }
             }
             // A stable child (see the validator): the picker above keeps its state and focus
             // when a run appears.
