@@ -273,6 +273,31 @@ test('validator: live diagnostics with rule, severity and RFC; a click selects t
   await page.close();
 });
 
+test('validator: a click on a finding scrolls the editor to it, up or down', async (t) => {
+  const { page, errors } = await openPlayground(browser);
+  if (!await validatorOrSkip(t, page)) { await page.close(); return; }
+  const message = page.getByRole('textbox', { name: 'Message', exact: true });
+  const lines = Array.from({ length: 200 }, (_, i) => (i === 180 ? 'x'.repeat(1000) : `line ${i}`));
+  // Filled as typed: the caret, and the editor's scroll, end at the bottom.
+  await message.fill('From: a@b.example\nTo: "Mr. Foo" <foo@example.com >\nSubject: s\nDate: Thu, 26 Oct 2023 00:07:56 +0900\nMessage-ID: <1@b.example>\n\n' + lines.join('\n') + '\n');
+  const list = page.getByRole('list', { name: 'Diagnostics' });
+  // The mark of the clicked finding is inside the editor's visible box.
+  const shown = (rule) => page.evaluate((rule) => {
+    const a = document.querySelector('.validator textarea');
+    const mark = document.querySelector(`.validator .layer mark.${rule}`);
+    const m = mark.getBoundingClientRect(), r = a.getBoundingClientRect();
+    return { visible: m.top >= r.top && m.bottom <= r.bottom, scrollTop: a.scrollTop };
+  }, rule);
+  await list.getByRole('listitem').filter({ hasText: 'address-whitespace' }).getByRole('button').click();
+  let s = await shown('warning');
+  assert.ok(s.visible, `line 2 in view: ${JSON.stringify(s)}`);
+  await list.getByRole('listitem').filter({ hasText: 'line-too-long' }).getByRole('button').click();
+  s = await shown('error');
+  assert.ok(s.visible && s.scrollTop > 0, `line 187 in view: ${JSON.stringify(s)}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('validator: editor text is checked as CRLF lines; a click selects the exact span after Japanese text and emoji', async (t) => {
   const { page, errors } = await openPlayground(browser);
   if (!await validatorOrSkip(t, page)) { await page.close(); return; }

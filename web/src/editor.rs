@@ -20,6 +20,22 @@ pub struct Block {
     /// A finding is about the line break itself (a bare LF or CR): marked after the
     /// line's text.
     pub eol: Option<Severity>,
+    /// The editor line (0-based) the block starts with: a click on a finding scrolls to
+    /// the block of [`line_at`] its start.
+    pub line: usize,
+}
+
+/// The editor line holding byte `p` of the linted bytes (a line's break belongs to it),
+/// as [`blocks`] counts lines: its index (0-based), and where its text starts and ends.
+pub fn line_at(linted: &[u8], p: usize) -> (usize, usize, usize) {
+    let lines = editor_lines(linted);
+    let k = index_of(&lines, p);
+    lines.get(k).map_or((k, 0, 0), |l| (k, l.start, l.end))
+}
+
+/// The index of the line in `lines` that holds byte `p`.
+fn index_of(lines: &[Line], p: usize) -> usize {
+    lines.partition_point(|l| l.start <= p).saturating_sub(1)
 }
 
 /// Lines per block of lines without findings. Typing within a line changes one block,
@@ -145,7 +161,7 @@ pub fn editor_offset(linted: &[u8], byte: usize, up: bool) -> u32 {
 pub fn blocks(linted: &[u8], findings: &[(usize, usize, Severity)]) -> Vec<Block> {
     let lines = editor_lines(linted);
     // The line holding byte `p` (a line's terminator belongs to it).
-    let line_of = |p: usize| lines.partition_point(|l| l.start <= p).saturating_sub(1);
+    let line_of = |p: usize| index_of(&lines, p);
     // Per line: the worst severity of the findings on it, the findings' spans on its
     // text as (start, end, severity) in bytes of the input, and the worst severity of
     // those about its line break.
@@ -180,13 +196,15 @@ pub fn blocks(linted: &[u8], findings: &[(usize, usize, Severity)]) -> Vec<Block
     let text = |s: usize, e: usize| String::from_utf8_lossy(linted.get(s..e).unwrap_or(&[]));
     let mut out: Vec<Block> = Vec::new();
     // The lines without findings being gathered into a block, and how many.
-    let mut plain: Option<(String, usize)> = None;
-    let flush = |out: &mut Vec<Block>, plain: &mut Option<(String, usize)>| {
-        if let Some((p, _)) = plain.take() {
+    // (Its text, its line count, its first line.)
+    let mut plain: Option<(String, usize, usize)> = None;
+    let flush = |out: &mut Vec<Block>, plain: &mut Option<(String, usize, usize)>| {
+        if let Some((p, _, line)) = plain.take() {
             out.push(Block {
                 tint: None,
                 pieces: vec![(p, None)],
                 eol: None,
+                line,
             });
         }
     };
@@ -194,14 +212,14 @@ pub fn blocks(linted: &[u8], findings: &[(usize, usize, Severity)]) -> Vec<Block
         let Some(sev) = tint.get(k).copied().flatten() else {
             let t = text(l.start, l.end);
             match &mut plain {
-                Some((p, n)) if *n < PLAIN_LINES => {
+                Some((p, n, _)) if *n < PLAIN_LINES => {
                     p.push('\n');
                     p.push_str(&t);
                     *n += 1;
                 }
                 _ => {
                     flush(&mut out, &mut plain);
-                    plain = Some((t.into_owned(), 1));
+                    plain = Some((t.into_owned(), 1, k));
                 }
             }
             continue;
@@ -247,6 +265,7 @@ pub fn blocks(linted: &[u8], findings: &[(usize, usize, Severity)]) -> Vec<Block
             tint: Some(sev),
             pieces,
             eol: eol.get(k).copied().flatten(),
+            line: k,
         });
     }
     flush(&mut out, &mut plain);

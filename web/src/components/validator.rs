@@ -243,7 +243,7 @@ pub fn validator(props: &Props) -> Html {
     };
 
     let select = |checked: &Rc<Checked>, start: usize, end: usize| {
-        let (area, checked) = (area.clone(), checked.clone());
+        let (area, layer, checked) = (area.clone(), layer.clone(), checked.clone());
         Callback::from(move |_: MouseEvent| {
             if let Some(el) = area.cast::<HtmlTextAreaElement>() {
                 let (s, e) = (
@@ -252,6 +252,25 @@ pub fn validator(props: &Props) -> Html {
                 );
                 let _ = el.focus();
                 let _ = el.set_selection_range(s, e.max(s));
+                // Selecting does not scroll the editor: the finding is put a third of the
+                // way down, where its line's block lies in the layer (same metrics); in a
+                // line that wraps, as far down the block as it is along the line.
+                let bytes = &checked.bytes;
+                let (line, ls, le) = crate::editor::line_at(bytes, start);
+                let block = layer.cast::<Element>().and_then(|l| {
+                    l.query_selector(&format!("[data-line=\"{line}\"]"))
+                        .ok()
+                        .flatten()
+                });
+                if let Some(b) = block
+                    .and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b).ok())
+                {
+                    let at = |p| f64::from(editor_offset(bytes, p, false));
+                    let along = (f64::from(s) - at(ls)) / (at(le) - at(ls)).max(1.0);
+                    let y = f64::from(b.offset_top()) + along * f64::from(b.offset_height());
+                    el.set_scroll_top(y as i32 - el.client_height() / 3);
+                    align(&area, &layer);
+                }
             }
         })
     };
@@ -402,8 +421,10 @@ fn highlight_layer(blocks: Vec<crate::editor::Block>) -> Html {
             Some(s) => html! { <mark class={ s.as_str() }>{ text }</mark> },
             None => html! { text },
         });
+        // A line with findings carries its number: a click on a finding scrolls to it.
+        let line = b.tint.map(|_| b.line.to_string());
         html! {
-            <div class={ classes!(b.tint.map(|s| s.as_str())) }>
+            <div class={ classes!(b.tint.map(|s| s.as_str())) } data-line={ line }>
                 { for pieces }
                 // Drawn after the text, out of the flow (styles.css `.eol`).
                 if let Some(s) = b.eol { <mark class={ classes!("eol", s.as_str()) }></mark> }
