@@ -526,6 +526,12 @@ test('validator: a delivered message opens with its envelope; markup stays text'
   await page.waitForTimeout(300);
   assert.equal(await page.evaluate(() => window.__xss), undefined);
   assert.equal(await page.locator('main img').count(), 0);
+  // Another message now: its reader drops the delivery's envelope, and keeps the text.
+  await page.getByRole('button', { name: 'Check without this envelope' }).click();
+  await page.locator('table.compare').waitFor({ state: 'detached' });
+  await page.locator('.validator .summary').waitFor();
+  assert.equal(await page.getByRole('list', { name: 'Diagnostics' }).getByText('envelope-header-mismatch').count(), 0);
+  assert.equal((await message.inputValue()).trimEnd(), `Subject: ${evil}\n\n${evil}`);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -209,6 +209,7 @@ texts! {
     TextCut => "The rest is left out (the page shows the first 64 KB of decoded text).",
         "以降は省略しています（デコード済みテキストは先頭 64 KB まで表示）。";
     EnvelopeVsHeader => "Envelope vs header", "エンベロープとヘッダー";
+    DropEnvelope => "Check without this envelope", "このエンベロープなしでチェック";
     Address => "Address", "アドレス";
     Compose => "Compose", "メッセージ作成";
     BodyField => "Body", "本文";

@@ -329,6 +329,17 @@ pub fn validator(props: &Props) -> Html {
                 </tr>
             }
         });
+        // The envelope belongs to the message handed over: once the text is another
+        // message, the reader drops it. The text goes back to the app as a new hand-over
+        // without an envelope (as a file's bytes are: the editor's lines as CRLF).
+        let drop_envelope = {
+            let (area, on_file) = (area.clone(), props.on_file.clone());
+            Callback::from(move |_: MouseEvent| {
+                if let Some(el) = area.cast::<HtmlTextAreaElement>() {
+                    on_file.emit(crlf(&el.value()));
+                }
+            })
+        };
         let comparison = r.envelope_comparison.as_ref().map(|c| {
             let mark = |b: bool| if b { "✓" } else { "—" };
             let rows = c.recipients.iter().map(|row| {
@@ -349,6 +360,7 @@ pub fn validator(props: &Props) -> Html {
                         <th scope="col">{ "To:" }</th><th scope="col">{ "Cc:" }</th><th scope="col">{ "Bcc:" }</th></tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
+                <button type="button" onclick={drop_envelope}>{ T::DropEnvelope.get(lang) }</button>
                 </>
             }
         });
