@@ -298,6 +298,22 @@ test('validator: a click on a finding scrolls the editor to it, up or down', asy
   await page.close();
 });
 
+test('validator: findings over a rule\'s cap are counted in the summary', async (t) => {
+  const { page, errors } = await openPlayground(browser);
+  if (!await validatorOrSkip(t, page)) { await page.close(); return; }
+  const message = page.getByRole('textbox', { name: 'Message', exact: true });
+  const long = Array.from({ length: 300 }, () => 'x'.repeat(1000)).join('\n');
+  await message.evaluate((el, t) => { el.value = t; el.dispatchEvent(new InputEvent('input', { bubbles: true })); },
+    'From: a@b.example\nDate: Thu, 26 Oct 2023 00:07:56 +0900\nMessage-ID: <1@b.example>\nSubject: s\n\n' + long + '\n');
+  const summary = page.locator('.validator .summary');
+  await summary.getByText('200 more line-too-long not shown').waitFor();
+  assert.match(await summary.innerText(), /^100 errors/);
+  await page.getByRole('button', { name: '日本語' }).click();
+  await summary.getByText('ほかに line-too-long 200 件は表示していません').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('validator: editor text is checked as CRLF lines; a click selects the exact span after Japanese text and emoji', async (t) => {
   const { page, errors } = await openPlayground(browser);
   if (!await validatorOrSkip(t, page)) { await page.close(); return; }

@@ -469,6 +469,11 @@ fn summary(r: &Report<'_>, lang: Lang) -> String {
         Lang::En => format!("{n} {}", if n == 1 { one } else { many }.get(lang)),
         Lang::Ja => format!("{} {n} 件", many.get(lang)),
     })
+    // Findings over a rule's cap are counted, not listed (as `mailroom lint` says it).
+    .chain(r.suppressed.iter().map(|x| match lang {
+        Lang::En => format!("{} more {} not shown", x.count, x.rule),
+        Lang::Ja => format!("ほかに {} {} 件は表示していません", x.rule, x.count),
+    }))
     .collect::<Vec<_>>()
     .join(" · ")
 }
