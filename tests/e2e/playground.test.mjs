@@ -683,6 +683,21 @@ test('user work is kept: commas typed in Compose, an open explanation as lines a
 test('a 375 px wide screen has no sideways scrolling, in English and Japanese', async () => {
   const { page, errors } = await openPlayground(browser);
   await page.setViewportSize({ width: 375, height: 800 });
+  // The validator's tables and MIME tree open, with a long attachment name in them.
+  const message = page.getByRole('textbox', { name: 'Message', exact: true });
+  if (await message.count() > 0) {
+    await message.fill('From: a@b.example\nTo: c@d.example\nSubject: report\nDate: Thu, 26 Oct 2023 00:07:56 +0900\nMessage-ID: <1@b.example>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\nsee attached\n--b\nContent-Type: application/pdf; name="Quarterly_Report_2023_Q3_Final_Version.pdf"\nContent-Transfer-Encoding: base64\n\nJVBERi0=\n--b--\n');
+    await page.locator('.validator .summary').waitFor();
+    await page.locator('.validator details').evaluateAll((ds) => ds.forEach((d) => { d.open = true; }));
+    // A field name is not broken inside a word (it was "Content-Typ|e" at this width).
+    const lines = await page.locator('.validator table.headers th').evaluateAll((ths) =>
+      ['Subject', 'Content-Type'].map((n) => {
+        const r = document.createRange();
+        r.selectNodeContents(ths.find((t) => t.textContent === n));
+        return r.getClientRects().length;
+      }));
+    assert.deepEqual(lines, [1, 1]);
+  }
   for (const lang of ['en', 'ja']) {
     if (lang === 'ja') await page.locator('button.lang').click();
     await page.waitForTimeout(100);
