@@ -10,3 +10,11 @@ init({ module_or_path: new URL('./mailroom-web_bg.wasm', import.meta.url) }).cat
   div.textContent = 'Mailroom could not start (WebAssembly failed to load): ' + e;
   document.body.prepend(div);
 });
+
+// A file dropped anywhere but on the validator (which opens it) must not replace the page,
+// and the session in it, with the file: the browser's default for a drop.
+for (const type of ['dragover', 'drop']) {
+  addEventListener(type, (e) => {
+    if (e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files')) e.preventDefault();
+  });
+}

@@ -466,6 +466,22 @@ test('validator: a message file, opened or dropped, is checked as its own bytes 
   });
   assert.equal(elsewhere, false);
   await page.waitForFunction(() => document.querySelector('.validator textarea').value === 'Subject: x\n\n');
+  // Outside the panel a file drop is cancelled too: the browser would open the file in
+  // place of the page, and the session in it would be gone. Text drops are left alone.
+  const outside = await page.evaluate(() => ['.mailboxes', 'main', 'body'].map((sel) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['Subject: y\r\n\r\n'], 'y.eml'));
+    const el = document.querySelector(sel);
+    return [el.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true })),
+      el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))];
+  }));
+  assert.deepEqual(outside, [[false, false], [false, false], [false, false]]);
+  const text = await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', 'hello');
+    return document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  assert.equal(text, true);
   assert.deepEqual(errors, []);
   await page.close();
 });
