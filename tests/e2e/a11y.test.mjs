@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { launch, BASE_URL } from './browser.mjs';
+import { launch, BASE_URL, NAMES } from './browser.mjs';
 
 const require = createRequire(import.meta.url);
 let browser;
@@ -33,12 +33,12 @@ async function audit(query, prepare = async () => {}, colorScheme = 'light') {
 }
 
 async function busy(page) {
-  const command = page.getByRole('textbox', { name: 'Command' });
+  const command = page.getByRole('textbox', { name: NAMES.command });
   for (const line of ['EHLO c.example', 'MAIL FROM:<a@b.example>', 'RCPT TO:<nobody@@x>', 'RCPT TO:<pat@foo.edu>', 'DATA']) {
     await command.fill(line);
     await command.press('Enter');
   }
-  await page.getByRole('textbox', { name: 'Message', exact: true }).fill(`Subject: =?UTF-8?B?5pel5pys6Kqe?=\nTo: "Mr. Foo" <foo@example.com >\n\n${'body line\n'.repeat(40)}`);
+  await page.getByRole('textbox', { name: NAMES.message }).fill(`Subject: =?UTF-8?B?5pel5pys6Kqe?=\nTo: "Mr. Foo" <foo@example.com >\n\n${'body line\n'.repeat(40)}`);
   await page.waitForTimeout(300);
   // Open the validator's details (decoded headers with the value as written, the MIME
   // tree, then the part's decoded text inside it, long enough to scroll) so they are
@@ -76,7 +76,7 @@ test('keyboard alone: reach the command line, send a command, start a scenario a
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(BASE_URL);
-  await page.getByRole('textbox', { name: 'Command' }).waitFor();
+  await page.getByRole('textbox', { name: NAMES.command }).waitFor();
   const focused = () => page.evaluate(() => {
     const el = document.activeElement;
     return `${el?.tagName}:${el?.getAttribute('aria-label') ?? el?.textContent?.trim()}`;
@@ -91,7 +91,7 @@ test('keyboard alone: reach the command line, send a command, start a scenario a
   await tabTo('INPUT:Command');
   await page.keyboard.type('EHLO keyboard.example');
   await page.keyboard.press('Enter');
-  await page.getByRole('log', { name: 'Transcript' }).getByText('250-foo.edu').waitFor();
+  await page.getByRole('log', { name: NAMES.transcript }).getByText('250-foo.edu').waitFor();
   await tabTo('SELECT');
   await page.keyboard.press('ArrowDown');
   await tabTo('BUTTON:Start');

@@ -1,6 +1,14 @@
 // Shared Playwright setup: Debian's Chromium, no network chatter (see README "Toolchain").
 import { chromium } from 'playwright-core';
 
+/// The accessible names of the main controls, in either language of the page.
+export const NAMES = {
+  command: /^(Command|コマンド)$/,
+  message: /^(Message|メッセージ)$/,
+  transcript: /^(Transcript|やり取りの記録)$/,
+  diagnostics: /^(Diagnostics|診断結果)$/,
+};
+
 export const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8080/';
 
 export async function launch() {
@@ -27,6 +35,6 @@ export async function openPage(browser, path = '') {
 /// Opens the playground and waits for its command line.
 export async function openPlayground(browser, query = '') {
   const opened = await openPage(browser, query);
-  await opened.page.getByRole('textbox', { name: 'Command' }).waitFor();
+  await opened.page.getByRole('textbox', { name: NAMES.command }).waitFor();
   return opened;
 }

@@ -1,7 +1,7 @@
 // Embed mode in a documentation page's iframes, and presentation mode, in real Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, openPlayground } from './browser.mjs';
+import { launch, openPage, openPlayground, NAMES } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -12,7 +12,7 @@ test('the example documentation page embeds a terminal and a diagram, sized by p
   const terminal = page.frameLocator('#terminal');
   const log = terminal.getByRole('log', { name: 'Transcript' });
   await log.getByText('RCPT TO:<pat@bar.com>').waitFor();
-  assert.equal(await terminal.getByRole('textbox', { name: 'Command' }).count(), 0, 'readonly: no command line');
+  assert.equal(await terminal.getByRole('textbox', { name: NAMES.command }).count(), 0, 'readonly: no command line');
   assert.match(await terminal.locator('.step-count').innerText(), /Step 4 of \d+/);
   const diagram = page.frameLocator('#diagram');
   const img = diagram.getByRole('img', { name: /^Session state/ });
@@ -39,7 +39,7 @@ test('"Open in full playground" carries the embed state into the full page', asy
     page.waitForEvent('popup'),
     page.getByRole('link', { name: /Open in full playground/ }).click(),
   ]);
-  await popup.getByRole('textbox', { name: 'Command' }).waitFor();
+  await popup.getByRole('textbox', { name: NAMES.command }).waitFor();
   const full = popup.getByRole('log', { name: 'Transcript' });
   await full.getByText('RCPT TO:<green@foo.edu>').waitFor();
   const dialogue = (t) => { // without the "new session" note

@@ -3,7 +3,7 @@
 // scenarios, mailboxes, language, and user text rendered as text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, openPlayground } from './browser.mjs';
+import { launch, openPage, openPlayground, NAMES } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -249,7 +249,7 @@ test('user text is rendered as text: markup in commands, data and settings never
 // The validator and compose panels are left out of a lean build (web/Cargo.toml, feature
 // "validator"); these tests skip themselves there.
 async function validatorOrSkip(t, page) {
-  if (await page.getByRole('textbox', { name: 'Message', exact: true }).count() === 0) {
+  if (await page.getByRole('textbox', { name: NAMES.message }).count() === 0) {
     t.skip('built without the validator (see web/Cargo.toml)');
     return false;
   }
@@ -524,13 +524,16 @@ test('validator: ISO-2022-JP-2 (RFC 1554) reads with the browser\'s decoders, si
 test('validator in Japanese: findings, hints, counts and the decoded view', async (t) => {
   const { page, errors } = await openPlayground(browser, '?lang=ja');
   if (!await validatorOrSkip(t, page)) { await page.close(); return; }
-  const message = page.getByRole('textbox', { name: 'Message', exact: true });
+  // The controls' accessible names are Japanese too.
+  const message = page.getByRole('textbox', { name: 'メッセージ', exact: true });
   // The talk's message without Date, with a Japanese encoded-word subject.
   await message.fill('From: chris@foo.edu\nSubject: =?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?=\nMessage-ID: <1@foo.edu>\n\nhello\n');
   const summary = page.locator('.validator .summary');
   await summary.waitFor();
   assert.equal(await summary.innerText(), 'エラー 1 件 · 警告 0 件 · 情報 0 件');
-  const missingDate = page.getByRole('list', { name: 'Diagnostics' }).getByRole('listitem').filter({ hasText: 'missing-date' });
+  const missingDate = page.getByRole('list', { name: '診断結果' }).getByRole('listitem').filter({ hasText: 'missing-date' });
+  await page.getByRole('log', { name: 'やり取りの記録' }).waitFor();
+  await page.getByRole('textbox', { name: 'コマンド' }).waitFor();
   assert.match(await missingDate.innerText(), /Date: フィールドがありません[\s\S]*Date: フィールドを追加してください/);
   await page.locator('.validator details summary', { hasText: 'ヘッダーフィールド（デコード済み）' }).click();
   const subject = page.locator('.validator table.headers tr', { hasText: 'Subject' });

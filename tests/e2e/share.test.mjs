@@ -2,14 +2,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { launch, openPlayground, BASE_URL } from './browser.mjs';
+import { launch, openPlayground, BASE_URL, NAMES } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 async function send(page, lines) {
-  const command = page.getByRole('textbox', { name: 'Command' });
+  const command = page.getByRole('textbox', { name: NAMES.command });
   for (const line of lines) {
     await command.fill(line);
     await command.press('Enter');
@@ -19,7 +19,7 @@ async function send(page, lines) {
 test('a copied link opens the same session, validator text and language elsewhere', async () => {
   const { page, errors } = await openPlayground(browser, '?lang=ja');
   await send(page, ['EHLO client.example', 'MAIL FROM:<chris@foo.edu>', 'RCPT TO:<pat@bar.com>']);
-  const message = page.getByRole('textbox', { name: 'Message', exact: true });
+  const message = page.getByRole('textbox', { name: NAMES.message });
   await message.fill('Subject: 日本語のテスト\n\nbody <b>not html</b>\n');
   await page.waitForTimeout(300); // the validator's debounce
   await page.getByRole('button', { name: 'リンクをコピー' }).click();
@@ -27,15 +27,15 @@ test('a copied link opens the same session, validator text and language elsewher
   await out.waitFor();
   const url = await out.inputValue();
   assert.match(url, /#state=[A-Za-z0-9_-]+$/);
-  const transcript = await page.getByRole('log', { name: 'Transcript' }).innerText();
+  const transcript = await page.getByRole('log', { name: NAMES.transcript }).innerText();
 
   const other = await browser.newPage(); // a new context: no autosave to fall back on
   await other.goto(url);
-  const log = other.getByRole('log', { name: 'Transcript' });
+  const log = other.getByRole('log', { name: NAMES.transcript });
   await log.getByText('250 2.1.5 Recipient <pat@bar.com> ok').or(log.getByText(/^250 OK$/).last()).first().waitFor();
   const again = await log.innerText();
   assert.equal(again.replace(/^.*\n/, ''), transcript.replace(/^.*\n/, ''), 'same dialogue');
-  assert.equal(await other.getByRole('textbox', { name: 'Message', exact: true }).inputValue(),
+  assert.equal(await other.getByRole('textbox', { name: NAMES.message }).inputValue(),
     'Subject: 日本語のテスト\n\nbody <b>not html</b>\n');
   assert.equal(await other.locator('html').getAttribute('lang'), 'ja');
   assert.ok(!other.url().includes('#state='), 'the fragment is consumed');
@@ -51,7 +51,7 @@ test('a damaged or truncated link shows a notice and the default playground', as
     await alert.waitFor();
     assert.match(await alert.innerText(), /could not be opened/);
     await send(page, ['NOOP']);
-    await page.getByRole('log', { name: 'Transcript' }).getByText('250 OK').waitFor();
+    await page.getByRole('log', { name: NAMES.transcript }).getByText('250 OK').waitFor();
     assert.deepEqual(errors, []);
     await page.close();
   }
@@ -62,7 +62,7 @@ test('a reload restores the session from the autosave; damaged storage is reset 
   await send(page, ['EHLO client.example', 'MAIL FROM:<chris@foo.edu>']);
   await page.waitForFunction(() => /MAIL FROM:<chris@foo\.edu>/.test(localStorage.getItem('mailroom:autosave') ?? ''));
   await page.reload();
-  const log = page.getByRole('log', { name: 'Transcript' });
+  const log = page.getByRole('log', { name: NAMES.transcript });
   await log.getByText('MAIL FROM:<chris@foo.edu>').waitFor();
   assert.equal(await page.locator('svg[role="img"]').getAttribute('aria-label').then((l) => /MailFrom/.test(l)), true);
   await page.evaluate(() => localStorage.setItem('mailroom:autosave', 'mailroom-state 1\n\n! profile nonesuch\n'));
@@ -72,7 +72,7 @@ test('a reload restores the session from the autosave; damaged storage is reset 
   assert.match(await alert.innerText(), /could not be restored.*nonesuch/s);
   await page.getByRole('button', { name: 'Dismiss' }).click();
   await page.reload();
-  await page.getByRole('textbox', { name: 'Command' }).waitFor();
+  await page.getByRole('textbox', { name: NAMES.command }).waitFor();
   await page.waitForTimeout(300);
   assert.equal(await page.getByRole('alert').count(), 0, 'reset: no notice the next time');
   assert.deepEqual(errors, []);
@@ -116,7 +116,7 @@ test('?lang=ja opens in Japanese; otherwise the browser language decides', async
   const ctx = await browser.newContext({ locale: 'ja-JP' });
   const ja = await ctx.newPage();
   await ja.goto(BASE_URL);
-  await ja.getByRole('textbox', { name: 'Command' }).waitFor();
+  await ja.getByRole('textbox', { name: NAMES.command }).waitFor();
   assert.equal(await ja.locator('html').getAttribute('lang'), 'ja');
   await ctx.close();
 });
@@ -134,8 +134,8 @@ test('a link is untrusted text: hostile values are shown as text, oversize links
   const hostile = await make('mailroom-state 1\nvalidator: <img src=x onerror=window.__pwned=1>\n\n! profile foo-edu\nC~ EHLO <script>window.__pwned=2</script>\\r\\n\n');
   const other = await browser.newPage();
   await other.goto(hostile);
-  await other.getByRole('log', { name: 'Transcript' }).getByText('EHLO <script>window.__pwned=2</script>').waitFor();
-  assert.equal(await other.getByRole('textbox', { name: 'Message', exact: true }).inputValue(), '<img src=x onerror=window.__pwned=1>');
+  await other.getByRole('log', { name: NAMES.transcript }).getByText('EHLO <script>window.__pwned=2</script>').waitFor();
+  assert.equal(await other.getByRole('textbox', { name: NAMES.message }).inputValue(), '<img src=x onerror=window.__pwned=1>');
   assert.equal(await other.evaluate(() => window.__pwned), undefined);
   assert.equal(await other.locator('main img, main script').count(), 0);
   // A state that inflates past 4 MB is refused before it is read.

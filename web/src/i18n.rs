@@ -95,6 +95,10 @@ texts! {
     DataMode => "DATA mode: the server reads message content until a line with only \".\"",
         "DATA モード：サーバーは「.」だけの行まで本文として読みます";
     MessageData => "Message data", "メッセージデータ";
+    TranscriptLabel => "Transcript", "やり取りの記録";
+    CommandLabel => "Command", "コマンド";
+    MessageLabel => "Message", "メッセージ";
+    DiagnosticsLabel => "Diagnostics", "診断結果";
     EndWithDot => "Send and end with \".\"", "送信して「.」で終える";
     HeldPaste => "A large paste is kept out of the editor so the page stays quick; it is sent as pasted:",
         "大きな貼り付けはページを軽く保つためエディターの外に保持し、そのまま送信します：";

@@ -117,7 +117,7 @@ pub fn terminal(props: &Props) -> Html {
             <h2 id="terminal-title">{ T::Session.get(lang) }</h2>
             // The newest entry stays in view by CSS (see .transcript in styles.css): reading
             // scrollHeight after each change would force a layout inside the event.
-            <div class="transcript" role="log" aria-label="Transcript" aria-live="polite" tabindex="0">
+            <div class="transcript" role="log" aria-label={ T::TranscriptLabel.get(lang) } aria-live="polite" tabindex="0">
                 <div class="entries">{ for entries }</div>
             </div>
             if p.busy() {
@@ -130,7 +130,7 @@ pub fn terminal(props: &Props) -> Html {
             if !props.readonly {
             <label class="prompt">
                 <span class="tag" aria-hidden="true">{ if in_data { "D:" } else { "C:" } }</span>
-                <input ref={input} type="text" aria-label="Command" autocomplete="off" spellcheck="false"
+                <input ref={input} type="text" aria-label={ T::CommandLabel.get(lang) } autocomplete="off" spellcheck="false"
                     placeholder={ if in_data { T::DataPlaceholder.get(lang) } else { T::CommandPlaceholder.get(lang) } }
                     {onkeydown} {onpaste} />
             </label>
@@ -241,7 +241,7 @@ fn data_editor(props: &DataProps) -> Html {
     html! {
         <div class="data-editor">
             { for held_note }
-            <textarea ref={area} aria-label="Message data" rows="6" spellcheck="false"
+            <textarea ref={area} aria-label={ T::MessageData.get(lang) } rows="6" spellcheck="false"
                 readonly={held.is_some()}
                 {oninput} {onpaste} {onkeydown} placeholder={"Subject: hello\n\nHi!"} />
             if !stuffed.is_empty() {

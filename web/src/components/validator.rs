@@ -374,7 +374,7 @@ pub fn validator(props: &Props) -> Html {
                 <p class="small notice">{ T::NotUtf8.get(lang) }</p>
             }
             <p class="summary" role="status">{ summary(r, lang) }</p>
-            <ul class="diagnostics" aria-label="Diagnostics">{ for items }</ul>
+            <ul class="diagnostics" aria-label={ T::DiagnosticsLabel.get(lang) }>{ for items }</ul>
             { for comparison }
             <details>
                 <summary>{ T::DecodedHeaders.get(lang) }</summary>
@@ -400,7 +400,7 @@ pub fn validator(props: &Props) -> Html {
             }
             <div class="editor" ref={frame}>
                 <div class="layer" ref={layer} aria-hidden="true">{ (*marks).clone() }</div>
-                <textarea ref={area} aria-label="Message" rows="10" spellcheck="false" {oninput}
+                <textarea ref={area} aria-label={ T::MessageLabel.get(lang) } rows="10" spellcheck="false" {oninput}
                     {onscroll} placeholder={ T::MessagePlaceholder.get(lang) } />
             </div>
             // `if let`, not `{ for body }`: it keeps one placeholder child when there is no
