@@ -61,6 +61,25 @@ pub(crate) fn lookup(name: &str) -> Option<Charset> {
     }
 }
 
+/// Whether a whole input is UTF-16 text (as Notepad's "Unicode" saves a file), not a
+/// message: a byte order mark, or ASCII with a NUL before or after each character over
+/// its first bytes. Its bytes marked: the mark, or the first NUL.
+pub(crate) fn utf16_input(input: &[u8]) -> Option<(usize, usize)> {
+    if input.starts_with(&[0xff, 0xfe]) || input.starts_with(&[0xfe, 0xff]) {
+        return Some((0, 2));
+    }
+    let head = input.get(..input.len().min(64) & !1)?;
+    let pairs = head.chunks_exact(2);
+    let ascii = |b: u8| b != 0 && b.is_ascii();
+    let le = pairs.clone().all(|p| ascii(p[0]) && p[1] == 0);
+    let be = pairs.clone().all(|p| p[0] == 0 && ascii(p[1]));
+    match (head.len() >= 8, le, be) {
+        (true, true, _) => Some((1, 2)),
+        (true, _, true) => Some((0, 1)),
+        _ => None,
+    }
+}
+
 /// Whether `bytes` in `cs` leave an ISO-2022 decoder out of ASCII at their end (an
 /// encoded word must switch back, RFC 2047 3).
 pub(crate) fn ends_shifted(cs: Charset, bytes: &[u8]) -> bool {

@@ -1564,3 +1564,38 @@ fn qp_literal_control_characters() {
     assert_eq!(qp("a\u{1b}b\n").len(), 1);
     assert_eq!(qp("a\tb =7F\n"), vec![]);
 }
+
+/// A file saved as UTF-16 is no message: one finding that says so, instead of a NUL and a
+/// garbled field name per line.
+#[test]
+fn utf16_file_is_one_finding() {
+    let text = "From: a@example.com\r\nSubject: hi\r\n\r\nbody\r\n";
+    let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    let with_bom = |bom: [u8; 2], b: &[u8]| [&bom[..], b].concat();
+    for (input, at) in [
+        (with_bom([0xff, 0xfe], &le), (0, 2)),
+        (with_bom([0xfe, 0xff], &be), (0, 2)),
+        (le.clone(), (1, 2)),
+        (be.clone(), (0, 1)),
+    ] {
+        let r = run(&input, None);
+        let d: Vec<_> = r
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule, d.start, d.end, d.line, d.column))
+            .collect();
+        assert_eq!(d, vec![("invalid-utf8", at.0, at.1, 1, 1 + at.0 as u32)]);
+        assert!(r.diagnostics[0].message.contains("UTF-16"));
+    }
+    // Near miss: a message with a NUL in it is still read as a message.
+    let r = run(
+        &crlf(&with(&[("Subject:", "Subject: a\0b")], &[], None)),
+        None,
+    );
+    assert!(
+        r.diagnostics.iter().any(|d| d.rule == "nul-byte"),
+        "{:#?}",
+        r.diagnostics
+    );
+}
