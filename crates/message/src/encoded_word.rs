@@ -25,6 +25,15 @@ pub(crate) fn find_ew_start(s: &[u8]) -> Option<usize> {
     memchr::memchr_iter(b'=', s).find(|&i| s.get(i + 1) == Some(&b'?'))
 }
 
+/// Whether `s` holds a well-formed encoded word (not only "=?", as in a URL's query).
+/// Each "=?" is read at most 128 bytes on: a longer word is flagged on its own, and a
+/// line of "=?" costs no more than linear time.
+pub(crate) fn has_encoded_word(s: &[u8]) -> bool {
+    memchr::memchr_iter(b'=', s)
+        .filter(|&i| s.get(i + 1) == Some(&b'?'))
+        .any(|i| scan_at(s, i, s.len().min(i + 128)).is_some())
+}
+
 /// RFC 2047 2: token chars exclude SPACE, CTLs and especials.
 fn is_token(b: u8) -> bool {
     b > 0x20 && b < 0x7f && !b"()<>@,;:\"/[]?.=".contains(&b)
@@ -304,9 +313,12 @@ pub(crate) fn decode_field(
                 match decode_checked(&ew, sink.as_deref_mut()) {
                     Some(d) => {
                         match (before, d.open) {
-                            // Continue the open word: both decoded as one.
+                            // Continue the open word: both decoded as one. (Only a short
+                            // run is decoded again: a field of thousands of open words
+                            // would otherwise cost quadratic time.)
                             (Some((at, cs, mut bytes)), now)
-                                if charset::lookup(ew.charset) == Some(cs) =>
+                                if charset::lookup(ew.charset) == Some(cs)
+                                    && bytes.len() + ew.text.len() <= JOIN_MAX =>
                             {
                                 let more = now.map_or_else(|| decode_bytes(&ew).0, |(_, b)| b);
                                 bytes.extend_from_slice(&more);
@@ -464,6 +476,9 @@ fn decode_checked(ew: &Ew, mut sink: Option<&mut Sink>) -> Option<Decoded> {
         open: open.then_some((cs, bytes)),
     })
 }
+
+/// The most bytes of open ISO-2022 words decoded together (a subject is far shorter).
+const JOIN_MAX: usize = 1024;
 
 /// One encoded word decoded.
 struct Decoded {

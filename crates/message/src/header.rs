@@ -375,7 +375,7 @@ fn flag_long(cx: &mut Cx, l: &Line, lname: &[u8]) -> bool {
     let len = starts().count();
     let ew_line = len > 76
         && encoded_word::mode_for(lname) != Mode::Raw
-        && encoded_word::find_ew_start(bytes).is_some();
+        && encoded_word::has_encoded_word(bytes);
     let (limit, r) = if ew_line {
         (76, &rule::ENCODED_WORD_TOO_LONG)
     } else {

@@ -356,10 +356,6 @@ pub(crate) fn entity<'a>(
     (node, hdr, addrs)
 }
 
-/// Content-Disposition (RFC 2183 2) has Content-Type's parameter grammar (RFC 2045 5.1),
-/// so its syntax errors are `invalid-content-type` findings, with RFC 2183's section and
-/// a hint of their own. The classic one: `filename=my file.pdf` without quotes, which
-/// readers cut at the space or reject.
 /// RFC 2045 6.4: a composite labelled 7bit (or not labelled) holds a part with 8-bit
 /// data, labelled 8bit or binary: "the outer '7bit' labelling is in error". Reported at
 /// its Content-Transfer-Encoding or Content-Type field, where the label goes.
@@ -394,7 +390,10 @@ fn seven_bit_around_8bit(
                 "、中のパートに 8bit または binary と指定された 8 ビットのデータがあります"
             ],
         )
-        .sev(Severity::Warning)
+        // A note: readers decode each part by its own label, and mailers commonly leave
+        // the multipart unlabelled (Thunderbird does), but RFC 2045 6.4 calls the outer
+        // label "in error", and a relay that trusts it may not convert the 8-bit part.
+        .sev(Severity::Info)
         .rfc("RFC 2045 6.4")
         .hint(
             "Label the composite (and each one around it) 'Content-Transfer-Encoding: 8bit', or encode the 8-bit parts as quoted-printable or base64.",
@@ -402,6 +401,10 @@ fn seven_bit_around_8bit(
         );
 }
 
+/// Content-Disposition (RFC 2183 2) has Content-Type's parameter grammar (RFC 2045 5.1),
+/// so its syntax errors are `invalid-content-type` findings, with RFC 2183's section and
+/// a hint of their own. The classic one: `filename=my file.pdf` without quotes, which
+/// readers cut at the space or reject.
 fn disposition<'a>(cx: &mut Cx<'a, '_>, f: &Field) -> Option<params::MimeValue<'a>> {
     let first = cx.sink.diags.len();
     let v = params::parse(
@@ -421,7 +424,8 @@ fn disposition<'a>(cx: &mut Cx<'a, '_>, f: &Field) -> Option<params::MimeValue<'
         .diags
         .iter_mut()
         .skip(first)
-        .filter(|d| d.rule == r.id)
+        // (Errors only: the parser's warnings carry a section of their own.)
+        .filter(|d| d.rule == r.id && d.severity == Severity::Error)
     {
         if d.rfc == r.rfc {
             d.rfc = "RFC 2183 2";
@@ -771,7 +775,11 @@ fn leaf<'a>(
         Cte::Base64 => transfer::check_base64(cx, start, end, is_text).into(),
         Cte::QuotedPrintable => transfer::check_qp(cx, start, end, is_text).into(),
         Cte::Unknown => {
+            // Read as 8bit for its line checks; not labelled 8bit for the composite
+            // around it (seven_bit_around_8bit).
+            let labelled = cx.eight_bit;
             transfer::scan_identity(cx, start, end, Cte::EightBit, "body", "本文");
+            cx.eight_bit = labelled;
             return;
         }
         _ => {

@@ -233,3 +233,19 @@ fn stray_delimiter_lines_cost_bounded_time() {
         &r.diagnostics[..r.diagnostics.len().min(5)]
     );
 }
+
+/// A field of ISO-2022-JP words that each stay in JIS mode: joined for decoding only up
+/// to a short run (joining them all would cost quadratic time).
+#[test]
+fn many_open_iso_2022_jp_words() {
+    let word = "=?ISO-2022-JP?B?GyRCJCI=?= ";
+    let m = format!("{HEAD}X-Subject: {}\r\n\r\nbody\r\n", word.repeat(40_000));
+    let (r, t) = timed(m.as_bytes());
+    assert!(t < Duration::from_secs(5), "{t:?}");
+    assert!(r
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == "invalid-encoded-word"));
+    let decoded = &r.header("x-subject").unwrap().decoded_value;
+    assert_eq!(decoded.chars().filter(|&c| c == 'あ').count(), 40_000);
+}

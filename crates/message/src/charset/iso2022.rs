@@ -8,8 +8,9 @@
 //! ISO-2022-JP-3's plane 1 of JIS X 0213 is read as JIS X 0208, which it extends: its
 //! added characters, and plane 2, have no table in the Encoding Standard and decode to
 //! U+FFFD, reported as undecodable. JIS X 0201 katakana (`ESC ( I`), which RFC 1554 does
-//! not list but the WHATWG ISO-2022-JP decoder reads, is read too. That the text ends in
-//! ASCII (RFC 1554) is not checked, as WHATWG does not check it for ISO-2022-JP.
+//! not list but the WHATWG ISO-2022-JP decoder reads, is read too. That a text ends in
+//! ASCII (RFC 1554) is not a decoding error, as WHATWG does not make it one; an encoded
+//! word is checked for it ([`ends_in_ascii`], RFC 2047 3).
 
 use super::backend;
 
@@ -65,13 +66,15 @@ const ESCAPES: &[(&[u8], Escape)] = &[
 const ESC: u8 = 0x1b;
 
 /// Whether ISO-2022 text ends with ASCII designated to G0 (or designates nothing), as
-/// each RFC 2047 encoded word must (section 3). The last G0 designation decides; G2
-/// designations and single shifts leave G0 as it is.
+/// each RFC 2047 encoded word must (section 3). JIS-Roman (`ESC ( J`), which older
+/// Japanese mailers end with, passes too: it differs from ASCII only in ¥ and ‾, and
+/// garbles nothing after it. The last G0 designation decides; G2 designations and single
+/// shifts leave G0 as it is.
 pub(crate) fn ends_in_ascii(input: &[u8]) -> bool {
     for at in memchr::memrchr_iter(ESC, input) {
         let rest = input.get(at + 1..).unwrap_or(&[]);
         match ESCAPES.iter().find(|(s, _)| rest.starts_with(s)) {
-            Some((_, Escape::G0(set))) => return *set == Set::Ascii,
+            Some((_, Escape::G0(set))) => return matches!(set, Set::Ascii | Set::Roman),
             _ => continue,
         }
     }

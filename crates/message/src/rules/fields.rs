@@ -315,18 +315,23 @@ fn address_field_rules(cx: &mut Cx, f: &Field, list: &address::AddrList) {
             // The originator fields (RFC 5322 3.6.2): From is required, so removing it is
             // no fix; Sender names exactly one mailbox.
             b"from" | b"resent-from" => {
+                let (who, who_ja) = if name == b"from" {
+                    ("the author's", "作成者の")
+                } else {
+                    ("the resender's", "再送した者の")
+                };
                 cx.sink
                     .add(
                         r,
                         f.start,
                         f.end,
-                        text![f.name, ": is empty; it must name the author's mailbox"],
-                        text![f.name, ": が空です。作成者のメールボックスを書かなければなりません"],
+                        text![f.name, ": is empty; it must name ", who, " mailbox"],
+                        text![f.name, ": が空です。", who_ja, "メールボックスを書かなければなりません"],
                     )
                     .rfc("RFC 5322 3.6.2")
                     .hint(
-                        "Write the author's address, e.g. 'From: Name <user@example.com>'; the field is required, so do not remove it.",
-                        "'From: 名前 <user@example.com>' のように作成者のアドレスを書いてください。必須のフィールドなので削除はできません。",
+                        "Write the address, e.g. 'Name <user@example.com>'; the field is required, so do not remove it.",
+                        "'名前 <user@example.com>' のようにアドレスを書いてください。必須のフィールドなので削除はできません。",
                     );
             }
             b"sender" | b"resent-sender" => {
@@ -468,23 +473,25 @@ fn received(cx: &mut Cx, f: &Field) {
     }
 }
 
-/// RFC 5322 3.6.6: each block of consecutive Resent- fields needs a Resent-Date and a
+/// RFC 5322 3.6.6: each block of Resent- fields needs a Resent-Date and a
 /// Resent-From ("MUST be sent"), and a Resent-Sender when Resent-From lists several
 /// mailboxes (the 3.6 table). `mailboxes`: the parsed address fields, by field index.
 fn resent_blocks(cx: &mut Cx, h: &Header, mailboxes: &[(usize, Vec<Mailbox>)]) {
     let mut i = 0;
     let fields = &h.fields;
+    let resent = |f: &Field| f.lname.as_bytes().starts_with(b"resent-");
+    // Each resending adds its trace fields above its resent fields, which SHOULD (not
+    // MUST) be grouped: a block runs to the next trace field, other fields in it (as
+    // mailing lists put between them) are passed over.
+    let trace = |f: &Field| f.lname.is("received") || f.lname.is("return-path");
     while let Some(f) = fields.get(i) {
-        if !f.lname.as_bytes().starts_with(b"resent-") {
+        if !resent(f) {
             i += 1;
             continue;
         }
         let first = f;
         let (mut has_date, mut has_sender, mut from) = (false, false, None);
-        while let Some(g) = fields
-            .get(i)
-            .filter(|g| g.lname.as_bytes().starts_with(b"resent-"))
-        {
+        while let Some(g) = fields.get(i).filter(|g| !trace(g)) {
             has_date |= g.lname.is("resent-date");
             has_sender |= g.lname.is("resent-sender");
             if g.lname.is("resent-from") {
@@ -509,9 +516,11 @@ fn resent_blocks(cx: &mut Cx, h: &Header, mailboxes: &[(usize, Vec<Mailbox>)]) {
                     );
             }
             Some((g, k)) if !has_sender => {
+                // (In field order: found by halves, not by a walk per block.)
                 let n = mailboxes
-                    .iter()
-                    .find(|(j, _)| *j == k)
+                    .binary_search_by_key(&k, |(j, _)| *j)
+                    .ok()
+                    .and_then(|x| mailboxes.get(x))
                     .map_or(0, |(_, v)| v.len());
                 if n > 1 {
                     cx.sink
