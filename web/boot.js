@@ -15,6 +15,9 @@ init({ module_or_path: new URL('./mailroom-web_bg.wasm', import.meta.url) }).cat
 // and the session in it, with the file: the browser's default for a drop.
 for (const type of ['dragover', 'drop']) {
   addEventListener(type, (e) => {
-    if (e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files')) e.preventDefault();
+    if (!e.dataTransfer || !Array.from(e.dataTransfer.types).includes('Files')) return;
+    e.preventDefault();
+    // The pointer says that nothing happens here (the validator sets its own).
+    if (!e.target.closest?.('.validator')) e.dataTransfer.dropEffect = 'none';
   });
 }

@@ -67,7 +67,10 @@ pub fn app() -> Html {
                         *text.borrow_mut() = saved.validator.clone().unwrap_or_default();
                         // Its scenario's file first, so the restore finds the scenario.
                         if let Some((id, _)) = &saved.scenario {
-                            crate::scenario::load(id).await;
+                            if !crate::scenario::load(id).await {
+                                let why = T::ScenarioUnavailable.get(*lang);
+                                notice.set(Some(format!("{why} '{id}'")));
+                            }
                         }
                         dispatcher.dispatch(Action::Restore(Rc::new(saved)));
                     }

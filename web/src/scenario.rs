@@ -213,7 +213,10 @@ fn text_of(id: &str) -> Option<Rc<str>> {
 pub async fn load(id: &str) -> bool {
     #[cfg(target_arch = "wasm32")]
     if let Some(id) = known(id).filter(|id| text_of(id).is_none()) {
-        if let Some(text) = crate::page::fetch_text(&format!("scenarios/{id}.txt")).await {
+        // Kept only when it parses: a host's error page served as 200 is not cached, and
+        // a later start fetches again.
+        let text = crate::page::fetch_text(&format!("scenarios/{id}.txt")).await;
+        if let Some(text) = text.filter(|t| parse(id, t).is_ok()) {
             LOADED.with(|l| l.borrow_mut().push((id, Rc::from(text))));
         }
     }

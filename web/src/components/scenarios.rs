@@ -24,6 +24,8 @@ pub fn scenario_panel(props: &Props) -> Html {
     let all = scenario::INDEX;
     let chosen = use_state(|| 0usize);
     let failed = use_state(|| None::<&'static str>);
+    // A scenario's file is being fetched: Start waits (no second start meanwhile).
+    let loading = use_state(|| false);
     let onchange = {
         let chosen = chosen.clone();
         Callback::from(move |e: Event| {
@@ -42,7 +44,7 @@ pub fn scenario_panel(props: &Props) -> Html {
         });
     }
     let start = {
-        let (chosen, failed) = (chosen.clone(), failed.clone());
+        let (chosen, failed, loading) = (chosen.clone(), failed.clone(), loading.clone());
         let dispatch = props.dispatch.clone();
         let open = props.playground.transaction_open();
         Callback::from(move |_: MouseEvent| {
@@ -54,7 +56,8 @@ pub fn scenario_panel(props: &Props) -> Html {
             let Some(&(id, ..)) = all.get(*chosen) else {
                 return;
             };
-            let (dispatch, failed) = (dispatch.clone(), failed.clone());
+            let (dispatch, failed, loading) = (dispatch.clone(), failed.clone(), loading.clone());
+            loading.set(true);
             yew::platform::spawn_local(async move {
                 match scenario::load(id)
                     .await
@@ -67,6 +70,7 @@ pub fn scenario_panel(props: &Props) -> Html {
                     }
                     None => failed.set(Some(id)),
                 }
+                loading.set(false);
             });
         })
     };
@@ -129,7 +133,7 @@ pub fn scenario_panel(props: &Props) -> Html {
             if !props.compact {
                 <div class="row">
                     <label>{ T::Scenario.get(lang) }{ " " }<select {onchange}>{ for options }</select></label>
-                    <button type="button" onclick={start}>{ T::Start.get(lang) }</button>
+                    <button type="button" onclick={start} disabled={*loading}>{ T::Start.get(lang) }</button>
                 </div>
                 if let Some(id) = *failed {
                     <p class="errors" role="alert">{ format!("{} {id}", T::ScenarioUnavailable.get(lang)) }</p>

@@ -162,13 +162,17 @@ pub fn validator(props: &Props) -> Html {
         let (area, layer) = (area.clone(), layer.clone());
         Callback::from(move |_: Event| align(&area, &layer))
     };
+    // The text was edited since the hand-over (it is no longer the message's own bytes).
+    let edited = use_mut_ref(|| false);
     let oninput = {
         let frame = frame.clone();
+        let edited = edited.clone();
         let report = report.clone();
         let envelope = envelope.clone();
         let timer = timer.clone();
         let on_text = props.on_text.clone();
         Callback::from(move |e: InputEvent| {
+            *edited.borrow_mut() = true;
             // The marks are about the text as it was: hidden until it is checked again.
             if let Some(f) = frame.cast::<Element>() {
                 let _ = f.class_list().add_1("stale");
@@ -333,10 +337,14 @@ pub fn validator(props: &Props) -> Html {
         // message, the reader drops it. The text goes back to the app as a new hand-over
         // without an envelope (as a file's bytes are: the editor's lines as CRLF).
         let drop_envelope = {
-            let (area, on_file) = (area.clone(), props.on_file.clone());
+            let (area, on_file, edited) = (area.clone(), props.on_file.clone(), edited.clone());
+            // Unedited, the message's own bytes go back (its bare LFs, its 8-bit bytes).
+            let own = props.inspect.as_ref().and_then(|i| i.bytes.clone());
             Callback::from(move |_: MouseEvent| {
-                if let Some(el) = area.cast::<HtmlTextAreaElement>() {
-                    on_file.emit(crlf(&el.value()));
+                match (own.clone().filter(|_| !*edited.borrow()), area.cast::<HtmlTextAreaElement>()) {
+                    (Some(bytes), _) => on_file.emit(bytes),
+                    (None, Some(el)) => on_file.emit(crlf(&el.value())),
+                    (None, None) => {}
                 }
             })
         };
