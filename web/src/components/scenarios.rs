@@ -24,8 +24,9 @@ pub fn scenario_panel(props: &Props) -> Html {
     let all = scenario::INDEX;
     let chosen = use_state(|| 0usize);
     let failed = use_state(|| None::<&'static str>);
-    // A scenario's file is being fetched: Start waits (no second start meanwhile).
-    let loading = use_state(|| false);
+    // A scenario's file is being fetched: a second Start meanwhile does nothing. (A flag,
+    // not `disabled`: a disabled button would drop the keyboard focus.)
+    let loading = use_mut_ref(|| false);
     let onchange = {
         let chosen = chosen.clone();
         Callback::from(move |e: Event| {
@@ -50,14 +51,14 @@ pub fn scenario_panel(props: &Props) -> Html {
         Callback::from(move |_: MouseEvent| {
             // Starting restarts the session: ask first when a transaction is open, as
             // "Apply and restart" does.
-            if open && !crate::page::confirm(T::ConfirmRestart.get(lang)) {
+            if *loading.borrow() || open && !crate::page::confirm(T::ConfirmRestart.get(lang)) {
                 return;
             }
             let Some(&(id, ..)) = all.get(*chosen) else {
                 return;
             };
+            loading.replace(true);
             let (dispatch, failed, loading) = (dispatch.clone(), failed.clone(), loading.clone());
-            loading.set(true);
             yew::platform::spawn_local(async move {
                 match scenario::load(id)
                     .await
@@ -70,7 +71,7 @@ pub fn scenario_panel(props: &Props) -> Html {
                     }
                     None => failed.set(Some(id)),
                 }
-                loading.set(false);
+                loading.replace(false);
             });
         })
     };
@@ -133,7 +134,7 @@ pub fn scenario_panel(props: &Props) -> Html {
             if !props.compact {
                 <div class="row">
                     <label>{ T::Scenario.get(lang) }{ " " }<select {onchange}>{ for options }</select></label>
-                    <button type="button" onclick={start} disabled={*loading}>{ T::Start.get(lang) }</button>
+                    <button type="button" onclick={start}>{ T::Start.get(lang) }</button>
                 </div>
                 if let Some(id) = *failed {
                     <p class="errors" role="alert">{ format!("{} {id}", T::ScenarioUnavailable.get(lang)) }</p>
