@@ -57,6 +57,29 @@ test('a damaged or truncated link shows a notice and the default playground', as
   }
 });
 
+// A scenario's file is fetched before the saved run is restored into it; when it cannot
+// be, the reader is told, and the rest of the session is restored.
+test('a saved scenario run whose file cannot be loaded says so', async () => {
+  const { page, errors } = await openPlayground(browser);
+  await page.getByRole('combobox', { name: 'Scenario' }).selectOption({ label: 'LMTP vs SMTP: pat, jones and green' });
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await page.getByRole('button', { name: 'Next step' }).click();
+  await page.locator('.scenarios .step-count').getByText(/^Step 2 of/).waitFor();
+  await page.waitForFunction(() => /lmtp/.test(localStorage.getItem('mailroom:autosave') ?? ''));
+  // The same page again: the saved run is restored with its scenario.
+  await page.reload();
+  await page.locator('.scenarios .step-count').getByText(/^Step 2 of/).waitFor();
+  // Again, with the scenario's file unavailable.
+  await page.route('**/scenarios/lmtp.txt', (route) => route.fulfill({ status: 404, body: '' }));
+  await page.reload();
+  const alert = page.getByRole('alert');
+  await alert.getByText("The scenario could not be loaded: 'lmtp'").waitFor();
+  await page.getByRole('log', { name: NAMES.transcript }).getByText('LHLO').first().waitFor();
+  assert.equal(await page.locator('.scenarios .step-count').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a reload restores the session from the autosave; damaged storage is reset with a notice', async () => {
   const { page, errors } = await openPlayground(browser);
   await send(page, ['EHLO client.example', 'MAIL FROM:<chris@foo.edu>']);
