@@ -7,7 +7,7 @@
 
 use crate::b64::{b64_decode_strict, hex_value};
 use crate::charset;
-use crate::diag::{rule, text, DiagExt, Severity, Sink};
+use crate::diag::{rule, text, DiagExt, Sink};
 use std::borrow::Cow;
 
 /// A syntactically recognised encoded word `buf[start..end]`.
@@ -312,23 +312,22 @@ pub(crate) fn decode_field(
                 let before = open.take().filter(|_| last_was_ew);
                 match decode_checked(&ew, sink.as_deref_mut()) {
                     Some(d) => {
-                        match (before, d.open) {
+                        match before {
                             // Continue the open word: both decoded as one. (Only a short
                             // run is decoded again: a field of thousands of open words
                             // would otherwise cost quadratic time.)
-                            (Some((at, cs, mut bytes)), now)
-                                if charset::lookup(ew.charset) == Some(cs)
-                                    && bytes.len() + ew.text.len() <= JOIN_MAX =>
+                            Some((at, cs, mut bytes))
+                                if d.cs == cs && bytes.len() + d.bytes.len() <= JOIN_MAX =>
                             {
-                                let more = now.map_or_else(|| decode_bytes(&ew).0, |(_, b)| b);
-                                bytes.extend_from_slice(&more);
+                                bytes.extend_from_slice(&d.bytes);
                                 out.truncate(at);
                                 out.push_str(&charset::decode(cs, &bytes).0);
                                 open = charset::ends_shifted(cs, &bytes).then_some((at, cs, bytes));
                             }
-                            (_, now) => {
-                                open = now.map(|(cs, b)| (out.len(), cs, b));
+                            _ => {
+                                let at = out.len();
                                 out.push_str(&d.text);
+                                open = d.open.then_some((at, d.cs, d.bytes));
                             }
                         }
                         last_was_ew = true;
@@ -464,7 +463,6 @@ fn decode_checked(ew: &Ew, mut sink: Option<&mut Sink>) -> Option<Decoded> {
                 " のテキストがエンコードワードの終わりで ASCII に戻っていません。単語ごとにデコードする受信側では続きが文字化けします"
             ],
         )
-        .sev(Severity::Warning)
         .rfc("RFC 2047 3")
         .hint(
             "Split the text between whole characters and end each word's text with ESC ( B (back to ASCII) before its '?='.",
@@ -473,20 +471,24 @@ fn decode_checked(ew: &Ew, mut sink: Option<&mut Sink>) -> Option<Decoded> {
     }
     Some(Decoded {
         text,
-        open: open.then_some((cs, bytes)),
+        cs,
+        bytes,
+        open,
     })
 }
 
 /// The most bytes of open ISO-2022 words decoded together (a subject is far shorter).
 const JOIN_MAX: usize = 1024;
 
-/// One encoded word decoded.
+/// One encoded word decoded: its text, charset and bytes.
 struct Decoded {
     text: String,
-    /// The charset and bytes of a word whose ISO-2022 text does not switch back to
-    /// ASCII: decoded again together with the next word of the same charset, as
-    /// lenient readers do, so a subject split mid-sequence still reads as written.
-    open: Option<(charset::Charset, Vec<u8>)>,
+    cs: charset::Charset,
+    bytes: Vec<u8>,
+    /// Its ISO-2022 text does not switch back to ASCII: it is decoded again together
+    /// with the next word of the same charset, as lenient readers do, so a subject split
+    /// mid-sequence still reads as written.
+    open: bool,
 }
 
 /// A word that is not exactly one encoded word: decode embedded encoded words leniently

@@ -418,7 +418,7 @@ fn flag_long(cx: &mut Cx, l: &Line, lname: &[u8]) -> bool {
         }
     });
     if ew_line {
-        d.rfc("RFC 2047 2").hint(
+        d.hint(
             "Fold the field before an encoded word (CRLF and a space), or split the text into more, shorter encoded words.",
             "エンコードワードの前でフィールドを折り返す（CRLF と空白）か、テキストをより短いエンコードワードに分けてください。",
         );

@@ -353,17 +353,21 @@ pub fn lint<'a>(input: &'a [u8], opts: &LintOptions) -> Report<'a> {
 /// The report on a UTF-16 file: that one finding. Read as bytes, its every other byte is
 /// a NUL and its field names are garbage: the findings would all be about that.
 fn utf16_report<'a>(start: usize, end: usize) -> Report<'a> {
+    use diag::DiagExt;
     let mut sink = diag::Sink::default();
-    if let Some(d) = sink.add(
+    let d = sink.add(
         &diag::rule::INVALID_UTF8,
         start,
         end,
         "the file is UTF-16 text (as Notepad's \"Unicode\" saves it), not a message: mail travels as bytes, ASCII or UTF-8; nothing else was checked",
         "このファイルは UTF-16 のテキスト（メモ帳の「Unicode」保存など）で、メッセージではありません。メールはバイト列（ASCII か UTF-8）で送られます。ほかの点は検査していません",
-    ) {
-        d.rfc = "RFC 5322 2.1";
-        d.hint = "Save the file as UTF-8 (or ASCII) with CRLF line breaks, and check it again.";
-        d.hint_ja = "ファイルを UTF-8（または ASCII）、改行 CRLF で保存し直してから検査してください。";
+    );
+    let d = d.rfc("RFC 5322 2.1").hint(
+        "Save the file as UTF-8 (or ASCII) with CRLF line breaks, and check it again.",
+        "ファイルを UTF-8（または ASCII）、改行 CRLF で保存し直してから検査してください。",
+    );
+    if let Some(d) = d {
+        // The first line: the finding is at byte 0 or 1.
         (d.line, d.column) = (1, 1 + start as u32);
     }
     Report {

@@ -31,17 +31,7 @@ fn views<'a>(
 ) -> Vec<HeaderView<'a>> {
     if !cx.view {
         for f in &h.fields {
-            let mode = mode_for(f.lname.as_bytes());
-            let raw = cx.slice(f.value_start, f.value_end);
-            if mode != Mode::Raw && encoded_word::find_ew_start(raw).is_some() {
-                encoded_word::decode_field(
-                    cx.buf,
-                    f.value_start,
-                    f.value_end,
-                    mode,
-                    Some(&mut cx.sink),
-                );
-            }
+            decode_words(cx, f);
         }
         return Vec::new();
     }
@@ -58,28 +48,14 @@ fn views<'a>(
         .iter()
         .enumerate()
         .map(|(k, f)| {
-            let raw = cx.slice(f.value_start, f.value_end);
             let raw_value = f.raw_value.clone();
-            let decoded = if encoded_word::find_ew_start(raw).is_none() {
+            let decoded = match decode_words(cx, f) {
+                Some(d) => d.into(),
                 // The common case, without converting the bytes a second time.
-                match &raw_value {
+                None => match &raw_value {
                     Cow::Borrowed(r) => encoded_word::unfold_trim(r),
                     Cow::Owned(r) => Cow::Owned(encoded_word::unfold_trim(r).into_owned()),
-                }
-            } else {
-                let mode = mode_for(f.lname.as_bytes());
-                encoded_word::decode_field(
-                    cx.buf,
-                    f.value_start,
-                    f.value_end,
-                    mode,
-                    if mode == Mode::Raw {
-                        None
-                    } else {
-                        Some(&mut cx.sink)
-                    },
-                )
-                .into()
+                },
             };
             HeaderView {
                 name: f.name.clone(),
@@ -95,6 +71,21 @@ fn views<'a>(
             }
         })
         .collect()
+}
+
+/// The value of field `f` with its encoded words decoded, their problems reported where
+/// the field may carry them (RFC 2047 5); `None` when it has none.
+fn decode_words(cx: &mut Cx, f: &Field) -> Option<String> {
+    encoded_word::find_ew_start(cx.slice(f.value_start, f.value_end))?;
+    let mode = mode_for(f.lname.as_bytes());
+    let sink = (mode != Mode::Raw).then_some(&mut cx.sink);
+    Some(encoded_word::decode_field(
+        cx.buf,
+        f.value_start,
+        f.value_end,
+        mode,
+        sink,
+    ))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -379,7 +379,6 @@ pub(crate) fn check_qp(cx: &mut Cx, start: usize, end: usize, keep: bool) -> Vec
                 format!("literal control character 0x{c:02X} in quoted-printable data; it must be encoded as ={c:02X}"),
                 format!("quoted-printable のデータに生の制御文字 0x{c:02X} があります。={c:02X} とエンコードしなければなりません"),
             )
-            .rfc("RFC 2045 6.7")
             .hint(
                 "Only printable ASCII, spaces and tabs may stand as themselves; encode every other byte as =XX.",
                 "そのまま書けるのは印字可能な ASCII と空白、タブだけです。それ以外のバイトは =XX とエンコードしてください。",

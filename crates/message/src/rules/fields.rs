@@ -4,7 +4,7 @@
 use crate::address::{self, Mailbox};
 use crate::cx::Cx;
 use crate::date;
-use crate::diag::{rule, text, DiagExt, Severity};
+use crate::diag::{rule, text, DiagExt, Severity, Text};
 use crate::header::{Field, Header};
 use crate::msgid;
 
@@ -309,67 +309,61 @@ fn address_field_rules(cx: &mut Cx, f: &Field, list: &address::AddrList) {
     let name = f.lname.as_bytes();
     let is_bcc = name == b"bcc" || name == b"resent-bcc";
     if list.empty {
-        let r = &rule::EMPTY_ADDRESS_FIELD;
-        match name {
-            _ if is_bcc => {}
-            // The originator fields (RFC 5322 3.6.2): From is required, so removing it is
-            // no fix; Sender names exactly one mailbox.
+        if is_bcc {
+            return;
+        }
+        // The originator fields (RFC 5322 3.6.2): From is required, so removing it is no
+        // fix; Sender names exactly one mailbox. (Reply-To is one too, a list.)
+        let (en, ja, hint): (Text, Text, _) = match name {
             b"from" | b"resent-from" => {
                 let (who, who_ja) = if name == b"from" {
                     ("the author's", "作成者の")
                 } else {
                     ("the resender's", "再送した者の")
                 };
-                cx.sink
-                    .add(
-                        r,
-                        f.start,
-                        f.end,
-                        text![f.name, ": is empty; it must name ", who, " mailbox"],
-                        text![f.name, ": が空です。", who_ja, "メールボックスを書かなければなりません"],
-                    )
-                    .rfc("RFC 5322 3.6.2")
-                    .hint(
+                (
+                    text![f.name, ": is empty; it must name ", who, " mailbox"].into(),
+                    text![f.name, ": が空です。", who_ja, "メールボックスを書かなければなりません"].into(),
+                    Some((
                         "Write the address, e.g. 'Name <user@example.com>'; the field is required, so do not remove it.",
                         "'名前 <user@example.com>' のようにアドレスを書いてください。必須のフィールドなので削除はできません。",
-                    );
+                    )),
+                )
             }
-            b"sender" | b"resent-sender" => {
-                cx.sink
-                    .add(
-                        r,
-                        f.start,
-                        f.end,
-                        text![f.name, ": is empty; it must name exactly one mailbox"],
-                        text![f.name, ": が空です。メールボックスをちょうど 1 つ書かなければなりません"],
-                    )
-                    .rfc("RFC 5322 3.6.2")
-                    .hint(
-                        "Write the mailbox of the agent that sent the message, or remove the field (it is needed only when From: has several mailboxes).",
-                        "メッセージを送信した者のメールボックスを書くか、フィールドを削除してください（必要なのは From: に複数のメールボックスがある場合だけです）。",
-                    );
-            }
-            _ => {
-                cx.sink
-                    .add(
-                        r,
-                        f.start,
-                        f.end,
-                        text![
-                            f.name,
-                            ": is empty; it needs at least one address (remove it if there is none)"
-                        ],
-                        text![
-                            f.name,
-                            ": が空です。1 つ以上のアドレスが必要です（無いならフィールドごと削除）"
-                        ],
-                    )
-                    .rfc(if name == b"reply-to" {
-                        "RFC 5322 3.6.2"
-                    } else {
-                        r.rfc
-                    });
-            }
+            b"sender" | b"resent-sender" => (
+                text![f.name, ": is empty; it must name exactly one mailbox"].into(),
+                text![f.name, ": が空です。メールボックスをちょうど 1 つ書かなければなりません"].into(),
+                Some((
+                    "Write the mailbox of the agent that sent the message, or remove the field (it is needed only when From: has several mailboxes).",
+                    "メッセージを送信した者のメールボックスを書くか、フィールドを削除してください（必要なのは From: に複数のメールボックスがある場合だけです）。",
+                )),
+            ),
+            _ => (
+                text![
+                    f.name,
+                    ": is empty; it needs at least one address (remove it if there is none)"
+                ]
+                .into(),
+                text![
+                    f.name,
+                    ": が空です。1 つ以上のアドレスが必要です（無いならフィールドごと削除）"
+                ]
+                .into(),
+                None,
+            ),
+        };
+        let originator = matches!(
+            name,
+            b"from" | b"resent-from" | b"sender" | b"resent-sender" | b"reply-to"
+        );
+        let r = &rule::EMPTY_ADDRESS_FIELD;
+        let d = cx.sink.add(r, f.start, f.end, en, ja).rfc(if originator {
+            "RFC 5322 3.6.2"
+        } else {
+            r.rfc
+        });
+        if let Some((en, ja)) = hint {
+            d.hint(en, ja);
         }
         return;
     }
