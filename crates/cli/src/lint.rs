@@ -399,8 +399,8 @@ fn summary(name: &str, r: &Report, lang: Lang) -> String {
     };
     for x in &r.suppressed {
         s.push_str(&match lang {
-            Lang::En => format!(" ({} more {} not shown)", x.count, x.rule),
-            Lang::Ja => format!("（ほかに {} {} 件は表示していません）", x.rule, x.count),
+            Lang::En => format!(" ({})", x.message()),
+            Lang::Ja => format!("（{}）", x.message_ja()),
         });
     }
     s

@@ -452,6 +452,18 @@ pub struct Suppressed {
     pub count: u32,
 }
 
+impl Suppressed {
+    /// "12 more line-too-long not shown", for a summary line (`mailroom lint`, the page).
+    pub fn message(&self) -> String {
+        format!("{} more {} not shown", self.count, self.rule)
+    }
+
+    /// The same in Japanese.
+    pub fn message_ja(&self) -> String {
+        format!("ほかに {} {} 件は表示していません", self.rule, self.count)
+    }
+}
+
 /// Sets severity in a builder-ish way on an optional diagnostic.
 pub(crate) trait DiagExt {
     fn sev(self, s: Severity) -> Self;

@@ -479,8 +479,8 @@ fn summary(r: &Report<'_>, lang: Lang) -> String {
     })
     // Findings over a rule's cap are counted, not listed (as `mailroom lint` says it).
     .chain(r.suppressed.iter().map(|x| match lang {
-        Lang::En => format!("{} more {} not shown", x.count, x.rule),
-        Lang::Ja => format!("ほかに {} {} 件は表示していません", x.rule, x.count),
+        Lang::En => x.message(),
+        Lang::Ja => x.message_ja(),
     }))
     .collect::<Vec<_>>()
     .join(" · ")
