@@ -67,7 +67,7 @@ pub fn app() -> Html {
                         *text.borrow_mut() = saved.validator.clone().unwrap_or_default();
                         // Its scenario's file first, so the restore finds the scenario.
                         if let Some((id, _)) = &saved.scenario {
-                            if !crate::scenario::load(id).await {
+                            if crate::scenario::load(id).await.is_none() {
                                 let why = T::ScenarioUnavailable.get(*lang);
                                 notice.set(Some(format!("{why} '{id}'")));
                             }
@@ -84,7 +84,7 @@ pub fn app() -> Html {
                 }
                 if !restored {
                     if let Some(id) = &params.scenario {
-                        if crate::scenario::load(id).await {
+                        if crate::scenario::load(id).await.is_some() {
                             dispatcher.dispatch(Action::OpenScenario(id.clone(), params.step));
                         } else {
                             let why = match crate::scenario::known(id) {

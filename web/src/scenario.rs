@@ -37,130 +37,41 @@ pub struct Scenario {
     pub steps: Vec<Step>,
 }
 
-/// The scenarios in the talk's order: id, English and Japanese title (each file's own
-/// `# title-*:` lines; a test compares them). The page lists these, and fetches a
-/// scenario's file (`scenarios/ID.txt` beside the page) only when it is opened: the
-/// texts are not part of the first load.
-pub const INDEX: &[(&str, &str, &str)] = &[
-    (
-        "basic",
-        "The basic SMTP transaction",
-        "基本的な SMTP トランザクション",
-    ),
-    (
-        "ehlo-gmail",
-        "EHLO: the Gmail-like server's extension list",
-        "EHLO：Gmail 風 サーバーの拡張一覧",
-    ),
-    (
-        "ehlo-microsoft",
-        "EHLO: the Microsoft-like server's extension list",
-        "EHLO：Microsoft 風 サーバーの拡張一覧",
-    ),
-    (
-        "ehlo-hornetsecurity",
-        "EHLO: the Hornetsecurity-like server's extension list",
-        "EHLO：Hornetsecurity 風 サーバーの拡張一覧",
-    ),
-    (
-        "enhanced-codes",
-        "RFC 2034 enhanced status codes",
-        "RFC 2034 拡張ステータスコード",
-    ),
-    (
-        "envelope-vs-header",
-        "Envelope vs header: RCPT TO is not To:",
-        "エンベロープとヘッダー：RCPT TO は To: ではない",
-    ),
-    (
-        "dot-stuffing",
-        "DATA, dot-stuffing and the end of data",
-        "DATA、ドット・スタッフィング、データの終わり",
-    ),
-    (
-        "no-date",
-        "The message without Date",
-        "Date のないメッセージ",
-    ),
-    (
-        "header-mistakes",
-        "Recipient header mistakes",
-        "宛先ヘッダーの誤り",
-    ),
-    (
-        "lmtp",
-        "LMTP vs SMTP: pat, jones and green",
-        "LMTP と SMTP：pat, jones, green",
-    ),
-    (
-        "pipelining",
-        "PIPELINING (RFC 2920)",
-        "PIPELINING（RFC 2920）",
-    ),
-    (
-        "chunking",
-        "CHUNKING: BDAT (RFC 3030)",
-        "CHUNKING：BDAT（RFC 3030）",
-    ),
-    (
-        "smuggling",
-        "Bare LF and SMTP smuggling",
-        "裸の LF と SMTP スマグリング",
-    ),
-    (
-        "smtputf8",
-        "8BITMIME and SMTPUTF8: a Japanese subject",
-        "8BITMIME と SMTPUTF8：日本語の件名",
-    ),
-    (
-        "size-limit",
-        "SIZE: declaring the message size (RFC 1870)",
-        "SIZE：メッセージサイズの宣言（RFC 1870）",
-    ),
-    ("starttls-auth", "STARTTLS and AUTH", "STARTTLS と AUTH"),
-];
+/// Declares the scenarios once: [`INDEX`] for the page, [`FILES`] for the host build.
+macro_rules! scenarios {
+    ($(($id:literal, $en:literal, $ja:literal)),* $(,)?) => {
+        /// The scenarios in the talk's order: id, English and Japanese title (each file's
+        /// own `# title-*:` lines; a test compares them). The page lists these, and fetches
+        /// a scenario's file (`scenarios/ID.txt` beside the page) only when it is opened:
+        /// the texts are not part of the first load.
+        pub const INDEX: &[(&str, &str, &str)] = &[$(($id, $en, $ja)),*];
 
-/// The scenario files, in [`INDEX`]'s order: built into the host build (tests, fixtures).
-#[cfg(not(target_arch = "wasm32"))]
-pub const FILES: &[(&str, &str)] = &[
-    ("basic", include_str!("../scenarios/basic.txt")),
-    ("ehlo-gmail", include_str!("../scenarios/ehlo-gmail.txt")),
-    (
-        "ehlo-microsoft",
-        include_str!("../scenarios/ehlo-microsoft.txt"),
-    ),
-    (
-        "ehlo-hornetsecurity",
-        include_str!("../scenarios/ehlo-hornetsecurity.txt"),
-    ),
-    (
-        "enhanced-codes",
-        include_str!("../scenarios/enhanced-codes.txt"),
-    ),
-    (
-        "envelope-vs-header",
-        include_str!("../scenarios/envelope-vs-header.txt"),
-    ),
-    (
-        "dot-stuffing",
-        include_str!("../scenarios/dot-stuffing.txt"),
-    ),
-    ("no-date", include_str!("../scenarios/no-date.txt")),
-    (
-        "header-mistakes",
-        include_str!("../scenarios/header-mistakes.txt"),
-    ),
-    ("lmtp", include_str!("../scenarios/lmtp.txt")),
-    ("pipelining", include_str!("../scenarios/pipelining.txt")),
-    ("chunking", include_str!("../scenarios/chunking.txt")),
-    ("smuggling", include_str!("../scenarios/smuggling.txt")),
-    ("smtputf8", include_str!("../scenarios/smtputf8.txt")),
-    ("size-limit", include_str!("../scenarios/size-limit.txt")),
-    (
-        "starttls-auth",
-        include_str!("../scenarios/starttls-auth.txt"),
-    ),
-];
+        /// The scenario files, in [`INDEX`]'s order: built into the host build (tests,
+        /// fixtures).
+        #[cfg(not(target_arch = "wasm32"))]
+        pub const FILES: &[(&str, &str)] =
+            &[$(($id, include_str!(concat!("../scenarios/", $id, ".txt")))),*];
+    };
+}
+
+scenarios! {
+    ("basic", "The basic SMTP transaction", "基本的な SMTP トランザクション"),
+    ("ehlo-gmail", "EHLO: the Gmail-like server's extension list", "EHLO：Gmail 風 サーバーの拡張一覧"),
+    ("ehlo-microsoft", "EHLO: the Microsoft-like server's extension list", "EHLO：Microsoft 風 サーバーの拡張一覧"),
+    ("ehlo-hornetsecurity", "EHLO: the Hornetsecurity-like server's extension list", "EHLO：Hornetsecurity 風 サーバーの拡張一覧"),
+    ("enhanced-codes", "RFC 2034 enhanced status codes", "RFC 2034 拡張ステータスコード"),
+    ("envelope-vs-header", "Envelope vs header: RCPT TO is not To:", "エンベロープとヘッダー：RCPT TO は To: ではない"),
+    ("dot-stuffing", "DATA, dot-stuffing and the end of data", "DATA、ドット・スタッフィング、データの終わり"),
+    ("no-date", "The message without Date", "Date のないメッセージ"),
+    ("header-mistakes", "Recipient header mistakes", "宛先ヘッダーの誤り"),
+    ("lmtp", "LMTP vs SMTP: pat, jones and green", "LMTP と SMTP：pat, jones, green"),
+    ("pipelining", "PIPELINING (RFC 2920)", "PIPELINING（RFC 2920）"),
+    ("chunking", "CHUNKING: BDAT (RFC 3030)", "CHUNKING：BDAT（RFC 3030）"),
+    ("smuggling", "Bare LF and SMTP smuggling", "裸の LF と SMTP スマグリング"),
+    ("smtputf8", "8BITMIME and SMTPUTF8: a Japanese subject", "8BITMIME と SMTPUTF8：日本語の件名"),
+    ("size-limit", "SIZE: declaring the message size (RFC 1870)", "SIZE：メッセージサイズの宣言（RFC 1870）"),
+    ("starttls-auth", "STARTTLS and AUTH", "STARTTLS と AUTH"),
+}
 
 /// Every scenario that parses (a broken file is skipped, and the host tests catch it).
 #[cfg(not(target_arch = "wasm32"))]
@@ -208,19 +119,18 @@ fn text_of(id: &str) -> Option<Rc<str>> {
     })
 }
 
-/// Makes [`by_id`] answer for `id`: on the page, its file is fetched once. Whether the
-/// scenario can be opened.
-pub async fn load(id: &str) -> bool {
+/// The scenario `id`, its file fetched first on the page (once: a file that parses is
+/// kept, so [`by_id`] answers for it from then on).
+pub async fn load(id: &str) -> Option<Rc<Scenario>> {
     #[cfg(target_arch = "wasm32")]
     if let Some(id) = known(id).filter(|id| text_of(id).is_none()) {
-        // Kept only when it parses: a host's error page served as 200 is not cached, and
-        // a later start fetches again.
-        let text = crate::page::fetch_text(&format!("scenarios/{id}.txt")).await;
-        if let Some(text) = text.filter(|t| parse(id, t).is_ok()) {
-            LOADED.with(|l| l.borrow_mut().push((id, Rc::from(text))));
-        }
+        // A host's error page served as 200 does not parse: not kept, fetched again.
+        let text = crate::page::fetch_text(&format!("scenarios/{id}.txt")).await?;
+        let s = parse(id, &text).ok()?;
+        LOADED.with(|l| l.borrow_mut().push((id, Rc::from(text))));
+        return Some(Rc::new(s));
     }
-    by_id(id).is_some()
+    by_id(id)
 }
 
 pub fn parse(id: &'static str, text: &str) -> Result<Scenario, String> {

@@ -60,11 +60,7 @@ pub fn scenario_panel(props: &Props) -> Html {
             loading.replace(true);
             let (dispatch, failed, loading) = (dispatch.clone(), failed.clone(), loading.clone());
             yew::platform::spawn_local(async move {
-                match scenario::load(id)
-                    .await
-                    .then(|| scenario::by_id(id))
-                    .flatten()
-                {
+                match scenario::load(id).await {
                     Some(s) => {
                         failed.set(None);
                         dispatch.emit(Action::StartScenario(s));
