@@ -148,33 +148,26 @@ fn lint_findings_only(b: &[u8]) -> usize {
 
 // ---------------------------------------------------------------- divan benches
 
-#[divan::bench(sample_count = 30)]
-fn corpus_parse_and_lint(b: Bencher) {
+/// `one` over every corpus file, counted in bytes.
+fn over_corpus(b: Bencher, one: fn(&[u8]) -> usize) {
     let files = corpus();
     b.counter(BytesCount::new(total(&files)))
-        .bench(|| files.iter().map(|f| lint_one(black_box(f))).sum::<usize>());
+        .bench(|| files.iter().map(|f| one(black_box(f))).sum::<usize>());
+}
+
+#[divan::bench(sample_count = 30)]
+fn corpus_parse_and_lint(b: Bencher) {
+    over_corpus(b, lint_one);
 }
 
 #[divan::bench(sample_count = 30)]
 fn corpus_parse_and_lint_findings_only(b: Bencher) {
-    let files = corpus();
-    b.counter(BytesCount::new(total(&files))).bench(|| {
-        files
-            .iter()
-            .map(|f| lint_findings_only(black_box(f)))
-            .sum::<usize>()
-    });
+    over_corpus(b, lint_findings_only);
 }
 
 #[divan::bench(sample_count = 30)]
 fn corpus_mail_parser_parse_only(b: Bencher) {
-    let files = corpus();
-    b.counter(BytesCount::new(total(&files))).bench(|| {
-        files
-            .iter()
-            .map(|f| parse_only(black_box(f)))
-            .sum::<usize>()
-    });
+    over_corpus(b, parse_only);
 }
 
 #[divan::bench(sample_count = 10)]
@@ -259,6 +252,15 @@ fn paired(
     (ta, tb, ratio)
 }
 
+/// [`paired`] runs of `ours` and of mail-parser's parse over `files`.
+fn against_mail_parser(files: &[Vec<u8>], ours: fn(&[u8]) -> usize) -> (Duration, Duration, f64) {
+    paired(
+        51,
+        || files.iter().map(|f| ours(f)).sum(),
+        || files.iter().map(|f| parse_only(f)).sum(),
+    )
+}
+
 fn mb_per_s(bytes: usize, d: Duration) -> f64 {
     bytes as f64 / 1e6 / d.as_secs_f64()
 }
@@ -273,22 +275,14 @@ fn summary() {
 
     let files = corpus();
     let bytes = total(&files);
-    let (ours, theirs, ratio) = paired(
-        51,
-        || files.iter().map(|f| lint_one(f)).sum(),
-        || files.iter().map(|f| parse_only(f)).sum(),
-    );
+    let (ours, theirs, ratio) = against_mail_parser(&files, lint_one);
     println!(
         "  corpus ({} files, {bytes} bytes): parse+lint with the decoded view (the page) {:.1} MB/s, mail-parser parse-only {:.1} MB/s, ratio {ratio:.2} (goal >= 1; median of 51 paired runs)",
         files.len(),
         mb_per_s(bytes, ours),
         mb_per_s(bytes, theirs),
     );
-    let (ours, theirs, ratio) = paired(
-        51,
-        || files.iter().map(|f| lint_findings_only(f)).sum(),
-        || files.iter().map(|f| parse_only(f)).sum(),
-    );
+    let (ours, theirs, ratio) = against_mail_parser(&files, lint_findings_only);
     println!(
         "    findings only (`mailroom lint`): {:.1} MB/s, mail-parser {:.1} MB/s, ratio {ratio:.2}",
         mb_per_s(bytes, ours),
@@ -297,11 +291,7 @@ fn summary() {
     // Where the gap is: per folder (the malformed test files are tiny and findings-heavy).
     for (dir, files) in corpus_groups() {
         let bytes = total(&files);
-        let (_, _, ratio) = paired(
-            51,
-            || files.iter().map(|f| lint_one(f)).sum(),
-            || files.iter().map(|f| parse_only(f)).sum(),
-        );
+        let (_, _, ratio) = against_mail_parser(&files, lint_one);
         println!(
             "    {dir}: {} files, {bytes} bytes: ratio {ratio:.2}",
             files.len()

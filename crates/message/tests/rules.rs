@@ -1276,6 +1276,15 @@ fn base64_padding_points_at_the_data_end() {
     }
 }
 
+/// Asserts that `r` has no finding of `rule` (printing its findings when it has).
+fn lacks(r: &Report, rule: &str) {
+    assert!(
+        r.diagnostics.iter().all(|d| d.rule != rule),
+        "{rule} in {:#?}",
+        r.diagnostics
+    );
+}
+
 /// The first finding of `rule` in `m` (panics with all findings when there is none).
 fn finding(m: &[u8], rule: &str) -> mailroom_message::Diagnostic {
     let r = run(m, None);
@@ -1434,13 +1443,7 @@ fn iso_2022_jp_word_left_in_jis_mode() {
     assert_eq!(r.header("subject").unwrap().decoded_value, "日本語のメール");
     let g2 = subject("Subject: =?ISO-2022-JP-2?B?GyRCRnwbKEIbLkE=?=");
     let r = run(&g2, None);
-    assert!(
-        r.diagnostics
-            .iter()
-            .all(|d| d.rule != "invalid-encoded-word"),
-        "{:#?}",
-        r.diagnostics
-    );
+    lacks(&r, "invalid-encoded-word");
     // A word left open before plain text is not joined with anything.
     let r = run(&subject("Subject: =?ISO-2022-JP?B?GyRCJCI=?= x"), None);
     assert_eq!(r.diagnostics.len(), 1, "{:#?}", r.diagnostics);
@@ -1630,13 +1633,7 @@ fn utf16_file_is_one_finding() {
 fn near_misses_from_review() {
     let url = format!("Subject: see https://example.com/?a=?b {}", "x".repeat(30));
     let r = run(&crlf(&with(&[("Subject:", &url)], &[], None)), None);
-    assert!(
-        r.diagnostics
-            .iter()
-            .all(|d| d.rule != "encoded-word-too-long"),
-        "{:#?}",
-        r.diagnostics
-    );
+    lacks(&r, "encoded-word-too-long");
     let unknown = "--b\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: x-custom\n\ncafé\n--b--\n";
     let r = run(
         &crlf(&mime(
