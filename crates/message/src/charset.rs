@@ -71,8 +71,8 @@ pub(crate) fn utf16_input(input: &[u8]) -> Option<(usize, usize)> {
     let head = input.get(..input.len().min(64) & !1)?;
     let pairs = head.chunks_exact(2);
     let ascii = |b: u8| b != 0 && b.is_ascii();
-    let le = pairs.clone().all(|p| ascii(p[0]) && p[1] == 0);
-    let be = pairs.clone().all(|p| p[0] == 0 && ascii(p[1]));
+    let le = pairs.clone().all(|p| matches!(*p, [c, 0] if ascii(c)));
+    let be = pairs.clone().all(|p| matches!(*p, [0, c] if ascii(c)));
     match (head.len() >= 8, le, be) {
         (true, true, _) => Some((1, 2)),
         (true, _, true) => Some((0, 1)),
